@@ -1,0 +1,1 @@
+public enum EmulatorVersion { public static let current = "1" }
