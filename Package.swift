@@ -109,5 +109,8 @@ let package = Package(
         .testTarget(
             name: "SharedTests",
             dependencies: ["Shared", "TestSupport"]),
+        .testTarget(
+            name: "CRMEmulatorTests",
+            dependencies: ["CRMEmulatorCore", "Shared", "TestSupport"]),
     ]
 )

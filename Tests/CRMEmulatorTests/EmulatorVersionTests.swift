@@ -1,0 +1,6 @@
+import Testing
+import CRMEmulatorCore
+
+@Suite struct EmulatorVersionTests {
+    @Test func versionIsSet() { #expect(!EmulatorVersion.current.isEmpty) }
+}
