@@ -5,7 +5,7 @@ import PackageDescription
 
 let package = Package(
     name: "crm-bridge",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "IngressService", targets: ["IngressService"]),
         .executable(name: "EgressService", targets: ["EgressService"]),
@@ -104,7 +104,11 @@ let package = Package(
         // Helpers for tests only: starting PostgreSQL, the mock broker, the emulator.
         .target(
             name: "TestSupport",
-            dependencies: ["Shared", "CRMEmulatorCore"],
+            dependencies: [
+                "Shared", "CRMEmulatorCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Tests/TestSupport"),
         .testTarget(
             name: "SharedTests",

@@ -1,0 +1,29 @@
+import Synchronization
+
+/// Decides, per CRM request, whether to inject a fault. Thread-safe.
+public final class FaultInjector: Sendable {
+    public enum Decision: Sendable, Equatable {
+        case none
+        case throttle(retryAfterSeconds: Int)
+        case unavailable
+        case truncate
+    }
+
+    private let state = Mutex(FaultSettings())
+
+    public init() {}
+
+    public var settings: FaultSettings {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
+
+    public func decide() -> Decision {
+        let settings = self.settings
+        let draw = Double.random(in: 0..<1)
+        if draw < settings.throttleShare { return .throttle(retryAfterSeconds: settings.retryAfterSeconds) }
+        if draw < settings.throttleShare + settings.unavailableShare { return .unavailable }
+        if settings.truncateShare > 0, Double.random(in: 0..<1) < settings.truncateShare { return .truncate }
+        return .none
+    }
+}

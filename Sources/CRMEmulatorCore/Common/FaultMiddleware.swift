@@ -1,0 +1,37 @@
+import Hummingbird
+
+/// Injects the configured faults into CRM answers, in the owning CRM's error
+/// shape, and counts requests. Admin paths are never faulted.
+struct FaultMiddleware: RouterMiddleware {
+    typealias Context = EmulatorContext
+
+    let crms: [any EmulatedCRM]
+    let faults: FaultInjector
+    let counters: RequestCounters
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard !path.hasPrefix("/admin"), let crm = crms.first(where: { $0.owns(path: path) }) else {
+            return try await next(request, context)
+        }
+        counters.countRequest()
+        let latency = faults.settings.addedLatencyMilliseconds
+        if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
+
+        switch faults.decide() {
+        case .none:
+            return try await next(request, context)
+        case .truncate:
+            counters.countFault()
+            var response = try await next(request, context)
+            response.headers[.contentLength] = nil
+            response.body = response.body.map { buffer in
+                buffer.getSlice(at: buffer.readerIndex, length: buffer.readableBytes / 2) ?? buffer
+            }
+            return response
+        case let decision:
+            counters.countFault()
+            return crm.faultResponse(decision)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-public enum EmulatorVersion { public static let current = "1" }
