@@ -1,0 +1,34 @@
+# CRM Bridge — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CRM ?= dynamics
+
+.PHONY: help deps build run stop test bench clean
+
+help:
+	@echo "make run    install what is missing, build, start the whole local stack and sync (CRM=salesforce for Salesforce)"
+	@echo "make stop   stop what make run started"
+	@echo "make test   install what is missing, start what the tests need, run the tests"
+	@echo "make bench  run the benchmarks (bench/results/latest.json)"
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	swift build
+
+run: build
+	@CRM=$(CRM) scripts/stack.sh start
+
+stop:
+	@scripts/stack.sh stop
+
+test: deps
+	@scripts/test.sh
+
+bench: deps
+	@scripts/bench.sh
+
+clean:
+	@scripts/stack.sh stop
+	rm -rf .build .crmbridge

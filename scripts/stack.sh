@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# The local stack of `make run`: a private PostgreSQL, the local Kafka broker
+# (librdkafka's mock cluster in its own process), the CRM emulator, the control
+# service and every reader and writer role, each its own process.
+#
+#   scripts/stack.sh start   start everything, write .crmbridge/stack.env, stay in
+#                            the foreground with a status line; Ctrl-C stops all
+#   scripts/stack.sh stop    stop what a previous start left running
+#
+# Environment: CRM=dynamics|salesforce (default dynamics), PG_PORT (55432),
+# EMULATOR_PORT (8090), CONTROL_PORT (8080), BUILD_CONFIG (debug|release).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+state="$root/.crmbridge"
+pids="$state/pids"
+logs="$state/logs"
+CRM=${CRM:-dynamics}
+PG_PORT=${PG_PORT:-55432}
+EMULATOR_PORT=${EMULATOR_PORT:-8090}
+CONTROL_PORT=${CONTROL_PORT:-8080}
+BUILD_CONFIG=${BUILD_CONFIG:-debug}
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+stop_all() {
+    [ -d "$pids" ] || { "$root/scripts/postgres.sh" stop "$state/postgres"; return 0; }
+    # Roles first (they flush and commit), then the services they depend on.
+    for name in optout egress-writer egress-reader ingress-writer ingress-reader control emulator broker; do
+        local f="$pids/$name.pid"
+        [ -f "$f" ] || continue
+        local pid; pid=$(cat "$f")
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" 2>/dev/null || true
+            for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        rm -f "$f"
+    done
+    "$root/scripts/postgres.sh" stop "$state/postgres"
+    log "stack stopped"
+}
+
+# start NAME COMMAND...: run a process in the background, its log in .crmbridge/logs.
+start_process() {
+    local name=$1; shift
+    "$@" >"$logs/$name.log" 2>&1 &
+    echo $! >"$pids/$name.pid"
+}
+
+wait_for() {  # wait_for DESCRIPTION SECONDS COMMAND...
+    local what=$1 seconds=$2; shift 2
+    for _ in $(seq 1 $((seconds * 10))); do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    echo "error: $what did not come up in ${seconds}s; see $logs" >&2
+    return 1
+}
+
+start_all() {
+    mkdir -p "$pids" "$logs"
+    stop_all >/dev/null 2>&1 || true
+    mkdir -p "$pids" "$logs"
+    local bin; bin=$(cd "$root" && swift build -c "$BUILD_CONFIG" --show-bin-path)
+
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    local db_url; db_url=$("$root/scripts/postgres.sh" start "$state/postgres" "$PG_PORT")
+
+    log "starting the local Kafka broker"
+    rm -f "$state/kafka.bootstrap"
+    start_process broker "$bin/crmbridge" dev-broker --address-file "$state/kafka.bootstrap"
+    wait_for "the Kafka broker" 30 test -s "$state/kafka.bootstrap"
+    local bootstrap; bootstrap=$(cat "$state/kafka.bootstrap")
+
+    log "starting the CRM emulator on 127.0.0.1:$EMULATOR_PORT"
+    start_process emulator "$bin/crm-emulator" --port "$EMULATOR_PORT" --seed 1000
+    wait_for "the CRM emulator" 30 curl -fsS "http://127.0.0.1:$EMULATOR_PORT/healthz"
+
+    local token_file="$state/api-token"
+    [ -s "$token_file" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$token_file"
+    local emulator="http://127.0.0.1:$EMULATOR_PORT"
+    cat >"$state/stack.env" <<ENV
+CRMBRIDGE_CONTROL_URL=http://127.0.0.1:$CONTROL_PORT
+CRMBRIDGE_API_TOKEN=$(cat "$token_file")
+CAMPAIGN_DATABASE_URL=$db_url
+KAFKA_BOOTSTRAP_SERVERS=$bootstrap
+CRMBRIDGE_CRM=$CRM
+DYNAMICS_URL=$emulator
+DYNAMICS_TOKEN_URL=$emulator/crmbridge-demo-tenant/oauth2/v2.0/token
+DYNAMICS_CLIENT_ID=crmbridge-demo
+DYNAMICS_CLIENT_SECRET=demo-secret
+SALESFORCE_URL=$emulator
+SALESFORCE_CLIENT_ID=crmbridge-demo
+SALESFORCE_CLIENT_SECRET=demo-secret
+CRMBRIDGE_LOCAL_BROKER=1
+ENV
+    chmod 600 "$state/stack.env"
+    set -a; . "$state/stack.env"; set +a
+    export CRMBRIDGE_CONFIG="$root/crmbridge.yaml"
+
+    for role in control ingress-reader ingress-writer egress-reader egress-writer optout; do
+        local cmd=()
+        case $role in
+            control) cmd=("$bin/ControlService" serve --port "$CONTROL_PORT") ;;
+            ingress-reader) cmd=("$bin/IngressService" reader) ;;
+            ingress-writer) cmd=("$bin/IngressService" writer) ;;
+            egress-reader) cmd=("$bin/EgressService" reader) ;;
+            egress-writer) cmd=("$bin/EgressService" writer) ;;
+            optout) cmd=("$bin/OptOutService" run) ;;
+        esac
+        start_process "$role" "${cmd[@]}"
+    done
+    wait_for "the control service" 60 curl -fsS "$CRMBRIDGE_CONTROL_URL/healthz"
+
+    cat <<MSG
+
+  CRM Bridge is running ($CRM).
+    Workflows page   $CRMBRIDGE_CONTROL_URL/
+    API token        $CRMBRIDGE_API_TOKEN
+    Kafka            $KAFKA_BOOTSTRAP_SERVERS      (kcat -b $KAFKA_BOOTSTRAP_SERVERS -L)
+    Campaign         $CAMPAIGN_DATABASE_URL
+    CRM emulator     $emulator
+    Environment      .crmbridge/stack.env        Logs  .crmbridge/logs/
+  Ctrl-C (or make stop from another shell) stops everything.
+
+MSG
+}
+
+status_loop() {
+    while true; do
+        local line
+        line=$(curl -fsS -H "Authorization: Bearer $CRMBRIDGE_API_TOKEN" "$CRMBRIDGE_CONTROL_URL/api/workflows" 2>/dev/null \
+            | python3 -c 'import json,sys; print("  ".join(f"{w[\"name\"]}: {w[\"status\"]} backlog {w[\"backlog\"]}" for w in json.load(sys.stdin)))' 2>/dev/null) \
+            || line="control service not answering"
+        printf '\r\033[K%s %s' "$(date +%H:%M:%S)" "$line"
+        for name in broker emulator control; do
+            if ! kill -0 "$(cat "$pids/$name.pid" 2>/dev/null)" 2>/dev/null; then
+                printf '\n%s exited; see %s\n' "$name" "$logs/$name.log" >&2
+                return 1
+            fi
+        done
+        sleep 2
+    done
+}
+
+case "${1:-}" in
+start)
+    trap 'echo; stop_all; exit 0' INT TERM
+    start_all || { stop_all; exit 1; }
+    status_loop || { stop_all; exit 1; }
+    ;;
+stop) stop_all ;;
+*) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac
