@@ -104,7 +104,10 @@ let package = Package(
         // Helpers for tests only: starting PostgreSQL, the mock broker, the emulator.
         .target(
             name: "TestSupport",
-            dependencies: ["Shared", "CRMEmulatorCore"],
+            dependencies: [
+                "Shared", "CRMEmulatorCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/TestSupport"),
         .testTarget(
             name: "SharedTests",
