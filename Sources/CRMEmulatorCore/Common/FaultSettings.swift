@@ -28,3 +28,16 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         return problems
     }
 }
+
+extension FaultSettings {
+    /// Every key is optional: what is left out keeps its default (no fault).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        throttleShare = try c.decodeIfPresent(Double.self, forKey: .throttleShare) ?? throttleShare
+        retryAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .retryAfterSeconds) ?? retryAfterSeconds
+        unavailableShare = try c.decodeIfPresent(Double.self, forKey: .unavailableShare) ?? unavailableShare
+        truncateShare = try c.decodeIfPresent(Double.self, forKey: .truncateShare) ?? truncateShare
+        addedLatencyMilliseconds = try c.decodeIfPresent(Int.self, forKey: .addedLatencyMilliseconds) ?? addedLatencyMilliseconds
+    }
+}

@@ -19,7 +19,9 @@ public final class TestEmulator: Sendable {
 
     /// Starts the emulator and returns once it accepts connections.
     public static func start(seed: Int = 0, crms: [any EmulatedCRM]? = nil) async throws -> TestEmulator {
-        let logger = Logger(label: "test-emulator")
+        var logger = Logger(label: "test-emulator")
+        // Cancelling the server task with keep-alive connections open logs errors; not ours.
+        logger.logLevel = .critical
         let server = EmulatorServer(crms: crms ?? EmulatorCatalog.makeCRMs(seed: seed, logger: logger))
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = server.makeApplication(host: "127.0.0.1", port: 0, logger: logger) { port in
