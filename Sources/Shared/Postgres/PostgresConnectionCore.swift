@@ -1,0 +1,168 @@
+import Dispatch
+import Logging
+
+/// The mutable state of one `PostgresConnection`: the libpq handle, the channels it listens
+/// to and the socket watcher that delivers notifications while idle. Every member is used
+/// only on the connection's serial queue (hence `@unchecked Sendable`).
+final class PostgresConnectionCore: @unchecked Sendable {
+    enum Health: Sendable {
+        case healthy
+        /// Broken or never connected; `wasInTransaction` when the server held an open
+        /// transaction for us that is now gone.
+        case broken(wasInTransaction: Bool)
+    }
+
+    private let queue: DispatchQueue
+    private let parameters: [(String, String)]
+    private let logger: Logger
+    private let notifications: AsyncStream<PostgresNotification>.Continuation
+    /// Called (on the queue) when the watcher finds the connection broken while idle.
+    private let onIdleBreak: @Sendable () -> Void
+
+    private var handle: PGConnectionHandle?
+    private var readSource: DispatchSourceRead?
+    private var channels: Set<String> = []
+    private var lastTransactionState: PGConnectionHandle.TransactionState = .idle
+    private var stagingCounter = 0
+
+    init(
+        queue: DispatchQueue,
+        parameters: [(String, String)],
+        logger: Logger,
+        notifications: AsyncStream<PostgresNotification>.Continuation,
+        onIdleBreak: @escaping @Sendable () -> Void
+    ) {
+        self.queue = queue
+        self.parameters = parameters
+        self.logger = logger
+        self.notifications = notifications
+        self.onIdleBreak = onIdleBreak
+    }
+
+    deinit {
+        closeHandle()
+    }
+
+    // MARK: Connection life
+
+    /// Reads pending input without blocking, so a connection the server closed (restart,
+    /// terminated backend) is noticed before a statement is sent on it.
+    func checkHealth() -> Health {
+        guard let handle, !handle.isBroken, handle.consumeInput() else {
+            return .broken(wasInTransaction: lastTransactionState.isInTransaction)
+        }
+        deliverNotifications()
+        return .healthy
+    }
+
+    /// Replaces the handle with a new connection and listens again to every channel.
+    func connect() throws {
+        closeHandle()
+        let fresh = try PGConnectionHandle(parameters: parameters, logger: logger)
+        for channel in channels.sorted() {
+            _ = try fresh.execute("LISTEN \(PostgresIdentifier.quote(channel))", [])
+        }
+        handle = fresh
+        lastTransactionState = .idle
+        if !channels.isEmpty { armReadSource() }
+    }
+
+    /// Closes the connection; a later `connect()` may open it again.
+    func closeHandle() {
+        let old = handle
+        handle = nil
+        if let readSource {
+            // libpq owns the socket: close it only once the watcher has let go of it.
+            readSource.setCancelHandler { old?.finish() }
+            readSource.cancel()
+            self.readSource = nil
+        } else {
+            old?.finish()
+        }
+    }
+
+    func finishNotifications() {
+        notifications.finish()
+    }
+
+    /// Forgets that the lost session had a transaction open (its owner has been told).
+    func forgetLostTransaction() {
+        lastTransactionState = .idle
+    }
+
+    var backendPID: Int32 { handle?.backendPID ?? 0 }
+
+    func nextStagingName() -> String {
+        stagingCounter += 1
+        return "crmb_stage_\(stagingCounter)"
+    }
+
+    // MARK: Statements
+
+    func execute(_ sql: String, _ parameters: [String?]) throws -> PostgresRows {
+        try run { try $0.execute(sql, parameters) }
+    }
+
+    func executeScript(_ sql: String) throws -> PostgresRows {
+        try run { try $0.executeScript(sql) }
+    }
+
+    func copyIn(_ sql: String, chunks: [[UInt8]]) throws -> Int {
+        try run { try $0.copyIn(sql, chunks: chunks) }
+    }
+
+    private func run<T>(_ body: (PGConnectionHandle) throws -> T) throws -> T {
+        guard let handle else { throw PostgresError.closed(operation: "execute") }
+        defer {
+            if !handle.isBroken { lastTransactionState = handle.transactionState }
+            deliverNotifications()
+        }
+        return try body(handle)
+    }
+
+    // MARK: Notifications
+
+    func listen(_ channel: String) throws {
+        _ = try execute("LISTEN \(PostgresIdentifier.quote(channel))", [])
+        channels.insert(channel)
+        if readSource == nil { armReadSource() }
+    }
+
+    func unlisten(_ channel: String) throws {
+        _ = try execute("UNLISTEN \(PostgresIdentifier.quote(channel))", [])
+        channels.remove(channel)
+    }
+
+    private func deliverNotifications() {
+        guard let handle else { return }
+        for notification in handle.takeNotifications() {
+            notifications.yield(notification)
+        }
+    }
+
+    /// Watches the socket while idle so notifications arrive without a statement.
+    private func armReadSource() {
+        guard let handle, handle.socket >= 0 else { return }
+        let source = DispatchSource.makeReadSource(fileDescriptor: handle.socket, queue: queue)
+        source.setEventHandler { [weak self] in self?.socketReadable() }
+        readSource = source
+        source.activate()
+    }
+
+    private func socketReadable() {
+        guard let handle else { return }
+        if handle.consumeInput() {
+            deliverNotifications()
+            return
+        }
+        logger.warning("PostgreSQL connection lost while listening; reconnecting")
+        closeHandle()
+        onIdleBreak()
+    }
+}
+
+extension PGConnectionHandle.TransactionState {
+    var isInTransaction: Bool {
+        self == .inTransaction || self == .inFailedTransaction || self == .active
+    }
+}

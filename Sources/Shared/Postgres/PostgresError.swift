@@ -1,0 +1,109 @@
+/// The one error type of the PostgreSQL bridge.
+///
+/// Its `description` carries the code, the SQLSTATE, the server's primary message and the
+/// operation that failed, and never the statement's parameters, row values or the
+/// connection URL (which may hold a password). Server messages of SQLSTATE class 22 (data
+/// exceptions such as `invalid input syntax for type integer: "abc"`) quote the offending
+/// value, so their quoted parts are redacted.
+public struct PostgresError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public enum Code: String, Sendable, Hashable {
+        /// Could not connect (server down, refused, authentication failed, timeout).
+        case connection
+        /// The connection broke while a statement or a transaction was in flight: the
+        /// statement may or may not have been applied.
+        case connectionLost
+        /// The server answered with an error (see `sqlState`).
+        case server
+        /// The server or libpq answered something the bridge did not expect.
+        case protocolViolation
+        /// The caller passed something unusable (a NUL byte, a wrong row width, a bad name).
+        case invalidArgument
+        /// A value could not be read as the requested type.
+        case decoding
+        /// The table does not have the columns a plan expects.
+        case schemaMismatch
+        /// The connection or pool was closed by its owner.
+        case closed
+        /// A transaction handle was used after its transaction ended.
+        case transactionEnded
+    }
+
+    public var code: Code
+    /// The five-character SQLSTATE the server reported, when it reported one.
+    public var sqlState: String?
+    /// A message safe to log: the server's primary message, or the bridge's own.
+    public var message: String
+    /// The operation or libpq function that failed (`PQexecParams`, `connect`, `COPY`…).
+    public var operation: String
+
+    public init(code: Code, sqlState: String? = nil, message: String, operation: String) {
+        self.code = code
+        self.sqlState = sqlState
+        self.message = message
+        self.operation = operation
+    }
+
+    /// Whether trying again later (on the same or a new connection) may succeed.
+    public var isRetriable: Bool {
+        switch code {
+        case .connection, .connectionLost:
+            return true
+        case .server:
+            guard let sqlState else { return false }
+            return Self.retriableStates.contains(sqlState) || sqlState.hasPrefix("08")
+        case .protocolViolation, .invalidArgument, .decoding, .schemaMismatch, .closed,
+             .transactionEnded:
+            return false
+        }
+    }
+
+    /// SQLSTATEs that describe a transient condition (class 08 is added by prefix).
+    static let retriableStates: Set<String> = [
+        "40001",  // serialization_failure
+        "40P01",  // deadlock_detected
+        "55P03",  // lock_not_available
+        "53300",  // too_many_connections
+        "57P01",  // admin_shutdown
+        "57P02",  // crash_shutdown
+        "57P03",  // cannot_connect_now
+    ]
+
+    public var description: String {
+        var text = "PostgresError.\(code.rawValue)"
+        if let sqlState { text += " [\(sqlState)]" }
+        text += " in \(operation): \(message)"
+        return text
+    }
+}
+
+extension PostgresError {
+    static func invalidArgument(_ message: String, operation: String) -> PostgresError {
+        PostgresError(code: .invalidArgument, message: message, operation: operation)
+    }
+
+    static func decoding(_ message: String) -> PostgresError {
+        PostgresError(code: .decoding, message: message, operation: "decode")
+    }
+
+    static func closed(operation: String) -> PostgresError {
+        PostgresError(code: .closed, message: "the connection was closed", operation: operation)
+    }
+
+    /// Makes a server message safe to log: drops values that class 22 messages quote.
+    static func redactedServerMessage(_ message: String, sqlState: String?) -> String {
+        let firstLine = message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        guard let sqlState, sqlState.hasPrefix("22") else { return firstLine }
+        var result = ""
+        var insideQuotes = false
+        for character in firstLine {
+            if character == "\"" {
+                if !insideQuotes { result += "\"…\"" }
+                insideQuotes.toggle()
+            } else if !insideQuotes {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}
