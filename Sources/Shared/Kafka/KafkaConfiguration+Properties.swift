@@ -7,12 +7,16 @@ enum KafkaClientRole: Sendable, Hashable {
     /// A consumer handle carrying a group id that never subscribes: reads and writes the
     /// group's committed offsets (admin).
     case offsetClient(groupID: String)
-    /// Metadata, watermarks, topic creation and per-partition reads (admin). Only a
-    /// handle that asks a broker to create a topic by using it sets `autoCreateTopics`.
+    /// Metadata, watermarks, topic creation and per-partition reads (admin). With
+    /// `autoCreateTopics` it is a producer-type handle whose metadata requests ask the
+    /// broker to create a missing topic (for brokers without CreateTopics).
     case admin(autoCreateTopics: Bool)
 
-    /// Every role but the producer is a consumer-type handle.
-    var isProducer: Bool { self == .producer }
+    /// The producer and the auto-creating admin are producer-type handles; the rest are
+    /// consumer-type handles.
+    var isProducer: Bool {
+        self == .producer || self == .admin(autoCreateTopics: true)
+    }
 }
 
 extension KafkaConfiguration {
@@ -47,8 +51,6 @@ extension KafkaConfiguration {
             properties["enable.partition.eof"] = "false"
         case .admin(let autoCreateTopics):
             properties["allow.auto.create.topics"] = autoCreateTopics ? "true" : "false"
-            properties["enable.auto.commit"] = "false"
-            properties["enable.partition.eof"] = "false"
         }
         return properties
     }
