@@ -60,3 +60,33 @@ public enum TestKafka {
         public var description: String { "timed out after \(after) waiting for \(what)" }
     }
 }
+
+extension TestKafka {
+    /// Polls `consumer` until `done(messagesSoFar)` holds; throws `TimedOut` at `timeout`.
+    public static func consume(
+        _ consumer: KafkaConsumer, timeout: Duration = .seconds(60), _ what: String,
+        until done: ([KafkaMessage]) -> Bool
+    ) async throws -> [KafkaMessage] {
+        var messages: [KafkaMessage] = []
+        let deadline = ContinuousClock.now + timeout
+        while !done(messages) {
+            guard ContinuousClock.now < deadline else { throw TimedOut(what: what, after: timeout) }
+            messages += try await consumer.poll(maxMessages: 1000, timeout: .milliseconds(200))
+        }
+        return messages
+    }
+
+    /// Whether `messages` reach the end of every partition that has messages after `start`
+    /// (high watermark − 1 seen), i.e. a consumer read its partitions to their end.
+    public static func reachedEnd(
+        _ messages: [KafkaMessage], topic: String, high: [Int32: Int64], start: [Int32: Int64] = [:]
+    ) -> Bool {
+        var last: [Int32: Int64] = [:]
+        for message in messages where message.topic == topic {
+            last[message.partition] = max(last[message.partition] ?? -1, message.offset)
+        }
+        return high.allSatisfy { partition, end in
+            end <= (start[partition] ?? 0) || last[partition] == end - 1
+        }
+    }
+}
