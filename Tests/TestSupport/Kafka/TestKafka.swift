@@ -57,6 +57,12 @@ public enum TestKafka {
     public struct TimedOut: Error, CustomStringConvertible {
         public let what: String
         public let after: Duration
+
+        public init(what: String, after: Duration) {
+            self.what = what
+            self.after = after
+        }
+
         public var description: String { "timed out after \(after) waiting for \(what)" }
     }
 }
