@@ -34,10 +34,15 @@ public struct KafkaConnection: Sendable, Equatable {
     public var bootstrapServers: String
     /// Extra librdkafka properties (`properties:`), applied last; e.g. `security.protocol`.
     public var properties: [String: String]
+    /// Secret librdkafka properties (`sasl.password`), each read from the environment
+    /// variable named in `secretPropertiesEnv:`.
+    public var secretProperties: [String: Secret]
 
-    public init(bootstrapServers: String, properties: [String: String] = [:]) {
+    public init(bootstrapServers: String, properties: [String: String] = [:],
+                secretProperties: [String: Secret] = [:]) {
         self.bootstrapServers = bootstrapServers
         self.properties = properties
+        self.secretProperties = secretProperties
     }
 }
 
