@@ -39,6 +39,12 @@ public final class KafkaConsumer: Sendable {
         queue = KafkaBlockingQueue(label: "kafka.consumer.\(groupID)")
     }
 
+    deinit {
+        // Without `close()`, destroying the handle leaves the group, which blocks: let the
+        // last reference go on the consumer's queue, not on the caller's thread.
+        queue.async { [client] in withExtendedLifetime(client) {} }
+    }
+
     /// The partitions this consumer owns right now.
     public var assignment: Set<KafkaTopicPartition> {
         tracker.current
@@ -74,7 +80,9 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Synchronously commits exactly `offsets` (each the NEXT offset to read, i.e. last
-    /// processed + 1). Offsets of partitions no longer assigned are dropped, not sent.
+    /// processed + 1; for a partition given twice, the highest). Offsets of partitions no
+    /// longer assigned are dropped, not sent. A commit refused because of a rebalance
+    /// throws; its messages will be delivered again, so writers must be idempotent.
     @discardableResult
     public func commit(_ offsets: [KafkaTopicPartitionOffset]) async throws -> KafkaCommitResult {
         let (client, tracker, logger) = (client, tracker, logger)
