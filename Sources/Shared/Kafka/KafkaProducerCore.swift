@@ -73,8 +73,10 @@ final class KafkaProducerCore: @unchecked Sendable {
         let code = rd_kafka_event_error(event)
         let text = String(cString: rd_kafka_event_error_string(event))
         guard rd_kafka_event_error_is_fatal(event) != 0 else {
-            client.logger.warning(
-                "Kafka producer error: \(text)",
+            // librdkafka retries these itself; transport errors are already in its log.
+            let level: Logger.Level = code == RD_KAFKA_RESP_ERR__TRANSPORT ? .debug : .warning
+            client.logger.log(
+                level: level, "Kafka producer error: \(text)",
                 metadata: [KafkaLogKey.error: "\(KafkaError.Code(code))"])
             return
         }
