@@ -7,7 +7,7 @@ public enum BridgeSchema {
         guard try rows.bool(0, "present") != true else { return }
         try await database.atomically { tx in
             // Two services starting at once: the second waits, then finds the schema.
-            _ = try await tx.query("SELECT pg_advisory_xact_lock(7_240_001)", [])
+            _ = try await tx.query("SELECT pg_advisory_xact_lock(7240001)", [])
             let again = try await tx.query("SELECT to_regclass('crmbridge.workflows') IS NOT NULL AS present", [])
             guard try again.bool(0, "present") != true else { return }
             try await tx.executeScript(CampaignSchemaSQL.bridgeSchema)
