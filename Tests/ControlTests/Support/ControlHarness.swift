@@ -156,6 +156,17 @@ final class ControlHarness: Sendable {
         return last
     }
 
+    /// Creates `topic` on the harness's cluster. The mock broker auto-creates a topic
+    /// (4 partitions) as soon as anyone asks about it, as the control service's backlog
+    /// sampler does: then the topic is used as it is.
+    func ensureTopic(_ topic: String, partitions: Int32) throws {
+        do {
+            try kafka.createTopic(topic, partitions: partitions)
+        } catch let error as KafkaError where error.code == .topicAlreadyExists {
+            return
+        }
+    }
+
     // MARK: What a role does
 
     var heartbeats: HeartbeatStore { HeartbeatStore(database: roleDatabase) }
