@@ -66,7 +66,7 @@ struct BacklogAndReplayTests {
             for (json, body, message) in cases {
                 let answer = try await harness.call(
                     "POST", "/api/workflows/crm-to-campaign/replay", json: json, body: body, contentType: "application/json")
-                #expect(answer.status == 400, "\(String(describing: json ?? body))")
+                #expect(answer.status == 400, "\(message)")
                 #expect((answer.object["error"] as? String)?.contains(message) == true, "\(answer.text)")
             }
             let resyncElsewhere = try await harness.call(
