@@ -1,0 +1,177 @@
+import CRDKafka
+import Foundation
+import Logging
+
+/// A Kafka group consumer with manual offset commits: `enable.auto.commit=false`,
+/// `enable.auto.offset.store=false`, `auto.offset.reset=earliest`. Commit only what was
+/// processed (`KafkaMessage.nextOffset`); what was read but not committed is delivered
+/// again after a restart or rebalance (at-least-once).
+///
+/// Every call on the librdkafka handle (poll, commit, pause, resume, close) runs on one
+/// dedicated serial queue, never on Swift's cooperative pool. Rebalance callbacks run
+/// inside poll on that queue, so a commit never races a revocation: offsets of partitions
+/// this consumer no longer owns are dropped (see `KafkaCommitResult`). A commit waits for
+/// a poll in progress, so keep poll timeouts short (the default 500 ms is fine).
+public final class KafkaConsumer: Sendable {
+    public let groupID: String
+    private let client: RDKafkaClient
+    private let queue: KafkaBlockingQueue
+    private let tracker: KafkaAssignmentTracker
+    private let isClosed = KafkaLocked(false)
+    private let logger: Logger
+
+    /// Creates a member of consumer group `groupID`; throws for an invalid configuration.
+    public init(configuration: KafkaConfiguration, groupID: String, logger: Logger) throws {
+        guard !groupID.isEmpty else {
+            throw KafkaError.invalidArgument("the group id is empty", function: "KafkaConsumer.init")
+        }
+        var logger = logger
+        logger[metadataKey: KafkaLogKey.group] = "\(groupID)"
+        let tracker = KafkaAssignmentTracker()
+        client = try RDKafkaClient(
+            role: .groupConsumer(groupID: groupID),
+            properties: configuration.librdkafkaProperties(for: .groupConsumer(groupID: groupID)),
+            logger: logger, assignment: tracker)
+        rd_kafka_poll_set_consumer(client.handle)
+        self.groupID = groupID
+        self.tracker = tracker
+        self.logger = logger
+        queue = KafkaBlockingQueue(label: "kafka.consumer.\(groupID)")
+    }
+
+    /// The partitions this consumer owns right now.
+    public var assignment: Set<KafkaTopicPartition> {
+        tracker.current
+    }
+
+    /// Joins the group for `topics`; partitions arrive through `poll`.
+    public func subscribe(topics: [String]) async throws {
+        guard !topics.isEmpty, !topics.contains(where: \.isEmpty) else {
+            throw KafkaError.invalidArgument(
+                "subscribe needs non-empty topic names", function: "rd_kafka_subscribe")
+        }
+        let client = client
+        try await run("rd_kafka_subscribe") {
+            let list = RDKafkaTopicPartitionList(capacity: topics.count)
+            for topic in topics {
+                list.add(topic: topic, partition: RD_KAFKA_PARTITION_UA, offset: Int64(RD_KAFKA_OFFSET_INVALID))
+            }
+            try KafkaError.check(
+                list.withListPointer { rd_kafka_subscribe(client.handle, $0) },
+                function: "rd_kafka_subscribe")
+        }
+    }
+
+    /// Waits up to `timeout` for the first message, then takes what is already fetched,
+    /// up to `maxMessages`. Returns an empty array when nothing came. Rebalances happen
+    /// during this call. Transient broker errors are logged, not thrown.
+    public func poll(maxMessages: Int = 500, timeout: Duration = .milliseconds(500)) async throws -> [KafkaMessage] {
+        let (client, logger) = (client, logger)
+        return try await run("rd_kafka_consumer_poll") {
+            try Self.pollMessages(
+                client: client, logger: logger, maxMessages: max(1, maxMessages), timeout: timeout)
+        }
+    }
+
+    /// Synchronously commits exactly `offsets` (each the NEXT offset to read, i.e. last
+    /// processed + 1). Offsets of partitions no longer assigned are dropped, not sent.
+    @discardableResult
+    public func commit(_ offsets: [KafkaTopicPartitionOffset]) async throws -> KafkaCommitResult {
+        let (client, tracker, logger) = (client, tracker, logger)
+        return try await run("rd_kafka_commit") {
+            let owned = tracker.current
+            let latest = Self.highestPerPartition(offsets)
+            let committed = latest.filter { owned.contains($0.topicPartition) }
+            let dropped = latest.filter { !owned.contains($0.topicPartition) }
+            if !dropped.isEmpty {
+                logger.info(
+                    "Kafka commit dropped for partitions no longer assigned: \(dropped.map(\.description).joined(separator: ", "))")
+            }
+            guard !committed.isEmpty else {
+                return KafkaCommitResult(committed: [], dropped: dropped)
+            }
+            let list = RDKafkaTopicPartitionList(committed)
+            try list.withListPointer { pointer in
+                try KafkaError.check(rd_kafka_commit(client.handle, pointer, 0), function: "rd_kafka_commit")
+            }
+            if let failed = list.elements.first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }) {
+                throw KafkaError(failed.error, function: "rd_kafka_commit")
+            }
+            return KafkaCommitResult(committed: committed, dropped: dropped)
+        }
+    }
+
+    /// Stops fetching from `partitions` (back-pressure) until `resume`. A rebalance that
+    /// re-assigns a partition resumes it.
+    public func pause(_ partitions: [KafkaTopicPartition]) async throws {
+        let client = client
+        try await run("rd_kafka_pause_partitions") {
+            try Self.changeFlow(partitions, client: client, pause: true)
+        }
+    }
+
+    public func resume(_ partitions: [KafkaTopicPartition]) async throws {
+        let client = client
+        try await run("rd_kafka_resume_partitions") {
+            try Self.changeFlow(partitions, client: client, pause: false)
+        }
+    }
+
+    /// Leaves the group without committing anything; the partitions go to the other
+    /// members, which re-read from the last committed offsets. Safe to call twice.
+    public func close() async {
+        let wasClosed = isClosed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !wasClosed else { return }
+        let (client, tracker, logger) = (client, tracker, logger)
+        await queue.run {
+            let result = rd_kafka_consumer_close(client.handle)
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR {
+                logger.warning("Kafka consumer close: \(KafkaError(result, function: "rd_kafka_consumer_close"))")
+            }
+            tracker.clear()
+        }
+    }
+
+    /// Runs `body` on the consumer's queue unless the consumer is closed.
+    private func run<T: Sendable>(
+        _ function: String, _ body: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        let isClosed = isClosed
+        return try await queue.run {
+            if isClosed.withLock({ $0 }) {
+                throw KafkaError.closed("consumer", function: function)
+            }
+            return try body()
+        }
+    }
+
+    private static func highestPerPartition(
+        _ offsets: [KafkaTopicPartitionOffset]
+    ) -> [KafkaTopicPartitionOffset] {
+        var highest: [KafkaTopicPartition: Int64] = [:]
+        for entry in offsets {
+            highest[entry.topicPartition] = max(highest[entry.topicPartition] ?? .min, entry.offset)
+        }
+        return highest.sorted { $0.key < $1.key }.map {
+            KafkaTopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
+        }
+    }
+
+    private static func changeFlow(
+        _ partitions: [KafkaTopicPartition], client: RDKafkaClient, pause: Bool
+    ) throws {
+        guard !partitions.isEmpty else { return }
+        let function = pause ? "rd_kafka_pause_partitions" : "rd_kafka_resume_partitions"
+        let list = RDKafkaTopicPartitionList(partitions, offset: Int64(RD_KAFKA_OFFSET_INVALID))
+        let result = list.withListPointer {
+            pause ? rd_kafka_pause_partitions(client.handle, $0) : rd_kafka_resume_partitions(client.handle, $0)
+        }
+        try KafkaError.check(result, function: function)
+        if let failed = list.elements.first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }) {
+            throw KafkaError(failed.error, function: function)
+        }
+    }
+}

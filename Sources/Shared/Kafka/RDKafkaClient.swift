@@ -1,0 +1,114 @@
+import CRDKafka
+import Logging
+
+/// Owns one librdkafka handle (`rd_kafka_t`) and the context its C callbacks reach
+/// through the configuration opaque. The handle is destroyed in `deinit`; librdkafka joins
+/// its threads there, so no callback runs once the context is released.
+final class RDKafkaClient: @unchecked Sendable {
+    let handle: OpaquePointer
+    let role: KafkaClientRole
+    let logger: Logger
+    private let context: Unmanaged<RDKafkaClientContext>
+    private let destroyFlags: Int32
+
+    /// - Parameters:
+    ///   - events: librdkafka events (`RD_KAFKA_EVENT_*`) delivered on the main queue
+    ///     instead of through callbacks (the producer's delivery reports).
+    ///   - assignment: the consumer's assignment state, updated by the rebalance callback.
+    init(
+        role: KafkaClientRole,
+        properties: [String: String],
+        logger: Logger,
+        events: Int32 = 0,
+        assignment: KafkaAssignmentTracker? = nil,
+        destroyFlags: Int32 = 0
+    ) throws {
+        let conf = try RDKafkaClient.makeConf(properties)
+        let context = Unmanaged.passRetained(
+            RDKafkaClientContext(logger: logger, assignment: assignment))
+        rd_kafka_conf_set_opaque(conf, context.toOpaque())
+        rd_kafka_conf_set_log_cb(conf, rdKafkaLogCallback)
+        if assignment != nil {
+            rd_kafka_conf_set_rebalance_cb(conf, rdKafkaRebalanceCallback)
+        }
+        if events != 0 {
+            rd_kafka_conf_set_events(conf, events)
+        }
+
+        var errorText = [CChar](repeating: 0, count: 512)
+        let type = role.isProducer ? RD_KAFKA_PRODUCER : RD_KAFKA_CONSUMER
+        guard let handle = rd_kafka_new(type, conf, &errorText, errorText.count) else {
+            rd_kafka_conf_destroy(conf)
+            context.release()
+            throw KafkaError(
+                code: .invalidArgument, message: String(rdKafkaBuffer: errorText),
+                function: "rd_kafka_new", isRetriable: false)
+        }
+        self.handle = handle
+        self.role = role
+        self.logger = logger
+        self.context = context
+        self.destroyFlags = destroyFlags
+    }
+
+    deinit {
+        rd_kafka_destroy_flags(handle, destroyFlags)
+        context.release()
+    }
+
+    /// The client's name as librdkafka reports it (`client.id` and a counter).
+    var name: String { String(cString: rd_kafka_name(handle)) }
+
+    private static func makeConf(_ properties: [String: String]) throws -> OpaquePointer {
+        guard let conf = rd_kafka_conf_new() else {
+            throw KafkaError(
+                code: .failedMessage, message: "could not allocate a configuration",
+                function: "rd_kafka_conf_new")
+        }
+        var errorText = [CChar](repeating: 0, count: 512)
+        for (key, value) in properties.sorted(by: { $0.key < $1.key }) {
+            let result = rd_kafka_conf_set(conf, key, value, &errorText, errorText.count)
+            guard result == RD_KAFKA_CONF_OK else {
+                rd_kafka_conf_destroy(conf)
+                // librdkafka quotes the value in its message: keep it out when secret.
+                let message = isSensitive(key)
+                    ? "invalid value for configuration property \"\(key)\""
+                    : String(rdKafkaBuffer: errorText)
+                throw KafkaError(
+                    code: .invalidArgument, message: message, function: "rd_kafka_conf_set",
+                    isRetriable: false)
+            }
+        }
+        return conf
+    }
+
+    private static func isSensitive(_ key: String) -> Bool {
+        let lowered = key.lowercased()
+        return ["password", "secret", "key", "token", "oauthbearer.config"]
+            .contains { lowered.contains($0) }
+    }
+}
+
+/// What librdkafka's callbacks need, reached through `rd_kafka_opaque`.
+final class RDKafkaClientContext: Sendable {
+    let logger: Logger
+    let assignment: KafkaAssignmentTracker?
+
+    init(logger: Logger, assignment: KafkaAssignmentTracker?) {
+        self.logger = logger
+        self.assignment = assignment
+    }
+
+    /// The context of `handle`, valid while the owning `RDKafkaClient` lives.
+    static func of(_ handle: OpaquePointer?) -> RDKafkaClientContext? {
+        guard let handle, let opaque = rd_kafka_opaque(handle) else { return nil }
+        return Unmanaged<RDKafkaClientContext>.fromOpaque(opaque).takeUnretainedValue()
+    }
+}
+
+extension String {
+    /// The NUL-terminated text librdkafka wrote into an error buffer.
+    init(rdKafkaBuffer buffer: [CChar]) {
+        self.init(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
