@@ -1,0 +1,53 @@
+extension SalesforceConnector {
+    /// Records by id, as `Id IN ('…', …)` (combined with the query's filter), chunked so
+    /// every URL stays under `maxURLLength` and every chunk fits one page. Every id is
+    /// escaped as a SOQL string literal.
+    public func records(ids: [String], query: CRMQuery) -> CRMPages {
+        guard !ids.isEmpty else { return CRMPaging.empty }
+        let plan: ReadPlan
+        do {
+            plan = try ReadPlan(query, configuration: configuration, fallbacks: fallbacks)
+        } catch {
+            return CRMPaging.failing(error)
+        }
+        let literals = ids.map(Self.soqlString)
+        let inField = plan.idField
+        let fixed = url(plan.path(resource: "query", conditions: ["\(inField) IN ()"]), token: nil).utf8.count
+        guard let chunks = CRMIDChunks.split(
+            termLengths: literals.map { $0.percentEncoded.utf8.count },
+            separatorLength: ",".percentEncoded.utf8.count,
+            budget: configuration.maxURLLength - fixed, maxCount: plan.batchSize)
+        else {
+            return CRMPaging.failing(CRMError(
+                system: system, code: .invalidRequest, operation: "read \(plan.object) by id",
+                message: "the query alone is longer than the URL limit of \(configuration.maxURLLength) characters"))
+        }
+        return CRMPaging.stream(
+            system: system, operation: plan.operation, chunks: chunks.count,
+            first: { chunk in
+                let condition = "\(inField) IN (" + literals[chunks[chunk]].joined(separator: ",") + ")"
+                return try await fetchPage(plan.path(resource: "query", conditions: [condition]), plan)
+            },
+            next: { link in try await fetchPage(link, plan) })
+    }
+
+    /// A SOQL string literal: single quotes, with `\` `'` `"` and control characters
+    /// backslash-escaped.
+    static func soqlString(_ text: String) -> String {
+        var result = "'"
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": result += "\\\\"
+            case "'": result += "\\'"
+            case "\"": result += "\\\""
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case "\u{08}": result += "\\b"
+            case "\u{0C}": result += "\\f"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "'"
+    }
+}
