@@ -1,0 +1,149 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// A tiny real HTTP/1.1 server on 127.0.0.1 (a free port) for HTTP client tests.
+///
+/// Every request, any method and path, is answered by echoing it:
+/// - body: the request body, byte for byte (or `size` bytes of "x" when `?size=N`);
+/// - `X-Echo-Method`: the method; `X-Echo-URI`: path and query as received;
+/// - `X-Echo-Header`: one field per request header, `name: value`;
+/// - `X-Mixed-Case-Header: Kept` on every response;
+/// - `X-Echo-Remote-Port`: the client's TCP port (equal ports = a reused connection).
+/// Query parameters: `status=NNN` answers that status, `delay_ms=N` waits first.
+public final class LocalHTTPServer: Sendable {
+    public let port: Int
+    private let task: Task<Void, any Error>
+    private let counter: RequestCounter
+
+    /// `http://127.0.0.1:<port>`
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    private init(port: Int, task: Task<Void, any Error>, counter: RequestCounter) {
+        self.port = port
+        self.task = task
+        self.counter = counter
+    }
+
+    /// Requests whose handling has started so far.
+    public var requestCount: Int { counter.value }
+
+    /// Waits until at least `count` requests have arrived; false if `timeout` passes first.
+    public func waitForRequests(_ count: Int, timeout: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while counter.value < count {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return true
+    }
+
+    /// Starts a server and returns once it accepts connections.
+    public static func start() async throws -> LocalHTTPServer {
+        var logger = Logger(label: "test.local-http-server")
+        // Stopping cancels connections curl keeps alive; Hummingbird logs that as an error.
+        logger.logLevel = .critical
+        let counter = RequestCounter()
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            responder: CallbackResponder<EchoRequestContext> { request, context in
+                counter.increment()
+                return try await echo(request, remotePort: context.remotePort)
+            },
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portSink.yield(channel.localAddress?.port ?? 0)
+            },
+            logger: logger)
+        let task = Task {
+            defer { portSink.finish() }
+            try await app.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            task.cancel()
+            _ = try? await task.value
+            throw LocalHTTPServerError.didNotStart
+        }
+        return LocalHTTPServer(port: port, task: task, counter: counter)
+    }
+
+    /// Runs `body` with a started server and stops it afterwards.
+    public static func withServer<T: Sendable>(
+        _ body: (LocalHTTPServer) async throws -> T
+    ) async throws -> T {
+        let server = try await start()
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    /// Stops listening and waits until the server is down.
+    public func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+
+    private static func echo(_ request: Request, remotePort: Int) async throws -> Response {
+        var request = request
+        let query = request.uri.queryParameters
+        if let delay = query.get("delay_ms", as: Int.self), delay > 0 {
+            try await Task.sleep(for: .milliseconds(delay))
+        }
+        let status = query.get("status", as: Int.self) ?? 200
+        let received = try await request.collectBody(upTo: 64 * 1024 * 1024)
+        var headers = HTTPFields()
+        append(&headers, "X-Echo-Method", request.method.rawValue)
+        append(&headers, "X-Echo-URI", request.uri.string)
+        for field in request.headers {
+            append(&headers, "X-Echo-Header", "\(field.name.rawName): \(field.value)")
+        }
+        append(&headers, "X-Mixed-Case-Header", "Kept")
+        append(&headers, "X-Echo-Remote-Port", String(remotePort))
+        append(&headers, "Content-Type", "application/octet-stream")
+        let body: ByteBuffer
+        if let size = query.get("size", as: Int.self), size >= 0 {
+            body = ByteBuffer(repeating: UInt8(ascii: "x"), count: size)
+        } else {
+            body = received
+        }
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: body))
+    }
+
+    private static func append(_ headers: inout HTTPFields, _ name: String, _ value: String) {
+        guard let fieldName = HTTPFields.Element.Name(name) else { return }
+        headers.append(.init(name: fieldName, value: value))
+    }
+}
+
+/// Request context that remembers the client's port.
+struct EchoRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let remotePort: Int
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remotePort = source.channel.remoteAddress?.port ?? 0
+    }
+}
+
+/// Thread-safe request counter.
+final class RequestCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    var value: Int { lock.withLock { count } }
+
+    func increment() { lock.withLock { count += 1 } }
+}
+
+public enum LocalHTTPServerError: Error, CustomStringConvertible {
+    case didNotStart
+
+    public var description: String { "the local HTTP test server did not start" }
+}
