@@ -13,7 +13,7 @@ extension DynamicsConnector {
         var guids: [String] = []
         guids.reserveCapacity(ids.count)
         for (index, id) in ids.enumerated() {
-            guard let guid = Self.guid(id) else {
+            guard let guid = ODataLiteral.guid(Self.withoutBraces(id)) else {
                 return CRMPaging.failing(CRMError(
                     system: system, code: .invalidRequest, operation: "read \(plan.entitySet) by id",
                     message: "id \(index + 1) of \(ids.count) is not a GUID"))
@@ -43,21 +43,8 @@ extension DynamicsConnector {
             next: { link in try await fetchPage(link, plan) })
     }
 
-    /// The GUID in canonical 8-4-4-4-12 form (braces removed), or nil.
-    static func guid(_ text: String) -> String? {
-        var bytes = Array(text.utf8)
-        if bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") {
-            bytes = Array(bytes.dropFirst().dropLast())
-        }
-        guard bytes.count == 36 else { return nil }
-        for (index, byte) in bytes.enumerated() {
-            if [8, 13, 18, 23].contains(index) {
-                guard byte == UInt8(ascii: "-") else { return nil }
-            } else {
-                let isHex = (0x30...0x39).contains(byte) || (0x41...0x46).contains(byte) || (0x61...0x66).contains(byte)
-                guard isHex else { return nil }
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+    /// `{guid}` → `guid`: Dynamics tools often print GUIDs in braces.
+    static func withoutBraces(_ id: String) -> String {
+        id.hasPrefix("{") && id.hasSuffix("}") && id.count > 2 ? String(id.dropFirst().dropLast()) : id
     }
 }

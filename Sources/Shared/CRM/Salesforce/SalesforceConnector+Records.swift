@@ -1,7 +1,7 @@
 extension SalesforceConnector {
     /// Records by id, as `Id IN ('…', …)` (combined with the query's filter), chunked so
     /// every URL stays under `maxURLLength` and every chunk fits one page. Every id is
-    /// escaped as a SOQL string literal.
+    /// escaped as a SOQL string literal (`SOQLLiteral`).
     public func records(ids: [String], query: CRMQuery) -> CRMPages {
         guard !ids.isEmpty else { return CRMPaging.empty }
         let plan: ReadPlan
@@ -10,7 +10,7 @@ extension SalesforceConnector {
         } catch {
             return CRMPaging.failing(error)
         }
-        let literals = ids.map(Self.soqlString)
+        let literals = ids.map(SOQLLiteral.string)
         let inField = plan.idField
         let fixed = url(plan.path(resource: "query", conditions: ["\(inField) IN ()"]), token: nil).utf8.count
         guard let chunks = CRMIDChunks.split(
@@ -29,25 +29,5 @@ extension SalesforceConnector {
                 return try await fetchPage(plan.path(resource: "query", conditions: [condition]), plan)
             },
             next: { link in try await fetchPage(link, plan) })
-    }
-
-    /// A SOQL string literal: single quotes, with `\` `'` `"` and control characters
-    /// backslash-escaped.
-    static func soqlString(_ text: String) -> String {
-        var result = "'"
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": result += "\\\\"
-            case "'": result += "\\'"
-            case "\"": result += "\\\""
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "'"
     }
 }
