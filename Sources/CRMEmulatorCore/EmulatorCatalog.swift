@@ -3,6 +3,8 @@ import Logging
 /// The CRMs one emulator process serves. Each side registers itself here.
 public enum EmulatorCatalog {
     public static func makeCRMs(seed: Int, logger: Logger) -> [any EmulatedCRM] {
-        []
+        [
+            SalesforceEmulator(configuration: .demo(seed: seed), logger: logger),
+        ]
     }
 }
