@@ -1,0 +1,147 @@
+import Hummingbird
+
+/// Hand-written JSON into a `ByteBuffer`: the query hot path serves pages of
+/// 2000 records, so no `JSONEncoder`, no intermediate dictionaries.
+struct SalesforceJSONWriter {
+    private(set) var buffer: ByteBuffer
+
+    init(capacity: Int) {
+        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+    }
+
+    var string: String { String(buffer: buffer) }
+
+    @inline(__always)
+    mutating func raw(_ text: StaticString) {
+        buffer.writeStaticString(text)
+    }
+
+    @inline(__always)
+    mutating func raw(bytes: [UInt8]) {
+        buffer.writeBytes(bytes)
+    }
+
+    @inline(__always)
+    mutating func byte(_ value: UInt8) {
+        buffer.writeInteger(value)
+    }
+
+    /// Text that needs no escaping (ids, field names, ASCII the emulator chose).
+    mutating func unescaped(_ text: String) {
+        buffer.writeString(text)
+    }
+
+    mutating func integer<T: BinaryInteger>(_ value: T) {
+        buffer.writeString(String(value))
+    }
+
+    mutating func double(_ value: Double) {
+        if value.isFinite {
+            buffer.writeString(String(value))
+        } else {
+            raw("null")
+        }
+    }
+
+    mutating func boolean(_ value: Bool) {
+        if value { raw("true") } else { raw("false") }
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped;
+    /// everything else copied as UTF-8 in one go when nothing needs escaping.
+    mutating func string(_ text: String) {
+        byte(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if index > start { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index])) }
+                writeEscaped(byte)
+                start = index + 1
+            }
+            if start < bytes.count { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...])) }
+        }
+        byte(UInt8(ascii: "\""))
+    }
+
+    private mutating func writeEscaped(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): raw("\\\"")
+        case UInt8(ascii: "\\"): raw("\\\\")
+        case 0x0A: raw("\\n")
+        case 0x0D: raw("\\r")
+        case 0x09: raw("\\t")
+        case 0x08: raw("\\b")
+        case 0x0C: raw("\\f")
+        default:
+            let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            raw("\\u00")
+            self.byte(hex[Int(byte >> 4)])
+            self.byte(hex[Int(byte & 0x0F)])
+        }
+    }
+
+    /// `"2013-05-20T20:49:32.000+0000"` with the quotes.
+    mutating func dateTime(_ milliseconds: Int64) {
+        byte(UInt8(ascii: "\""))
+        writeDateTimeDigits(milliseconds)
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// `"2013-05-20"` with the quotes.
+    mutating func date(_ days: Int) {
+        byte(UInt8(ascii: "\""))
+        writeDateDigits(days)
+        byte(UInt8(ascii: "\""))
+    }
+
+    mutating func value(_ value: SalesforceValue) {
+        switch value {
+        case .null: raw("null")
+        case .string(let text): string(text)
+        case .boolean(let flag): boolean(flag)
+        case .integer(let number): integer(number)
+        case .double(let number): double(number)
+        case .date(let days): date(days)
+        case .dateTime(let milliseconds): dateTime(milliseconds)
+        }
+    }
+
+    mutating func writeDateTimeDigits(_ milliseconds: Int64) {
+        let days = SalesforceDateTime.days(of: milliseconds)
+        let within = Int(milliseconds - Int64(days) * SalesforceDateTime.millisecondsPerDay)
+        writeDateDigits(days)
+        byte(UInt8(ascii: "T"))
+        digits(within / 3_600_000, count: 2)
+        byte(UInt8(ascii: ":"))
+        digits(within / 60_000 % 60, count: 2)
+        byte(UInt8(ascii: ":"))
+        digits(within / 1000 % 60, count: 2)
+        byte(UInt8(ascii: "."))
+        digits(within % 1000, count: 3)
+        raw("+0000")
+    }
+
+    mutating func writeDateDigits(_ days: Int) {
+        let (year, month, day) = SalesforceDateTime.civilFromDays(days)
+        digits(year, count: 4)
+        byte(UInt8(ascii: "-"))
+        digits(month, count: 2)
+        byte(UInt8(ascii: "-"))
+        digits(day, count: 2)
+    }
+
+    @inline(__always)
+    private mutating func digits(_ value: Int, count: Int) {
+        var divisor = 1
+        for _ in 1..<count { divisor *= 10 }
+        var rest = max(0, value)
+        while divisor > 0 {
+            byte(UInt8(48 + (rest / divisor) % 10))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+}
