@@ -48,6 +48,7 @@ func rdKafkaRebalanceCallback(
     let incremental = rd_kafka_rebalance_protocol(handle)
         .map { String(cString: $0) == "COOPERATIVE" } ?? false
 
+    KafkaMetrics.rebalances.increment()
     switch reason {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
         logger.info(

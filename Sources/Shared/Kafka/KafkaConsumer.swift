@@ -39,6 +39,12 @@ public final class KafkaConsumer: Sendable {
         queue = KafkaBlockingQueue(label: "kafka.consumer.\(groupID)")
     }
 
+    deinit {
+        // Without `close()`, destroying the handle leaves the group, which blocks: let the
+        // last reference go on the consumer's queue, not on the caller's thread.
+        queue.async { [client] in withExtendedLifetime(client) {} }
+    }
+
     /// The partitions this consumer owns right now.
     public var assignment: Set<KafkaTopicPartition> {
         tracker.current
@@ -68,13 +74,17 @@ public final class KafkaConsumer: Sendable {
     public func poll(maxMessages: Int = 500, timeout: Duration = .milliseconds(500)) async throws -> [KafkaMessage] {
         let (client, logger) = (client, logger)
         return try await run("rd_kafka_consumer_poll") {
-            try Self.pollMessages(
+            let messages = try Self.pollMessages(
                 client: client, logger: logger, maxMessages: max(1, maxMessages), timeout: timeout)
+            if !messages.isEmpty { KafkaMetrics.consumed.increment(by: Int64(messages.count)) }
+            return messages
         }
     }
 
     /// Synchronously commits exactly `offsets` (each the NEXT offset to read, i.e. last
-    /// processed + 1). Offsets of partitions no longer assigned are dropped, not sent.
+    /// processed + 1; for a partition given twice, the highest). Offsets of partitions no
+    /// longer assigned are dropped, not sent. A commit refused because of a rebalance
+    /// throws; its messages will be delivered again, so writers must be idempotent.
     @discardableResult
     public func commit(_ offsets: [KafkaTopicPartitionOffset]) async throws -> KafkaCommitResult {
         let (client, tracker, logger) = (client, tracker, logger)
@@ -84,19 +94,20 @@ public final class KafkaConsumer: Sendable {
             let committed = latest.filter { owned.contains($0.topicPartition) }
             let dropped = latest.filter { !owned.contains($0.topicPartition) }
             if !dropped.isEmpty {
+                KafkaMetrics.droppedCommits.increment(by: Int64(dropped.count))
                 logger.info(
                     "Kafka commit dropped for partitions no longer assigned: \(dropped.map(\.description).joined(separator: ", "))")
             }
             guard !committed.isEmpty else {
                 return KafkaCommitResult(committed: [], dropped: dropped)
             }
-            let list = RDKafkaTopicPartitionList(committed)
-            try list.withListPointer { pointer in
-                try KafkaError.check(rd_kafka_commit(client.handle, pointer, 0), function: "rd_kafka_commit")
+            do {
+                try client.commit(committed)
+            } catch {
+                KafkaMetrics.failedCommits.increment()
+                throw error
             }
-            if let failed = list.elements.first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }) {
-                throw KafkaError(failed.error, function: "rd_kafka_commit")
-            }
+            KafkaMetrics.commits.increment()
             return KafkaCommitResult(committed: committed, dropped: dropped)
         }
     }

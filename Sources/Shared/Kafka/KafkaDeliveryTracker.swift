@@ -69,12 +69,14 @@ final class KafkaDeliveryTracker: Sendable {
     /// Applies delivery reports (called by the poll thread, one call per report event).
     func deliver(_ deliveries: [Delivery]) {
         var finished: [(Completion, Result<KafkaDeliveryReport?, any Error>)] = []
+        var failures = 0
         state.withLock { state in
             for delivery in deliveries {
                 let id = UInt32(truncatingIfNeeded: delivery.token >> 32)
                 guard var batch = state.batches[id] else { continue }
                 batch.settled += 1
                 if delivery.error != .noError {
+                    failures += 1
                     batch.failed += 1
                     if batch.firstFailure == nil {
                         let index = Int(UInt32(truncatingIfNeeded: delivery.token))
@@ -93,6 +95,8 @@ final class KafkaDeliveryTracker: Sendable {
         for (completion, result) in finished {
             completion.resume(with: result)
         }
+        KafkaMetrics.delivered.increment(by: Int64(deliveries.count - failures))
+        if failures > 0 { KafkaMetrics.failed.increment(by: Int64(failures)) }
         wakeWaiters()
     }
 

@@ -22,11 +22,14 @@ public final class KafkaMockCluster: @unchecked Sendable {
                 "a mock cluster has 1 to 32 brokers, not \(brokers)",
                 function: "KafkaMockCluster.init")
         }
-        // The owner never connects anywhere: it only hosts the mock brokers.
+        // The owner never connects anywhere: it only hosts the mock brokers. Its notice
+        // that it has no bootstrap servers is expected, hence warnings and up only.
+        var ownerLogger = logger
+        ownerLogger.logLevel = max(logger.logLevel, .warning)
         owner = try RDKafkaClient(
             role: .producer,
             properties: ["client.id": "crmbridge-mock-cluster", "log.connection.close": "false"],
-            logger: logger)
+            logger: ownerLogger)
         guard let cluster = rd_kafka_mock_cluster_new(owner.handle, Int32(brokers)) else {
             throw KafkaError(
                 code: .failedMessage, message: "could not start the mock brokers",

@@ -15,7 +15,7 @@ final class KafkaProducerCore: @unchecked Sendable {
     private var argumentCapacity = 16
     /// Poll-thread confined scratch space for delivery reports.
     private var deliveries: [KafkaDeliveryTracker.Delivery] = []
-    private let fatalError = KafkaLocked<KafkaError?>(nil)
+    private let fatalFailure = KafkaLocked<KafkaError?>(nil)
 
     init(configuration: KafkaConfiguration, logger: Logger) throws {
         client = try RDKafkaClient(
@@ -42,7 +42,7 @@ final class KafkaProducerCore: @unchecked Sendable {
     }
 
     /// The fatal error the producer hit, if any: it can no longer guarantee idempotence.
-    var fatal: KafkaError? { fatalError.withLock { $0 } }
+    var fatal: KafkaError? { fatalFailure.withLock { $0 } }
 
     // MARK: Poll thread
 
@@ -73,8 +73,10 @@ final class KafkaProducerCore: @unchecked Sendable {
         let code = rd_kafka_event_error(event)
         let text = String(cString: rd_kafka_event_error_string(event))
         guard rd_kafka_event_error_is_fatal(event) != 0 else {
-            client.logger.warning(
-                "Kafka producer error: \(text)",
+            // librdkafka retries these itself; transport errors are already in its log.
+            let level: Logger.Level = code == RD_KAFKA_RESP_ERR__TRANSPORT ? .debug : .warning
+            client.logger.log(
+                level: level, "Kafka producer error: \(text)",
                 metadata: [KafkaLogKey.error: "\(KafkaError.Code(code))"])
             return
         }
@@ -83,7 +85,7 @@ final class KafkaProducerCore: @unchecked Sendable {
         let error = KafkaError(
             code: KafkaError.Code(underlying), message: String(rdKafkaBuffer: reason),
             function: "rd_kafka_fatal_error", isRetriable: false, isFatal: true)
-        fatalError.withLock { $0 = $0 ?? error }
+        fatalFailure.withLock { $0 = $0 ?? error }
         client.logger.critical("Kafka producer hit a fatal error: \(error)")
     }
 

@@ -85,14 +85,18 @@ extension RDKafkaClient {
 }
 
 extension RDKafkaClient {
-    /// Whether the cluster names a controller (brokers without one, like the librdkafka
-    /// mock, cannot serve CreateTopics). Refreshes the broker list first.
+    /// Whether the cluster names one of its brokers as controller. Brokers that do not
+    /// (the librdkafka mock names broker 0, which does not exist) cannot serve
+    /// CreateTopics: librdkafka would wait for that controller until the timeout.
     func hasController(timeout: Duration) throws -> Bool {
         var metadata: UnsafePointer<rd_kafka_metadata_t>?
         try KafkaError.check(
             rd_kafka_metadata(handle, 0, nil, &metadata, timeout.kafkaMilliseconds),
             function: "rd_kafka_metadata")
-        if let metadata { rd_kafka_metadata_destroy(metadata) }
-        return rd_kafka_controllerid(handle, 0) >= 0
+        guard let metadata else { return false }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        let brokers = UnsafeBufferPointer(start: metadata.pointee.brokers, count: Int(metadata.pointee.broker_cnt))
+        let controller = rd_kafka_controllerid(handle, 0)
+        return brokers.contains { $0.id == controller }
     }
 }

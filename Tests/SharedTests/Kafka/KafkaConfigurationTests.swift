@@ -1,0 +1,43 @@
+import Testing
+@testable import Shared
+
+@Suite("Kafka configuration rendering")
+struct KafkaConfigurationTests {
+    @Test func theProducerIsIdempotentWithAcksAllWhateverAdditionalSays() {
+        var configuration = KafkaConfiguration(bootstrapServers: "b:9092", messageTimeout: .seconds(7))
+        configuration.additional = ["enable.idempotence": "false", "acks": "1", "linger.ms": "5"]
+        let properties = configuration.librdkafkaProperties(for: .producer)
+        #expect(properties["enable.idempotence"] == "true")
+        #expect(properties["acks"] == "all")
+        #expect(properties["message.timeout.ms"] == "7000")
+        #expect(properties["linger.ms"] == "5")
+        #expect(properties["bootstrap.servers"] == "b:9092")
+        #expect(properties["client.id"] == "crmbridge")
+    }
+
+    @Test func groupConsumersCommitOnlyByHandAndStartAtTheEarliestOffset() {
+        var configuration = KafkaConfiguration(bootstrapServers: "b:9092")
+        configuration.additional = ["enable.auto.commit": "true", "auto.offset.reset": "latest"]
+        let properties = configuration.librdkafkaProperties(for: .groupConsumer(groupID: "crmbridge.x.writer"))
+        #expect(properties["group.id"] == "crmbridge.x.writer")
+        #expect(properties["enable.auto.commit"] == "false")
+        #expect(properties["enable.auto.offset.store"] == "false")
+        #expect(properties["auto.offset.reset"] == "earliest")
+        #expect(properties["session.timeout.ms"] == "45000")
+        #expect(properties["heartbeat.interval.ms"] == "3000")
+    }
+
+    @Test func localDefaultsShortenGroupTimeoutsForTheMockBroker() {
+        let properties = KafkaConfiguration.localDefaults(bootstrapServers: "127.0.0.1:1")
+            .librdkafkaProperties(for: .groupConsumer(groupID: "g"))
+        #expect(properties["session.timeout.ms"] == "6000")
+        #expect(properties["heartbeat.interval.ms"] == "500")
+    }
+
+    @Test func durationsBecomeWholeMillisecondsWithinLibrdkafkasRange() {
+        #expect(Duration.milliseconds(1500).kafkaMilliseconds == 1500)
+        #expect(Duration.microseconds(2500).kafkaMilliseconds == 2)
+        #expect(Duration.seconds(-3).kafkaMilliseconds == 0)
+        #expect(Duration.seconds(Int64.max / 2).kafkaMilliseconds == Int32.max)
+    }
+}
