@@ -114,6 +114,9 @@ let package = Package(
             name: "SharedTests",
             dependencies: ["Shared", "TestSupport"]),
         .testTarget(
+            name: "IngressTests",
+            dependencies: ["Shared", "TestSupport"]),
+        .testTarget(
             name: "CRMEmulatorTests",
             dependencies: ["CRMEmulatorCore", "Shared", "TestSupport"]),
     ]
