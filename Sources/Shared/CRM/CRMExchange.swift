@@ -82,13 +82,21 @@ struct CRMExchange: Sendable {
     /// The `CRMError` for an error status, with the CRM's code and message when it sent one.
     func remoteError(_ operation: String, _ response: HTTPResponse, code: CRMError.Code? = nil, note: String = "") -> CRMError {
         let body = CRMErrorBody.parse(response.body)
-        let message = body?.message.isEmpty == false
-            ? body?.message ?? ""
-            : "HTTP \(response.status) with a \(response.body.count)-byte body in no known error shape"
+        let text = body.map { Self.oneLine($0.message) } ?? ""
+        let message = text.isEmpty
+            ? "HTTP \(response.status) with a \(response.body.count)-byte body in no known error shape"
+            : text
         return CRMError(
             system: system, code: code ?? CRMError.code(forStatus: response.status), operation: operation,
             status: response.status, remoteCode: body?.code, message: message + note,
             isRetriable: CRMError.isRetriableStatus(response.status) || body?.code == "REQUEST_LIMIT_EXCEEDED")
+    }
+
+    /// A CRM message on one line (SOQL errors span several), at most 1000 characters.
+    static func oneLine(_ message: String) -> String {
+        let words = message.split(whereSeparator: { $0.isWhitespace || $0.isNewline })
+        let line = words.joined(separator: " ")
+        return line.count > 1000 ? String(line.prefix(1000)) + "…" : line
     }
 
     private func attemptsNote(_ attempts: Int) -> String {
