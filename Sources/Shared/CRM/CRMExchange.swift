@@ -14,7 +14,8 @@ struct CRMExchange: Sendable {
 
     /// One call. `build` makes the request for the current token (nil when `tokens` is
     /// nil); `decode` reads a 2xx answer. `idempotent` calls are re-sent after a
-    /// truncated or malformed answer; others fail with `.malformedResponse`.
+    /// truncated or corrupt answer; an answer of the wrong shape, or any bad answer to
+    /// another call, fails with `.malformedResponse`.
     func perform<Value>(
         _ operation: String,
         tokens: OAuthTokenProvider?,
@@ -69,10 +70,11 @@ struct CRMExchange: Sendable {
             do {
                 return try decode(response)
             } catch {
-                guard idempotent, attempt < retry.maxAttempts else {
+                guard idempotent, error.isTransient, attempt < retry.maxAttempts else {
                     throw CRMError(
                         system: system, code: .malformedResponse, operation: operation, status: response.status,
-                        message: "unexpected answer: \(error)" + attemptsNote(attempt), isRetriable: idempotent)
+                        message: "unexpected answer: \(error)" + attemptsNote(attempt),
+                        isRetriable: idempotent && error.isTransient)
                 }
                 try await pause(retry.backoff(afterAttempt: attempt), operation, attempt, reason: "unexpected answer: \(error)")
             }

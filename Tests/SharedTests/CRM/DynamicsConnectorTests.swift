@@ -197,3 +197,27 @@ import Testing
         #expect(code == .deltaTokenExpired)
     }
 }
+
+extension DynamicsConnectorTests {
+    @Test func unavailableAnswersAreRetriedUntilEveryRecordIsRead() async throws {
+        let fixture = try await CRMEmulatorFixture.start(seed: 900)
+        defer { fixture.stop() }
+        try await fixture.faults(unavailableShare: 0.3)
+        let records = try await collect(fixture.dynamics().pages(contacts, modifiedIn: nil)).records
+        try await fixture.faults()
+        #expect(records.count == (try await seededContacts(fixture)))
+        #expect(Set(records.map(\.id)).count == records.count)
+    }
+
+    @Test func aMissingEntitySetGivesTheCRMsErrorCodeAndMessage() async throws {
+        let fixture = try await CRMEmulatorFixture.start(seed: 10)
+        defer { fixture.stop() }
+        let error = await #expect(throws: CRMError.self) {
+            _ = try await collect(fixture.dynamics().pages(CRMQuery(remoteObject: "crmb_nothings"), modifiedIn: nil))
+        }
+        #expect(error?.code == .remote)
+        #expect(error?.status == 404)
+        #expect(error?.isRetriable == false)
+        #expect(error?.message.isEmpty == false)
+    }
+}

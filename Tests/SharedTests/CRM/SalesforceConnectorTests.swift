@@ -173,3 +173,36 @@ import Testing
         #expect(try await fixture.requestCount() == before)
     }
 }
+
+extension SalesforceConnectorTests {
+    @Test func fallsBackToLastModifiedDateWhenTheObjectLacksTheModifiedField() async throws {
+        let fixture = try await CRMEmulatorFixture.start(seed: 300)
+        defer { fixture.stop() }
+        let connector = SalesforceConnector(
+            configuration: SalesforceConfiguration(
+                instanceURL: fixture.emulator.baseURL, clientID: "crmbridge-demo", clientSecret: "demo-secret",
+                modifiedField: "CRMB_No_Such_Stamp__c", retry: CRMEmulatorFixture.testRetry),
+            http: fixture.http, logger: fixture.logger)
+        let records = try await collect(connector.pages(contacts, modifiedIn: nil)).records
+        #expect(records.count == (try await liveContacts(fixture)))
+        #expect(records.allSatisfy { $0.fields["LastModifiedDate"] != nil })
+        #expect(connector.fallbacks.contains("Contact"))
+    }
+
+    @Test func exhaustedRetriesGiveAClearRetriableError() async throws {
+        let fixture = try await CRMEmulatorFixture.start(seed: 10)
+        defer { fixture.stop() }
+        let connector = fixture.salesforce(retry: CRMRetryPolicy(maxAttempts: 3, initialBackoff: .milliseconds(1)))
+        _ = try await connector.tokens.token()
+        try await fixture.faults(throttleShare: 1, retryAfterSeconds: 0)
+        let before = try await fixture.requestCount()
+        let error = await #expect(throws: CRMError.self) {
+            _ = try await collect(connector.pages(contacts, modifiedIn: nil))
+        }
+        #expect(error?.code == .throttled)
+        #expect(error?.status == 429)
+        #expect(error?.isRetriable == true)
+        #expect(error?.message.contains("after 3 attempts") == true)
+        #expect(try await fixture.requestCount() - before == 3)
+    }
+}
