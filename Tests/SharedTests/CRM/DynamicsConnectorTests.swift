@@ -221,3 +221,33 @@ extension DynamicsConnectorTests {
         #expect(error?.message.isEmpty == false)
     }
 }
+
+extension DynamicsConnectorTests {
+    @Test func fetchesTheNextPageOnlyWhenTheConsumerAsksForIt() async throws {
+        let fixture = try await CRMEmulatorFixture.start(seed: 1000)
+        defer { fixture.stop() }
+        let connector = fixture.dynamics()
+        _ = try await connector.tokens.token()
+        let start = try await fixture.requestCount()
+        let pages = connector.pages(contacts, modifiedIn: nil)
+        #expect(try await fixture.requestCount() == start)
+        var iterator = pages.makeAsyncIterator()
+        for expected in 1...3 {
+            let page = try #require(try await iterator.next())
+            #expect(page.count == contacts.pageSize)
+            #expect(try await fixture.requestCount() == start + expected)
+        }
+    }
+
+    @Test func aShortLivedTokenIsReusedInsteadOfFetchedForEveryCall() async throws {
+        let fixture = try await CRMEmulatorFixture.start(seed: 10)
+        defer { fixture.stop() }
+        try await fixture.admin("PUT", "dynamics/tokens", json: #"{"lifetimeSeconds":30}"#)
+        let connector = fixture.dynamics()
+        let first = try await connector.tokens.token()
+        #expect(try await connector.tokens.token() == first)
+        let records = try await collect(connector.pages(contacts, modifiedIn: nil)).records
+        #expect(records.count == (try await seededContacts(fixture)))
+        #expect(try await connector.tokens.token() == first)
+    }
+}

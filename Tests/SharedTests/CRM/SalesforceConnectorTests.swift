@@ -206,3 +206,26 @@ extension SalesforceConnectorTests {
         #expect(try await fixture.requestCount() - before == 3)
     }
 }
+
+extension SalesforceConnectorTests {
+    @Test func getUpdatedReturnsTheIdsStampedInTheWindowAndRefusesOldWindows() async throws {
+        let fixture = try await CRMEmulatorFixture.start(seed: 400)
+        defer { fixture.stop() }
+        let connector = fixture.salesforce()
+        let all = try await collect(connector.pages(contacts, modifiedIn: nil)).records
+        let now = Date()
+        let window = now.addingTimeInterval(-10 * 86_400)...now
+        let result = try await connector.getUpdated("Contact", window: window)
+        let minute = { (date: Date) in Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 60).rounded(.down) * 60) }
+        let covered = try #require(result.latestDateCovered)
+        let expected = all.filter { $0.modifiedAt >= minute(window.lowerBound) && $0.modifiedAt <= covered }.map(\.id)
+        #expect(!expected.isEmpty)
+        #expect(Set(result.ids) == Set(expected))
+
+        let error = await #expect(throws: CRMError.self) {
+            try await connector.getUpdated("Contact", window: now.addingTimeInterval(-31 * 86_400)...now)
+        }
+        #expect(error?.code == .replicationWindowTooOld)
+        #expect(error?.message.contains("30-day") == true)
+    }
+}
