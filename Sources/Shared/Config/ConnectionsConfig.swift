@@ -1,0 +1,79 @@
+import Foundation
+
+/// How to reach Campaign, Kafka and the CRM (`connections:` in `crmbridge.yaml`).
+/// Endpoints may be written in the file or named by environment variable (`…Env` keys);
+/// credentials only come from the environment. Each value has a default variable name,
+/// the one `make run` writes to `.crmbridge/stack.env`.
+public struct ConnectionsConfig: Sendable, Equatable {
+    public var campaign: CampaignConnection
+    public var kafka: KafkaConnection
+    public var crm: CRMConnection
+
+    public init(campaign: CampaignConnection, kafka: KafkaConnection, crm: CRMConnection) {
+        self.campaign = campaign
+        self.kafka = kafka
+        self.crm = crm
+    }
+}
+
+/// The Campaign PostgreSQL database.
+public struct CampaignConnection: Sendable, Equatable {
+    /// A libpq connection URL (`postgresql://user:password@host:port/db`); may hold a password.
+    /// Key `databaseURL`, or `databaseURLEnv` (default `CAMPAIGN_DATABASE_URL`).
+    public var databaseURL: Secret
+
+    public init(databaseURL: Secret) {
+        self.databaseURL = databaseURL
+    }
+}
+
+/// The Kafka cluster.
+public struct KafkaConnection: Sendable, Equatable {
+    /// `host:port[,host:port…]`. Key `bootstrapServers`, or `bootstrapServersEnv`
+    /// (default `KAFKA_BOOTSTRAP_SERVERS`).
+    public var bootstrapServers: String
+    /// Extra librdkafka properties (`properties:`), applied last; e.g. `security.protocol`.
+    public var properties: [String: String]
+    /// Secret librdkafka properties (`sasl.password`), each read from the environment
+    /// variable named in `secretPropertiesEnv:`.
+    public var secretProperties: [String: Secret]
+
+    public init(bootstrapServers: String, properties: [String: String] = [:],
+                secretProperties: [String: Secret] = [:]) {
+        self.bootstrapServers = bootstrapServers
+        self.properties = properties
+        self.secretProperties = secretProperties
+    }
+}
+
+/// The CRM and its OAuth client-credentials login.
+public struct CRMConnection: Sendable, Equatable {
+    public var kind: CRMKind
+    /// Dynamics: the organisation root (the Web API is under `api/data/v9.2/`);
+    /// Salesforce: the instance root. Key `url`/`urlEnv` (default `DYNAMICS_URL` / `SALESFORCE_URL`).
+    public var url: URL
+    /// The token endpoint. Key `tokenURL`/`tokenURLEnv`; Dynamics default variable
+    /// `DYNAMICS_TOKEN_URL`, Salesforce default `<url>/services/oauth2/token`.
+    public var tokenURL: URL
+    /// Key `clientId`/`clientIdEnv` (default `DYNAMICS_CLIENT_ID` / `SALESFORCE_CLIENT_ID`).
+    public var clientID: String
+    /// Only `clientSecretEnv` (default `DYNAMICS_CLIENT_SECRET` / `SALESFORCE_CLIENT_SECRET`).
+    public var clientSecret: Secret
+    /// Dynamics OAuth scope; default `<url>/.default`. `nil` for Salesforce.
+    public var scope: String?
+    /// The API version: default `9.2` (Dynamics) or `60.0` (Salesforce).
+    public var apiVersion: String
+
+    public init(
+        kind: CRMKind, url: URL, tokenURL: URL, clientID: String, clientSecret: Secret, scope: String?,
+        apiVersion: String
+    ) {
+        self.kind = kind
+        self.url = url
+        self.tokenURL = tokenURL
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.scope = scope
+        self.apiVersion = apiVersion
+    }
+}
