@@ -14,7 +14,8 @@ struct CRMExchange: Sendable {
 
     /// One call. `build` makes the request for the current token (nil when `tokens` is
     /// nil); `decode` reads a 2xx answer. `idempotent` calls are re-sent after a
-    /// truncated or malformed answer; others fail with `.malformedResponse`.
+    /// truncated or corrupt answer; an answer of the wrong shape, or any bad answer to
+    /// another call, fails with `.malformedResponse`.
     func perform<Value>(
         _ operation: String,
         tokens: OAuthTokenProvider?,
@@ -69,10 +70,11 @@ struct CRMExchange: Sendable {
             do {
                 return try decode(response)
             } catch {
-                guard idempotent, attempt < retry.maxAttempts else {
+                guard idempotent, error.isTransient, attempt < retry.maxAttempts else {
                     throw CRMError(
                         system: system, code: .malformedResponse, operation: operation, status: response.status,
-                        message: "unexpected answer: \(error)" + attemptsNote(attempt), isRetriable: idempotent)
+                        message: "unexpected answer: \(error)" + attemptsNote(attempt),
+                        isRetriable: idempotent && error.isTransient)
                 }
                 try await pause(retry.backoff(afterAttempt: attempt), operation, attempt, reason: "unexpected answer: \(error)")
             }
@@ -82,13 +84,21 @@ struct CRMExchange: Sendable {
     /// The `CRMError` for an error status, with the CRM's code and message when it sent one.
     func remoteError(_ operation: String, _ response: HTTPResponse, code: CRMError.Code? = nil, note: String = "") -> CRMError {
         let body = CRMErrorBody.parse(response.body)
-        let message = body?.message.isEmpty == false
-            ? body?.message ?? ""
-            : "HTTP \(response.status) with a \(response.body.count)-byte body in no known error shape"
+        let text = body.map { Self.oneLine($0.message) } ?? ""
+        let message = text.isEmpty
+            ? "HTTP \(response.status) with a \(response.body.count)-byte body in no known error shape"
+            : text
         return CRMError(
             system: system, code: code ?? CRMError.code(forStatus: response.status), operation: operation,
             status: response.status, remoteCode: body?.code, message: message + note,
             isRetriable: CRMError.isRetriableStatus(response.status) || body?.code == "REQUEST_LIMIT_EXCEEDED")
+    }
+
+    /// A CRM message on one line (SOQL errors span several), at most 1000 characters.
+    static func oneLine(_ message: String) -> String {
+        let words = message.split(whereSeparator: { $0.isWhitespace || $0.isNewline })
+        let line = words.joined(separator: " ")
+        return line.count > 1000 ? String(line.prefix(1000)) + "…" : line
     }
 
     private func attemptsNote(_ attempts: Int) -> String {

@@ -7,18 +7,21 @@ enum CRMJSON {
     /// Why a body is not what the CRM documents; the text never quotes the body.
     struct Problem: Error, Sendable, CustomStringConvertible {
         var description: String
+        /// The body is cut or corrupt (not JSON at all): sending again may help. A body
+        /// that is JSON of the wrong shape would come back the same.
+        var isTransient = false
     }
 
     /// The top-level JSON object of `body`.
     static func object(_ body: [UInt8]) throws(Problem) -> [String: Any] {
-        guard !body.isEmpty else { throw Problem(description: "the answer has an empty body") }
+        guard !body.isEmpty else { throw Problem(description: "the answer has an empty body", isTransient: true) }
         let parsed: Any
         do {
             parsed = try body.withUnsafeBufferPointer { buffer in
                 try JSONSerialization.jsonObject(with: Data(buffer: buffer), options: [])
             }
         } catch {
-            throw Problem(description: "the answer is not valid JSON (\(body.count) bytes, truncated or corrupt)")
+            throw Problem(description: "the answer is not valid JSON (\(body.count) bytes, truncated or corrupt)", isTransient: true)
         }
         guard let object = parsed as? [String: Any] else {
             throw Problem(description: "the answer is JSON but not an object")

@@ -15,10 +15,4 @@ public struct OAuthToken: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         "OAuthToken(<redacted>, expires: \(expiresAt.map { "\($0)" } ?? "on 401"), instance: \(instanceURL ?? "-"))"
     }
-
-    /// Whether it expires within `margin` from now.
-    func isExpiring(within margin: Duration, now: ContinuousClock.Instant = .now) -> Bool {
-        guard let expiresAt else { return false }
-        return now.advanced(by: margin) >= expiresAt
-    }
 }

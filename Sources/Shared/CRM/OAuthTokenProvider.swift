@@ -8,11 +8,12 @@ public actor OAuthTokenProvider {
     private let credentials: CRMCredentials
     private let exchange: CRMExchange
     private let refreshMargin: Duration
-    private var current: OAuthToken?
+    /// The cached token and when to replace it (nil: only when refused).
+    private var current: (token: OAuthToken, refreshAt: ContinuousClock.Instant?)?
     private var inFlight: Task<OAuthToken, any Error>?
 
     /// - Parameter refreshMargin: how long before its announced expiry a token is
-    ///   replaced. Default 2 minutes.
+    ///   replaced. Default 2 minutes; never more than a tenth of a short lifetime.
     init(credentials: CRMCredentials, exchange: CRMExchange, refreshMargin: Duration = .seconds(120)) {
         self.credentials = credentials
         self.exchange = exchange
@@ -21,19 +22,24 @@ public actor OAuthTokenProvider {
 
     /// A token believed valid, fetched when there is none.
     public func token() async throws -> OAuthToken {
-        if let current, !current.isExpiring(within: refreshMargin) { return current }
+        if let current, current.refreshAt.map({ ContinuousClock.now < $0 }) ?? true { return current.token }
         if let inFlight { return try await inFlight.value }
+        let requestedAt = ContinuousClock.now
         let task = Task { [credentials, exchange] in try await Self.fetch(credentials, exchange) }
         inFlight = task
         defer { inFlight = nil }
         let token = try await task.value
-        current = token
+        let refreshAt = token.expiresAt.map { expiresAt in
+            let lifetime = expiresAt - requestedAt
+            return requestedAt + max(lifetime - refreshMargin, lifetime * 0.9)
+        }
+        current = (token, refreshAt)
         return token
     }
 
     /// Forgets `token` (the CRM refused it), unless a newer one already replaced it.
     public func invalidate(_ token: OAuthToken) {
-        if current?.accessToken == token.accessToken { current = nil }
+        if current?.token.accessToken == token.accessToken { current = nil }
     }
 
     private static func fetch(_ credentials: CRMCredentials, _ exchange: CRMExchange) async throws -> OAuthToken {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 @testable import Shared
 
@@ -91,5 +92,29 @@ import Testing
         #expect(!dumped.contains("s3cr3t"))
         let token = OAuthToken(accessToken: "eyJhbGciOi.secret")
         #expect(!token.description.contains("secret"))
+    }
+}
+
+extension CRMRequestBuildingTests {
+    @Test func buildsConnectorsFromTheConfiguredConnection() throws {
+        let dynamicsConnection = CRMConnection(
+            kind: .dynamics, url: try #require(URL(string: "https://org.crm.dynamics.com/")),
+            tokenURL: try #require(URL(string: "https://login.microsoftonline.com/t/oauth2/v2.0/token")),
+            clientID: "app", clientSecret: Secret("s3cr3t"), scope: nil, apiVersion: "9.2")
+        let dynamics = dynamicsConnection.dynamicsConfiguration()
+        #expect(dynamics.webAPIURL == "https://org.crm.dynamics.com/api/data/v9.2/")
+        #expect(dynamics.credentials.scope == "https://org.crm.dynamics.com/.default")
+        #expect(dynamics.credentials.clientSecret == "s3cr3t")
+
+        let salesforceConnection = CRMConnection(
+            kind: .salesforce, url: try #require(URL(string: "https://acme.my.salesforce.com")),
+            tokenURL: try #require(URL(string: "https://acme.my.salesforce.com/services/oauth2/token")),
+            clientID: "app", clientSecret: Secret("s3cr3t"), scope: nil, apiVersion: "60.0")
+        let salesforce = salesforceConnection.salesforceConfiguration()
+        #expect(salesforce.dataPath == "/services/data/v60.0")
+        #expect(salesforce.credentials.scope == nil)
+        let connector = salesforceConnection.makeSourceConnector(http: HTTPClient(), logger: Logger(label: "test"))
+        #expect(connector.system == "salesforce")
+        #expect(connector.defaultModifiedField == "SystemModstamp")
     }
 }

@@ -6,7 +6,8 @@ import Hummingbird
 /// reader that already moved past that time.
 ///
 /// Body: `{"object":"Contact","id":"003…"?,"fields":{…},"systemModstamp":"2024-…Z"}`
-/// or `"secondsAgo":120` instead of `systemModstamp`.
+/// or `"secondsAgo":120` instead of `systemModstamp`; `"deleted":true` also
+/// deletes the record at that time (a late delete, for `getDeleted`).
 extension SalesforceEmulator {
     func adminLate(_ request: Request) async throws -> Response {
         let buffer = try await request.body.collect(upTo: 1 << 20)
@@ -31,6 +32,7 @@ extension SalesforceEmulator {
         var members: [(key: String, value: SalesforceJSONValue)] = []
         if case .object(let fields)? = body["fields"] { members = fields }
         let id = body["id"]?.stringValue
+        let deleting = body["deleted"]?.boolValue ?? false
         let input: SalesforceRecordInput
         do {
             input = try SalesforceRecordInput(members, schema: schema, purpose: id == nil ? .create : .update)
@@ -43,6 +45,10 @@ extension SalesforceEmulator {
                   var record = org.tables[schema.name.lowercased()]?.records[position] else { return written }
             record.touch(at: stamp)
             if id == nil { record[SalesforceObjectSchema.createdDateIndex] = .dateTime(stamp) }
+            if deleting {
+                record.deletedDate = stamp
+                record[SalesforceObjectSchema.isDeletedIndex] = .boolean(true)
+            }
             org.tables[schema.name.lowercased()]?.replace(at: position, with: record)
             return written
         }

@@ -109,39 +109,54 @@ struct SalesforceJSONWriter {
         }
     }
 
+    /// `2013-05-20T20:49:32.000+0000`, written in place (28 bytes).
     mutating func writeDateTimeDigits(_ milliseconds: Int64) {
-        let days = SalesforceDateTime.days(of: milliseconds)
-        let within = Int(milliseconds - Int64(days) * SalesforceDateTime.millisecondsPerDay)
-        writeDateDigits(days)
-        byte(UInt8(ascii: "T"))
-        digits(within / 3_600_000, count: 2)
-        byte(UInt8(ascii: ":"))
-        digits(within / 60_000 % 60, count: 2)
-        byte(UInt8(ascii: ":"))
-        digits(within / 1000 % 60, count: 2)
-        byte(UInt8(ascii: "."))
-        digits(within % 1000, count: 3)
-        raw("+0000")
-    }
-
-    mutating func writeDateDigits(_ days: Int) {
-        let (year, month, day) = SalesforceDateTime.civilFromDays(days)
-        digits(year, count: 4)
-        byte(UInt8(ascii: "-"))
-        digits(month, count: 2)
-        byte(UInt8(ascii: "-"))
-        digits(day, count: 2)
-    }
-
-    @inline(__always)
-    private mutating func digits(_ value: Int, count: Int) {
-        var divisor = 1
-        for _ in 1..<count { divisor *= 10 }
-        var rest = max(0, value)
-        while divisor > 0 {
-            byte(UInt8(48 + (rest / divisor) % 10))
-            rest %= divisor
-            divisor /= 10
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 28) { target in
+            let days = SalesforceDateTime.days(of: milliseconds)
+            let within = Int(milliseconds - Int64(days) * SalesforceDateTime.millisecondsPerDay)
+            var cursor = Self.putDate(days, into: target, at: 0)
+            target[cursor] = UInt8(ascii: "T")
+            cursor = Self.put(within / 3_600_000, digits: 2, into: target, at: cursor + 1)
+            target[cursor] = UInt8(ascii: ":")
+            cursor = Self.put(within / 60_000 % 60, digits: 2, into: target, at: cursor + 1)
+            target[cursor] = UInt8(ascii: ":")
+            cursor = Self.put(within / 1000 % 60, digits: 2, into: target, at: cursor + 1)
+            target[cursor] = UInt8(ascii: ".")
+            cursor = Self.put(within % 1000, digits: 3, into: target, at: cursor + 1)
+            for byte in "+0000".utf8 {
+                target[cursor] = byte
+                cursor += 1
+            }
+            return cursor
         }
+    }
+
+    /// `2013-05-20`, written in place (10 bytes).
+    mutating func writeDateDigits(_ days: Int) {
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 10) { target in
+            Self.putDate(days, into: target, at: 0)
+        }
+    }
+
+    private static func putDate(_ days: Int, into target: UnsafeMutableRawBufferPointer, at start: Int) -> Int {
+        let (year, month, day) = SalesforceDateTime.civilFromDays(days)
+        var cursor = put(year, digits: 4, into: target, at: start)
+        target[cursor] = UInt8(ascii: "-")
+        cursor = put(month, digits: 2, into: target, at: cursor + 1)
+        target[cursor] = UInt8(ascii: "-")
+        return put(day, digits: 2, into: target, at: cursor + 1)
+    }
+
+    /// Writes `value` as exactly `digits` decimal digits; returns the index after them.
+    @inline(__always)
+    private static func put(_ value: Int, digits: Int, into target: UnsafeMutableRawBufferPointer, at start: Int) -> Int {
+        var rest = max(0, value)
+        var index = start + digits - 1
+        while index >= start {
+            target[index] = UInt8(48 + rest % 10)
+            rest /= 10
+            index -= 1
+        }
+        return start + digits
     }
 }

@@ -41,6 +41,12 @@ extension SalesforceConnector {
             return plan
         }
 
+        /// This plan, or the fallback-field plan once the object is known to need it.
+        func applying(_ fallbacks: FallbackObjects, _ configuration: SalesforceConfiguration) -> ReadPlan {
+            usesDefaultModifiedField && fallbacks.contains(object)
+                ? withModifiedField(configuration.fallbackModifiedField) : self
+        }
+
         /// `SELECT … FROM … WHERE (filter) AND … ORDER BY …`.
         func soql(conditions: [String]) -> String {
             let query = CRMQuery(remoteObject: object, fields: fields, orderBy: orderBy)

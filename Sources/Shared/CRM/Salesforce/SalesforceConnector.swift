@@ -56,7 +56,7 @@ public struct SalesforceConnector: CRMSourceConnector {
         return CRMPaging.stream(
             system: system, operation: plan.operation, chunks: 1,
             first: { _ in try await firstPage(plan, resource: resource, conditions: conditions) },
-            next: { link in try await fetchPage(link, plan) })
+            next: { link in try await fetchPage(link, plan.applying(fallbacks, configuration)) })
     }
 
     /// The first page; when the object lacks the default last-modified field, remembers
