@@ -23,7 +23,7 @@ struct IngressReader: Sendable {
 
         do {
             try await IngressTopics.create(for: workflow, kafka: kafka, logger: logger)
-            let connector = connections.makeSourceConnector(http: http, logger: logger)
+            let connector = connections.crm.makeSourceConnector(http: http, logger: logger)
             let imports = workflow.entities.map { entity in
                 EntityImport(
                     entity: entity, instance: base.instance, crm: connections.crm.kind, connector: connector,

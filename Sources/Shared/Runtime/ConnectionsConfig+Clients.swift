@@ -16,23 +16,4 @@ extension ConnectionsConfig {
         }
         return configuration
     }
-
-    /// The read side of the configured CRM.
-    public func makeSourceConnector(http: HTTPClient, logger: Logger) -> any CRMSourceConnector {
-        switch crm.kind {
-        case .dynamics:
-            DynamicsConnector(
-                configuration: DynamicsConfiguration(
-                    organizationURL: crm.url.absoluteString, tokenURL: crm.tokenURL.absoluteString,
-                    clientID: crm.clientID, clientSecret: crm.clientSecret.reveal(), scope: crm.scope),
-                http: http, logger: logger)
-        case .salesforce:
-            SalesforceConnector(
-                configuration: SalesforceConfiguration(
-                    instanceURL: crm.url.absoluteString, clientID: crm.clientID,
-                    clientSecret: crm.clientSecret.reveal(), tokenURL: crm.tokenURL.absoluteString,
-                    apiVersion: "v" + crm.apiVersion),
-                http: http, logger: logger)
-        }
-    }
 }
