@@ -117,6 +117,9 @@ let package = Package(
             name: "IngressTests",
             dependencies: ["Shared", "TestSupport"]),
         .testTarget(
+            name: "ControlTests",
+            dependencies: ["ControlService", "CLI", "Shared", "TestSupport"]),
+        .testTarget(
             name: "CRMEmulatorTests",
             dependencies: ["CRMEmulatorCore", "Shared", "TestSupport"]),
     ]

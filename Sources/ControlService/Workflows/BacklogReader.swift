@@ -1,0 +1,69 @@
+import Logging
+import Shared
+import Synchronization
+
+/// A workflow's backlog as Kafka sees it: the lag of its writer group
+/// (`Topics.writerGroup`) over its topics, log-end offset minus committed offset,
+/// never a counter of ours. A topic not created yet counts as empty.
+final class BacklogReader: Sendable {
+    struct Reading: Sendable, Equatable {
+        /// Records read and queued but not yet written.
+        var total: Int64
+        var byTopic: [String: Int64]
+        /// Why Kafka could not be read; `total` is then the last value read.
+        var error: String?
+    }
+
+    private let admin: KafkaAdmin
+    private let logger: Logger
+    private let lastKnown = Mutex<[WorkflowName: Int64]>([:])
+
+    init(admin: KafkaAdmin, logger: Logger) {
+        self.admin = admin
+        self.logger = logger
+    }
+
+    func read(_ workflow: WorkflowName, topics: [String]) async -> Reading {
+        do {
+            let byTopic = try await lag(group: Topics.writerGroup(workflow), topics: topics)
+            let total = byTopic.values.reduce(0, +)
+            lastKnown.withLock { $0[workflow] = total }
+            return Reading(total: total, byTopic: byTopic, error: nil)
+        } catch {
+            logger.warning("backlog not readable from Kafka", metadata: ["workflow": "\(workflow.rawValue)", "error": "\(error)"])
+            let last = lastKnown.withLock { $0[workflow] } ?? 0
+            return Reading(total: last, byTopic: [:], error: "Kafka not readable: \(Self.describe(error))")
+        }
+    }
+
+    private func lag(group: String, topics: [String]) async throws -> [String: Int64] {
+        guard !topics.isEmpty else { return [:] }
+        do {
+            return Self.byTopic(try await admin.lag(group: group, topics: topics), topics: topics)
+        } catch let error as KafkaError where Self.isMissingTopic(error) {
+            // One call per topic to tell the missing ones (never produced to yet) apart.
+            var result: [String: Int64] = [:]
+            for topic in topics {
+                do {
+                    result[topic] = try await admin.lag(group: group, topics: [topic]).total
+                } catch let error as KafkaError where Self.isMissingTopic(error) {
+                    result[topic] = 0
+                }
+            }
+            return result
+        }
+    }
+
+    private static func byTopic(_ lag: KafkaGroupLag, topics: [String]) -> [String: Int64] {
+        Dictionary(uniqueKeysWithValues: topics.map { ($0, lag.total(topic: $0)) })
+    }
+
+    static func isMissingTopic(_ error: KafkaError) -> Bool {
+        [.unknownTopicOrPartition, .unknownTopic, .unknownPartition].contains(error.code)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? KafkaError { return "\(error.code.name): \(error.message)" }
+        return "\(error)"
+    }
+}
