@@ -88,6 +88,23 @@ import TestSupport
         #expect(counts.json["contacts"] as? Int == 3)
     }
 
+    @Test func batchOfMoreThanAThousandOperationsIsRefused() async throws {
+        let (emulator, client) = try await DynamicsTestClient.start(seed: 0)
+        defer { emulator.stop() }
+        var lines: [String] = []
+        for index in 0..<1001 {
+            lines += ["--batch_Z", "Content-Type: application/http", "Content-Transfer-Encoding: binary", "",
+                      "POST /api/data/v9.2/contacts HTTP/1.1", "Content-Type: application/json", "", "{\"lastname\":\"N\(index)\"}"]
+        }
+        lines += ["--batch_Z--", ""]
+        let answer = try await client.call("POST", url: client.apiRoot + "$batch", headers: ["Content-Type": "multipart/mixed;boundary=batch_Z"],
+                                           body: Data(lines.joined(separator: "\r\n").utf8))
+        #expect(answer.status == 400)
+        #expect(answer.errorMessage?.contains("1000") == true)
+        let counts = try await client.admin("GET", "counts")
+        #expect(counts.json["contacts"] as? Int == 0)
+    }
+
     @Test func failingChangesetRollsBackAllItsOperations() async throws {
         let (emulator, client) = try await DynamicsTestClient.start(seed: 0)
         defer { emulator.stop() }

@@ -111,6 +111,18 @@ import TestSupport
         }
     }
 
+    @Test func filterComparesLookupsWithUnquotedGUIDs() async throws {
+        let (emulator, client) = try await DynamicsTestClient.start(seed: 200)
+        defer { emulator.stop() }
+        let all = try await client.readAll("contacts", query: [("$select", "_parentcustomerid_value")], pageSize: 5000).rows
+        let parent = try #require(all.compactMap { $0["_parentcustomerid_value"] as? String }.first)
+        let answer = try await client.api("GET", "contacts", query: [("$select", "_parentcustomerid_value"), ("$filter", "_parentcustomerid_value eq \(parent)")])
+        #expect(answer.status == 200)
+        #expect(answer.rows.count == all.filter { ($0["_parentcustomerid_value"] as? String) == parent }.count)
+        let quoted = try await client.api("GET", "contacts", query: [("$filter", "_parentcustomerid_value eq '\(parent)'")])
+        #expect(quoted.status == 400)
+    }
+
     @Test func formattedValuesAppearWhenRequested() async throws {
         let (emulator, client) = try await DynamicsTestClient.start(seed: 10)
         defer { emulator.stop() }
