@@ -27,6 +27,7 @@ extension DynamicsEmulator {
         let started = ContinuousClock.now
         let now = DynamicsDateTime.nowMilliseconds()
         if let refusal = protection.admit(client: client, now: now) {
+            logger.debug("dynamics request throttled", metadata: ["code": "\(refusal.code)", "path": "\(request.uri.path)"])
             return DynamicsWebResponse(error: refusal).response
         }
         defer {
@@ -46,6 +47,9 @@ extension DynamicsEmulator {
         } else {
             let outcome = organization.withLock { DynamicsEngine.execute(webRequest, in: &$0, now: now) }
             answer = outcome.finished
+        }
+        if answer.status.code >= 400 {
+            logger.debug("dynamics request refused", metadata: ["status": "\(answer.status.code)", "method": "\(request.method)", "path": "\(request.uri.path)"])
         }
         answer.headers += protection.remaining(client: client)
         return answer.response

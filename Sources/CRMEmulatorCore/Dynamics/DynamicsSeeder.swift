@@ -25,12 +25,13 @@ enum DynamicsSeeder {
         let entity = table.definition
         let start = table.seededCount
         var rows: [DynamicsRecord] = []
+        var ids = Set<UUID>()
         rows.reserveCapacity(count)
         for index in start..<(start + count) {
             var random = DynamicsRandom(seed: randomSeed &* 0x9E37_79B9 ^ DynamicsRandom.hash(set) &+ UInt64(index) &* 0xD1B5_4A32_D192_ED03)
             var record = DynamicsRecord(id: random.uuid(), version: 0, values: entity.fields.map(\.defaultValue))
             fill(&record, index: index, entity: entity, random: &random, organization: organization)
-            if table.record(id: record.id) != nil || rows.contains(where: { $0.id == record.id }) { continue }
+            guard table.record(id: record.id) == nil, ids.insert(record.id).inserted else { continue }
             record.version = organization.nextVersion()
             rows.append(record)
         }
