@@ -7,7 +7,12 @@ public enum CampaignMigrations {
     public static func run(databaseURL: String, logger: Logger) async throws {
         let database = try await PostgresConnection.connect(url: databaseURL, logger: logger)
         defer { Task { await database.close() } }
-        try await database.transaction { tx in
+        try await run(on: database, logger: logger)
+    }
+
+    /// The same on an open connection (or inside the caller's transaction).
+    public static func run(on database: any PostgresQueryable, logger: Logger) async throws {
+        try await database.atomically { tx in
             try await tx.execute("SELECT pg_advisory_xact_lock(hashtext('crmbridge/migrations')::bigint)", [])
             try await tx.executeScript("CREATE SCHEMA IF NOT EXISTS crmbridge; CREATE TABLE IF NOT EXISTS crmbridge.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
             let rows = try await tx.query("SELECT version FROM crmbridge.schema_migrations", [])
