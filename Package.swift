@@ -114,6 +114,9 @@ let package = Package(
             name: "SharedTests",
             dependencies: ["Shared", "TestSupport"]),
         .testTarget(
+            name: "IngressTests",
+            dependencies: ["Shared", "TestSupport"]),
+        .testTarget(
             name: "ControlTests",
             dependencies: ["ControlService", "CLI", "Shared", "TestSupport"]),
         .testTarget(

@@ -92,6 +92,8 @@ enum CampaignSchemaSQL {
             email            text,
             phone            text,
             birth_date       date,
+            crm_created_at   timestamptz,
+            crm_state        text,
             blocklisted      boolean NOT NULL DEFAULT false,
             blocklisted_at   timestamptz,
             crm_modified_at  timestamptz,
@@ -114,9 +116,12 @@ enum CampaignSchemaSQL {
         -- The demo's custom entity (Dynamics crmb_membership, Salesforce CRMB_Membership__c).
         CREATE TABLE IF NOT EXISTS memberships (
             crm_id           text PRIMARY KEY,
-            name             text,
+            name             varchar(100),
             level            text,
-            member_since     date,
+            start_date       date,
+            end_date         date,
+            active           boolean,
+            fee              numeric(19, 4),
             contact_crm_id   text,
             crm_modified_at  timestamptz,
             crm_deleted      boolean NOT NULL DEFAULT false

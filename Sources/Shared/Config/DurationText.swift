@@ -31,7 +31,7 @@ public enum DurationText {
             case "d": milliseconds = value * 86_400_000
             default: return .failure(failure)
             }
-            guard milliseconds < 1e13, milliseconds == milliseconds.rounded() || value.truncatingRemainder(dividingBy: 1) != 0 else {
+            guard milliseconds < 1e13 else {
                 return .failure(failure)
             }
             total += .milliseconds(Int64(milliseconds.rounded()))

@@ -15,7 +15,7 @@ final class KafkaProducerCore: @unchecked Sendable {
     private var argumentCapacity = 16
     /// Poll-thread confined scratch space for delivery reports.
     private var deliveries: [KafkaDeliveryTracker.Delivery] = []
-    private let fatalError = KafkaLocked<KafkaError?>(nil)
+    private let fatalFailure = KafkaLocked<KafkaError?>(nil)
 
     init(configuration: KafkaConfiguration, logger: Logger) throws {
         client = try RDKafkaClient(
@@ -42,7 +42,7 @@ final class KafkaProducerCore: @unchecked Sendable {
     }
 
     /// The fatal error the producer hit, if any: it can no longer guarantee idempotence.
-    var fatal: KafkaError? { fatalError.withLock { $0 } }
+    var fatal: KafkaError? { fatalFailure.withLock { $0 } }
 
     // MARK: Poll thread
 
@@ -85,7 +85,7 @@ final class KafkaProducerCore: @unchecked Sendable {
         let error = KafkaError(
             code: KafkaError.Code(underlying), message: String(rdKafkaBuffer: reason),
             function: "rd_kafka_fatal_error", isRetriable: false, isFatal: true)
-        fatalError.withLock { $0 = $0 ?? error }
+        fatalFailure.withLock { $0 = $0 ?? error }
         client.logger.critical("Kafka producer hit a fatal error: \(error)")
     }
 

@@ -2,19 +2,21 @@ import Yams
 
 /// Collects every problem while the configuration tree is walked.
 final class ConfigReader {
-    private(set) var problems: [ConfigProblem] = []
+    private var found: [ConfigProblem] = []
+
+    /// Every problem so far, in file order (stable: same line keeps reading order).
+    var problems: [ConfigProblem] {
+        found.enumerated()
+            .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }
+            .map(\.element)
+    }
 
     func report(_ path: ConfigPath, _ node: Node?, _ message: String) {
-        problems.append(ConfigProblem(path: path.description, line: node?.mark?.line, message: message))
+        found.append(ConfigProblem(path: path.description, line: node?.mark?.line, message: message))
     }
 
     func report(_ path: ConfigPath, line: Int?, _ message: String) {
-        problems.append(ConfigProblem(path: path.description, line: line, message: message))
-    }
-
-    /// Adds `problems` from a nested read (e.g. a workflow section parsed alone).
-    func absorb(_ other: [ConfigProblem]) {
-        problems += other
+        found.append(ConfigProblem(path: path.description, line: line, message: message))
     }
 
     /// The mapping at `node`, with only `keys` allowed; unknown keys are reported (with a

@@ -23,8 +23,8 @@ public enum FilterRule: String, Sendable, CaseIterable {
     case unsupportedFunction = "unsupported-function"
 }
 
-/// One broken rule.
-public struct FilterProblem: Sendable, Equatable, CustomStringConvertible {
+/// One broken rule (an `Error` too, for the parser's typed throws).
+public struct FilterProblem: Error, Sendable, Equatable, CustomStringConvertible {
     public var rule: FilterRule
     public var message: String
 

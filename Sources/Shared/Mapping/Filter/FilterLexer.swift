@@ -182,5 +182,3 @@ struct FilterLexer {
         return parts.allSatisfy { part in !part.isEmpty && part.allSatisfy { ("0"..."9").contains($0) } }
     }
 }
-
-extension FilterProblem: Error {}

@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+
+extension DynamicsEmulator {
+    /// `POST /{tenant}/oauth2/v2.0/token`, form-encoded client-credentials grant.
+    func token(_ request: Request, context: EmulatorContext) async throws -> Response {
+        let body = try await request.body.collect(upTo: 1 << 16)
+        var form: [String: String] = [:]
+        for pair in String(buffer: body).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (text: Substring) in DynamicsURLEncoding.decode(Substring(text.replacingOccurrences(of: "+", with: " "))) }
+            form[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        let tenant = context.parameters.get("tenant") ?? "common"
+        let answer = tokens.issue(tenant: tenant, form: form)
+        return try jsonResponse(answer.body, status: HTTPResponse.Status(code: answer.status), headers: [.cacheControl: "no-store, no-cache"])
+    }
+
+    /// Every `/api/data/v9.2/…` call: bearer token, service protection, then the engine.
+    func webAPI(_ request: Request, context: EmulatorContext) async throws -> Response {
+        let authority = request.head.authority ?? "localhost"
+        guard let client = tokens.client(authorization: request.headers[.authorization]) else {
+            var headers = HTTPFields()
+            headers[.wwwAuthenticate] = "Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/authorize, resource_id=http://\(authority)/"
+            return Response(status: .unauthorized, headers: headers)
+        }
+        let started = ContinuousClock.now
+        let now = DynamicsDateTime.nowMilliseconds()
+        if let refusal = protection.admit(client: client, now: now) {
+            logger.debug("dynamics request throttled", metadata: ["code": "\(refusal.code)", "path": "\(request.uri.path)"])
+            return DynamicsWebResponse(error: refusal).response
+        }
+        defer {
+            let elapsed = ContinuousClock.now - started
+            protection.finish(client: client, executionMilliseconds: DynamicsOrganization.milliseconds(elapsed), now: DynamicsDateTime.nowMilliseconds())
+        }
+        let body = try await request.body.collect(upTo: Self.maximumBodyBytes)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let (path, _) = DynamicsWebRequest.split(target: request.uri.path)
+        let webRequest = DynamicsWebRequest(
+            method: request.method, path: path, query: DynamicsQueryOption.parse(request.uri.query), headers: headers,
+            body: Array(buffer: body), serviceRoot: "http://\(authority)/api/data/v9.2/")
+        var answer: DynamicsWebResponse
+        if path == "$batch" {
+            answer = batch(webRequest, client: client, now: now)
+        } else {
+            let outcome = organization.withLock { DynamicsEngine.execute(webRequest, in: &$0, now: now) }
+            answer = outcome.finished
+        }
+        if answer.status.code >= 400 {
+            logger.debug("dynamics request refused", metadata: ["status": "\(answer.status.code)", "method": "\(request.method)", "path": "\(request.uri.path)"])
+        }
+        answer.headers += protection.remaining(client: client)
+        return answer.response
+    }
+
+    private func batch(_ request: DynamicsWebRequest, client: String, now: Int64) -> DynamicsWebResponse {
+        guard request.method == .post else {
+            return DynamicsWebResponse(error: DynamicsError(.methodNotAllowed, code: "0x80060888", "$batch accepts only POST."))
+        }
+        do throws(DynamicsError) {
+            let preferences = try DynamicsPreferences(header: request.header("prefer"))
+            let batch = try DynamicsBatchRequest(body: request.body, contentType: request.header("content-type"), serviceRoot: request.serviceRoot)
+            guard batch.operationCount <= configuration.maximumBatchOperations else {
+                throw DynamicsError(.badRequest, code: "0x80060888", "Number of requests in a batch exceeded the limit of \(configuration.maximumBatchOperations).")
+            }
+            protection.addOperations(client: client, batch.operationCount - 1, now: now)
+            return DynamicsBatchExecutor.run(batch, continueOnError: preferences.continueOnError, organization: organization)
+        } catch {
+            return DynamicsWebResponse(error: error)
+        }
+    }
+}

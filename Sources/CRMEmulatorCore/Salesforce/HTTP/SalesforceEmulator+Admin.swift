@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+
+/// `/admin/salesforce/…`: test and demo controls.
+///
+/// - `POST seed?object=Contact&count=N` — N more deterministic records.
+/// - `GET counts` — live and deleted rows per object.
+/// - `POST tokens/expire` — every session expires (`INVALID_SESSION_ID` next).
+/// - `GET|PUT limits` — daily allocation, usage, replication reach.
+/// - `GET|PUT validation-rules` — `[{"object","condition","message","field"?,"name"?}]`.
+/// - `POST late` — a record written now but stamped in the past (a late commit).
+extension SalesforceEmulator {
+    struct SeedAnswer: Codable { var object: String; var created: Int; var total: Int }
+    struct ObjectCount: Codable { var live: Int; var deleted: Int }
+
+    /// `PUT limits` sets the fields it names.
+    struct Limits: Codable {
+        var dailyApiRequests: Int?
+        var apiRequestsUsed: Int?
+        var getUpdatedMaxAgeDays: Int?
+        var getDeletedMaxAgeDays: Int?
+    }
+
+    struct LateAnswer: Codable { var id: String; var systemModstamp: String }
+
+    public func addAdminRoutes(to group: RouterGroup<EmulatorContext>) {
+        group.post("seed") { request, _ in try self.adminSeed(request) }
+        group.get("counts") { _, _ in try self.adminCounts() }
+        group.post("tokens/expire") { _, _ -> HTTPResponse.Status in
+            _ = self.state.withLock { $0.sessions.expireAll() }
+            return .noContent
+        }
+        group.get("limits") { _, _ in try jsonResponse(self.currentLimits()) }
+        group.put("limits") { request, _ in try await self.adminPutLimits(request) }
+        group.get("validation-rules") { _, _ in try jsonResponse(self.state.withLock { $0.rules.map(\.definition) }) }
+        group.put("validation-rules") { request, _ in try await self.adminPutRules(request) }
+        group.post("late") { request, _ in try await self.adminLate(request) }
+    }
+
+    private func adminSeed(_ request: Request) throws -> Response {
+        let parameters = SalesforceFormDecoding.dictionary(request.uri.query ?? "")
+        guard let name = parameters["object"], let schema = SalesforceObjectSchema.byLowercasedName[name.lowercased()] else {
+            return try jsonResponse(["error": "object must name one of: \(SalesforceObjectSchema.catalog.map(\.name).joined(separator: ", "))"],
+                                    status: .badRequest)
+        }
+        guard let count = Int(parameters["count"] ?? ""), (1...5_000_000).contains(count) else {
+            return try jsonResponse(["error": "count must be a number between 1 and 5000000"], status: .badRequest)
+        }
+        let total = state.withLock { org in
+            SalesforceSeeder.seed(schema, count: count, into: &org, anchor: seedAnchor)
+            return org.table(for: schema).records.count
+        }
+        return try jsonResponse(SeedAnswer(object: schema.name, created: count, total: total))
+    }
+
+    private func adminCounts() throws -> Response {
+        let counts = state.withLock { org in
+            Dictionary(uniqueKeysWithValues: SalesforceObjectSchema.catalog.map { schema in
+                let table = org.table(for: schema)
+                return (schema.name, ObjectCount(live: table.liveCount, deleted: table.deletedCount))
+            })
+        }
+        return try jsonResponse(counts)
+    }
+
+    private func currentLimits() -> Limits {
+        state.withLock { org in
+            Limits(dailyApiRequests: org.usage.allocation, apiRequestsUsed: org.usage.used,
+                   getUpdatedMaxAgeDays: Int(org.getUpdatedMaxAge / SalesforceDateTime.millisecondsPerDay),
+                   getDeletedMaxAgeDays: Int(org.getDeletedMaxAge / SalesforceDateTime.millisecondsPerDay))
+        }
+    }
+
+    private func adminPutLimits(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: 1 << 16)
+        guard let limits = try? JSONDecoder().decode(Limits.self, from: Data(buffer: body)) else {
+            return try jsonResponse(["error": "body must be a JSON object with dailyApiRequests, apiRequestsUsed, getUpdatedMaxAgeDays, getDeletedMaxAgeDays"],
+                                    status: .badRequest)
+        }
+        let values = [limits.dailyApiRequests, limits.apiRequestsUsed, limits.getUpdatedMaxAgeDays, limits.getDeletedMaxAgeDays]
+        guard values.allSatisfy({ ($0 ?? 0) >= 0 }) else {
+            return try jsonResponse(["error": "limits must not be negative"], status: .badRequest)
+        }
+        state.withLock { org in
+            if let allocation = limits.dailyApiRequests { org.usage.allocation = allocation }
+            if let used = limits.apiRequestsUsed { org.usage.setUsed(used) }
+            if let days = limits.getUpdatedMaxAgeDays { org.getUpdatedMaxAge = Int64(days) * SalesforceDateTime.millisecondsPerDay }
+            if let days = limits.getDeletedMaxAgeDays { org.getDeletedMaxAge = Int64(days) * SalesforceDateTime.millisecondsPerDay }
+        }
+        return try jsonResponse(currentLimits())
+    }
+
+    private func adminPutRules(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: 1 << 20)
+        guard let definitions = try? JSONDecoder().decode([SalesforceValidationRule.Definition].self, from: Data(buffer: body)) else {
+            return try jsonResponse(["error": "body must be a JSON array of {object, condition, message, field?, name?}"], status: .badRequest)
+        }
+        var rules: [SalesforceValidationRule] = []
+        var problems: [String] = []
+        for (offset, definition) in definitions.enumerated() {
+            do {
+                rules.append(try SalesforceValidationRule(definition))
+            } catch {
+                problems.append("rule \(offset): \(error.errorCode): \(error.message)")
+            }
+        }
+        guard problems.isEmpty else { return try jsonResponse(["errors": problems], status: .badRequest) }
+        state.withLock { $0.rules = rules }
+        return try jsonResponse(definitions)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Hummingbird
+
+/// `/services/data/…`: the version, the session, the daily allocation, then
+/// the resource. Every authenticated answer carries `Sforce-Limit-Info`.
+extension SalesforceEmulator {
+    func handleAPI(_ request: Request) async -> Response {
+        let components = request.uri.path.split(separator: "/").map { SalesforceFormDecoding.decodeComponent($0, plusIsSpace: false) }
+        guard components.count >= 3, isSupported(version: components[2]) else { return errorResponse(.notFound) }
+        let now = SalesforceDateTime.now()
+        guard let token = Self.bearerToken(request) else { return errorResponse(.invalidSession) }
+        let timeout = configuration.sessionTimeout.milliseconds
+        let admission: (authorized: Bool, allowed: Bool, usage: String) = state.withLock { org in
+            guard org.sessions.isValid(token, now: now, timeout: timeout) else { return (false, false, "") }
+            let allowed = org.usage.consume(now: now)
+            return (true, allowed, org.usage.headerValue)
+        }
+        guard admission.authorized else { return errorResponse(.invalidSession) }
+        let headers: HTTPFields = [Self.limitInfoHeader: admission.usage]
+        guard admission.allowed else { return errorResponse(.requestLimitExceeded, headers: headers) }
+
+        let api = SalesforceAPIRequest(
+            request: request, version: components[2], path: Array(components.dropFirst(3)),
+            parameters: SalesforceFormDecoding.dictionary(request.uri.query ?? ""), now: now)
+        var response: Response
+        do {
+            response = try await route(api)
+        } catch {
+            response = errorResponse(error)
+        }
+        response.headers[Self.limitInfoHeader] = admission.usage
+        return response
+    }
+
+    private func route(_ api: SalesforceAPIRequest) async throws(SalesforceAPIError) -> Response {
+        let path = api.path
+        switch path.first {
+        case "query", "queryAll":
+            let includeDeleted = path[0] == "queryAll"
+            try api.allow(.get)
+            if path.count == 1 { return try query(api, includeDeleted: includeDeleted) }
+            if path.count == 2 { return try nextPage(api, locator: path[1]) }
+        case "limits" where path.count == 1:
+            try api.allow(.get)
+            return limits()
+        case "sobjects":
+            return try await sobjects(api)
+        case "composite" where path.count >= 2 && path[1] == "sobjects":
+            return try await collections(api)
+        default:
+            break
+        }
+        throw .notFound
+    }
+
+    /// `GET /services/data/`: the versions served (no session needed).
+    func versions(_ request: Request) -> Response {
+        var json = SalesforceJSONWriter(capacity: 4096)
+        json.raw("[")
+        for (offset, number) in configuration.apiVersions.enumerated() {
+            if offset > 0 { json.raw(",") }
+            json.raw("{\"label\":")
+            json.string("API \(number).0")
+            json.raw(",\"url\":")
+            json.string("/services/data/v\(number).0")
+            json.raw(",\"version\":")
+            json.string("\(number).0")
+            json.raw("}")
+        }
+        json.raw("]")
+        return salesforceResponse(json)
+    }
+
+    /// `GET …/limits`: the daily API allocation, as `DailyApiRequests`.
+    private func limits() -> Response {
+        let usage = state.withLock { $0.usage }
+        var json = SalesforceJSONWriter(capacity: 128)
+        json.raw("{\"DailyApiRequests\":{\"Max\":")
+        json.integer(usage.allocation)
+        json.raw(",\"Remaining\":")
+        json.integer(max(0, usage.allocation - usage.used))
+        json.raw("}}")
+        return salesforceResponse(json)
+    }
+
+    private func isSupported(version: String) -> Bool {
+        guard version.hasPrefix("v"), version.hasSuffix(".0"), let number = Int(version.dropFirst().dropLast(2)) else { return false }
+        return configuration.apiVersions.contains(number)
+    }
+
+    /// `Authorization: Bearer <token>` (the platform also takes `OAuth <token>`).
+    static func bearerToken(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        for scheme in ["Bearer ", "OAuth "] where header.count > scheme.count && header.lowercased().hasPrefix(scheme.lowercased()) {
+            return String(header.dropFirst(scheme.count)).trimmingCharacters(in: .whitespaces)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,110 @@
+/// A LIKE pattern: `%` any run, `_` one character, `\%` and `\_` literal;
+/// matched case-insensitively, as SOQL does.
+struct SOQLLikePattern: Sendable {
+    enum Element: Sendable, Equatable {
+        case character(Character)
+        case anyOne
+        case anyRun
+    }
+
+    let elements: [Element]
+
+    /// `body` is the raw string literal body (escapes not yet decoded).
+    init(literalBody body: String) {
+        var elements: [Element] = []
+        var characters = Array(body)[...]
+        while let character = characters.popFirst() {
+            switch character {
+            case "%": elements.append(.anyRun)
+            case "_": elements.append(.anyOne)
+            case "\\":
+                guard let escaped = characters.popFirst() else { break }
+                if escaped == "u", let scalar = SOQLStringLiteral.unicodeEscape(&characters) {
+                    elements.append(.character(Character(scalar)))
+                } else {
+                    elements.append(.character(SOQLStringLiteral.unescaped(escaped)))
+                }
+            default:
+                elements.append(.character(character))
+            }
+        }
+        self.elements = elements.map { element in
+            if case .character(let character) = element { return .character(Character(character.lowercased())) }
+            return element
+        }
+    }
+
+    func matches(_ text: String) -> Bool {
+        let characters = Array(text.lowercased())
+        // Iterative wildcard matching with single-star backtracking.
+        var textIndex = 0
+        var patternIndex = 0
+        var starPattern = -1
+        var starText = 0
+        while textIndex < characters.count {
+            if patternIndex < elements.count {
+                switch elements[patternIndex] {
+                case .anyRun:
+                    starPattern = patternIndex
+                    starText = textIndex
+                    patternIndex += 1
+                    continue
+                case .anyOne:
+                    textIndex += 1
+                    patternIndex += 1
+                    continue
+                case .character(let expected) where expected == characters[textIndex]:
+                    textIndex += 1
+                    patternIndex += 1
+                    continue
+                default:
+                    break
+                }
+            }
+            guard starPattern >= 0 else { return false }
+            patternIndex = starPattern + 1
+            starText += 1
+            textIndex = starText
+        }
+        while patternIndex < elements.count, elements[patternIndex] == .anyRun { patternIndex += 1 }
+        return patternIndex == elements.count
+    }
+}
+
+/// Decoding of SOQL string literal bodies.
+enum SOQLStringLiteral {
+    static func decode(_ body: String) -> String {
+        var result = ""
+        var characters = Array(body)[...]
+        while let character = characters.popFirst() {
+            guard character == "\\", let escaped = characters.popFirst() else {
+                result.append(character)
+                continue
+            }
+            if escaped == "u", let scalar = unicodeEscape(&characters) {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result.append(unescaped(escaped))
+            }
+        }
+        return result
+    }
+
+    static func unescaped(_ escaped: Character) -> Character {
+        switch escaped {
+        case "n": "\n"
+        case "r": "\r"
+        case "t": "\t"
+        case "b": "\u{08}"
+        case "f": "\u{0C}"
+        default: escaped
+        }
+    }
+
+    static func unicodeEscape(_ characters: inout ArraySlice<Character>) -> Unicode.Scalar? {
+        let hex = String(characters.prefix(4))
+        guard hex.count == 4, let code = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(code) else { return nil }
+        characters = characters.dropFirst(4)
+        return scalar
+    }
+}

@@ -1,0 +1,68 @@
+/// A SOQL query resolved against an object: field positions, typed literals.
+struct SOQLQuery: Sendable {
+    enum Selection: Sendable {
+        case fields([Int])
+        case count
+    }
+
+    static let maximumOffset = 2000
+
+    let schema: SalesforceObjectSchema
+    let selection: Selection
+    let predicate: SOQLPredicate?
+    let ordering: SOQLOrdering
+    let limit: Int?
+    let offset: Int
+
+    /// Matching rows, ordered, after OFFSET and LIMIT. Without ORDER BY rows
+    /// come in insertion order.
+    func run(on table: SalesforceTable, includeDeleted: Bool) -> [SalesforceRecord] {
+        var rows: [SalesforceRecord] = []
+        for record in table.records where includeDeleted || !record.isDeleted {
+            if let predicate, !predicate.matches(record) { continue }
+            rows.append(record)
+        }
+        if !ordering.keys.isEmpty { rows.sort(by: ordering.areInIncreasingOrder) }
+        if offset > 0 { rows.removeFirst(min(offset, rows.count)) }
+        if let limit, rows.count > limit { rows.removeLast(rows.count - limit) }
+        return rows
+    }
+}
+
+extension SOQLQuery {
+    /// Parses and resolves `query` against the org's objects.
+    static func compile(_ query: String, objects: [String: SalesforceObjectSchema], now: Int64) throws(SOQLError) -> SOQLQuery {
+        let statement = try SOQLParser.parse(query)
+        guard let schema = objects[statement.object.text.lowercased()] else {
+            throw .invalidType(
+                "sObject type '\(statement.object.text)' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.",
+                at: statement.object.offset, in: query)
+        }
+        let resolver = SOQLResolver(query: query, schema: schema, now: now)
+        let selection: Selection
+        if let names = statement.fields {
+            var indices: [Int] = []
+            for name in names {
+                let index = try resolver.field(name)
+                guard !indices.contains(index) else {
+                    throw .malformed("duplicate field selected: \(name.text)", at: name.offset, in: query)
+                }
+                indices.append(index)
+            }
+            selection = .fields(indices)
+        } else {
+            selection = .count
+        }
+        let predicate = try statement.condition.map { condition throws(SOQLError) in try resolver.predicate(condition) }
+        var keys: [SOQLOrdering.Key] = []
+        for item in statement.orderBy {
+            let index = try resolver.field(item.field)
+            keys.append(.init(field: index, kind: schema.fields[index].type.kind, descending: item.descending, nullsFirst: item.nullsFirst))
+        }
+        if let offset = statement.offset, offset > maximumOffset {
+            throw SOQLError(errorCode: "NUMBER_OUTSIDE_VALID_RANGE", message: "Maximum SOQL offset allowed is \(maximumOffset)")
+        }
+        return SOQLQuery(schema: schema, selection: selection, predicate: predicate, ordering: SOQLOrdering(keys: keys),
+                         limit: statement.limit, offset: statement.offset ?? 0)
+    }
+}

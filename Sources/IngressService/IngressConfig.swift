@@ -1,0 +1,33 @@
+import Logging
+import Shared
+
+/// Reads the crm-to-campaign section a role was started with.
+enum IngressConfig {
+    static func crmToCampaign(_ run: RoleRun, base: CRMBridgeConfig) throws -> CRMToCampaignConfig {
+        let parsed: WorkflowConfig
+        do {
+            parsed = try WorkflowConfig.parse(yaml: run.configText, workflow: .crmToCampaign, crm: base.connections.crm.kind)
+        } catch {
+            throw RoleFailure("config version \(run.configVersion) is invalid: \(error)")
+        }
+        guard case .crmToCampaign(let config) = parsed else {
+            throw RoleFailure("config version \(run.configVersion) is not a crm-to-campaign config")
+        }
+        return config
+    }
+}
+
+/// The workflow's topics: one compacted topic per entity, and the rejects topic.
+enum IngressTopics {
+    static func names(for workflow: CRMToCampaignConfig) -> [String] {
+        workflow.entities.map { Topics.crmToCampaign(entity: $0.name) }
+    }
+
+    static func create(for workflow: CRMToCampaignConfig, kafka: KafkaConfiguration, logger: Logger) async throws {
+        let admin = try KafkaAdmin(configuration: kafka, logger: logger)
+        for topic in names(for: workflow) {
+            try await admin.createTopic(name: topic, partitions: 4, config: ["cleanup.policy": "compact"])
+        }
+        try await admin.createTopic(name: Topics.rejects(.crmToCampaign), partitions: 1)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+import Shared
+
+/// One run of one entity: read its window from the CRM, publish every record, then
+/// advance the LASTIMPORT option — only after the broker acknowledged them all.
+/// Deletes and records that left the filter follow the same path as `op:"delete"`.
+struct EntityImport: Sendable {
+    let entity: EntityConfig
+    let instance: String
+    let crm: CRMKind
+    let connector: any CRMSourceConnector
+    let publisher: EnvelopePublisher
+    let options: OptionStore
+    let state: ConnectorStateStore
+    let population: PopulationSource
+    let run: RoleRun
+    let logger: Logger
+
+    var optionName: String { LastImportOption.name(instance: instance, workflow: .crmToCampaign, entity: entity.name) }
+
+    func runOnce(now: Date = Date()) async throws {
+        let resync = try await state.get(.crmToCampaign, entity: entity.name, .resyncRequested) != nil
+        let last = try await lastImport()
+        let window = ImportWindow.next(lastImport: last, resync: resync, lookBack: entity.lookBack, now: now)
+        let traceID = UUID().uuidString.lowercased()
+        let startText = window.start.map(LastImportOption.format) ?? "full load"
+        let endText = LastImportOption.format(window.end)
+        run.setDetail("\(entity.name).crmStartImport", startText)
+        run.setDetail("\(entity.name).crmEndDate", endText)
+        logger.info("import window", metadata: ["entity": "\(entity.name)", "crmStartImport": "\(startText)", "crmEndDate": "\(endText)", "trace": "\(traceID)"])
+
+        if window.isFullLoad, entity.deletes.enabled {
+            // Start tracking deletes before the load, so those made during it are seen.
+            try await startDeleteTracking(now: now)
+        }
+        let count = try await publishRecords(in: window, traceID: traceID)
+        if !window.isFullLoad, entity.deletes.deleteWhenFilteredOut, entity.filter != nil {
+            try await publishFilteredOut(in: window, traceID: traceID)
+        }
+        if entity.deletes.enabled, !window.isFullLoad {
+            try await publishDeletes(until: window.end, traceID: traceID)
+        }
+        // Every record of the window is acknowledged by the broker: advance.
+        try await options.set(optionName, endText)
+        if resync { try await state.remove(.crmToCampaign, entity: entity.name, .resyncRequested) }
+        logger.info("import window done", metadata: ["entity": "\(entity.name)", "records": "\(count)", "crmEndDate": "\(endText)"])
+    }
+
+    private func lastImport() async throws -> Date? {
+        guard let text = try await options.get(optionName) else { return nil }
+        switch LastImportOption.parse(text) {
+        case .success(let date): return date
+        case .failure(let error):
+            throw RoleFailure("option \(optionName) has an invalid value: \(error)")
+        }
+    }
+
+    var query: CRMQuery {
+        CRMQuery(
+            remoteObject: entity.remoteObject, fields: entity.remoteFields, filter: translatedFilter,
+            orderBy: entity.orderBy.map { crm == .dynamics ? $0.odata : $0.soql }, pageSize: entity.pageSize,
+            idField: entity.remoteIdField, modifiedField: entity.lastModifiedField)
+    }
+
+    private var translatedFilter: String? {
+        entity.filter.map { crm == .dynamics ? $0.odata : $0.soql }
+    }
+
+    /// Reads pages and publishes them, fetching page n+1 while page n is being acknowledged.
+    private func publishRecords(in window: ImportWindow, traceID: String) async throws -> Int {
+        let pages: CRMPages
+        if let ids = try await population.ids() {
+            pages = connector.records(ids: ids, query: query)
+        } else {
+            pages = connector.pages(query, modifiedIn: window.modifiedWindow)
+        }
+        var inFlight: Task<Void, any Error>?
+        var count = 0
+        do {
+            for try await page in pages {
+                let records = window.modifiedWindow.map { w in page.filter { w.contains($0.modifiedAt) } } ?? page
+                try await inFlight?.value
+                count += records.count
+                run.counters.read(records.count)
+                inFlight = Task { [publisher] in try await publisher.publish(records, traceID: traceID) }
+            }
+            try await inFlight?.value
+        } catch {
+            inFlight?.cancel()
+            _ = try? await inFlight?.value
+            throw error
+        }
+        return count
+    }
+
+    /// Records modified in the window that no longer match the filter become deletes.
+    private func publishFilteredOut(in window: ImportWindow, traceID: String) async throws {
+        guard let filter = translatedFilter, let modified = window.modifiedWindow else { return }
+        var outside = query
+        outside.filter = crm == .dynamics ? "not (\(filter))" : "NOT (\(filter))"
+        for try await page in connector.pages(outside, modifiedIn: modified) {
+            try await publisher.publishDeletes(page.map { ($0.id, $0.modifiedAt) }, traceID: traceID)
+        }
+    }
+
+    private func startDeleteTracking(now: Date) async throws {
+        let deletions = try await connector.deletedRecords(query, since: nil, until: now)
+        try await state.set(.crmToCampaign, entity: entity.name, .deltaLink, deletions.checkpoint.rawValue)
+    }
+
+    private func publishDeletes(until end: Date, traceID: String) async throws {
+        let checkpoint = try await state.get(.crmToCampaign, entity: entity.name, .deltaLink).map(DeletionCheckpoint.init(rawValue:))
+        let deletions: CRMDeletions
+        do {
+            deletions = try await connector.deletedRecords(query, since: checkpoint, until: end)
+        } catch let error as CRMError where error.code == .deltaTokenExpired {
+            logger.warning("delete tracking expired in the CRM; a full resync follows", metadata: ["entity": "\(entity.name)"])
+            try await state.set(.crmToCampaign, entity: entity.name, .resyncRequested, "delta token expired")
+            try await state.remove(.crmToCampaign, entity: entity.name, .deltaLink)
+            return
+        } catch let error as CRMError where error.code == .replicationWindowTooOld {
+            throw RoleFailure("\(entity.name): \(error)")
+        }
+        // Dynamics gives no deletion time: the time it was observed is after any change.
+        let observed = Date()
+        try await publisher.publishDeletes(deletions.deleted.map { ($0.id, $0.deletedAt ?? observed) }, traceID: traceID)
+        try await state.set(.crmToCampaign, entity: entity.name, .deltaLink, deletions.checkpoint.rawValue)
+    }
+}

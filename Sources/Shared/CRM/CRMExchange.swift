@@ -1,0 +1,118 @@
+import Logging
+
+/// Sends one logical call to a CRM and decodes its answer, retrying what is worth
+/// retrying: transport failures, 429/502/503/504 (honouring `Retry-After`), answers that
+/// do not decode (truncated bodies) when the call is safe to repeat, and one 401 by
+/// refreshing the token. Never loops: every path is bounded by `CRMRetryPolicy`.
+struct CRMExchange: Sendable {
+    let system: String
+    let http: HTTPClient
+    let retry: CRMRetryPolicy
+    /// Whole-request timeout of each send.
+    let timeout: Duration
+    let logger: Logger
+
+    /// One call. `build` makes the request for the current token (nil when `tokens` is
+    /// nil); `decode` reads a 2xx answer. `idempotent` calls are re-sent after a
+    /// truncated or corrupt answer; an answer of the wrong shape, or any bad answer to
+    /// another call, fails with `.malformedResponse`.
+    func perform<Value>(
+        _ operation: String,
+        tokens: OAuthTokenProvider?,
+        idempotent: Bool = true,
+        build: (OAuthToken?) throws -> HTTPRequest,
+        decode: (HTTPResponse) throws(CRMJSON.Problem) -> Value
+    ) async throws -> Value {
+        var attempt = 0
+        var refreshedToken = false
+        while true {
+            attempt += 1
+            let token = try await tokens?.token()
+            var request = try build(token)
+            request.timeout = timeout
+            if let token { request.headers.replace("Authorization", "Bearer " + token.accessToken) }
+
+            let response: HTTPResponse
+            do {
+                response = try await http.execute(request)
+            } catch let error as HTTPError {
+                guard error.isRetriable, attempt < retry.maxAttempts else {
+                    throw CRMError(
+                        system: system, code: .transport, operation: operation,
+                        message: error.description + attemptsNote(attempt), isRetriable: error.isRetriable)
+                }
+                try await pause(retry.backoff(afterAttempt: attempt), operation, attempt, reason: error.code.rawValue)
+                continue
+            }
+
+            if response.status == 401, let tokens, let token {
+                guard !refreshedToken else {
+                    throw remoteError(operation, response, code: .authentication, note: " (a fresh token was refused too)")
+                }
+                refreshedToken = true
+                logger.notice("CRM refused the access token; refreshing it once", metadata: metadata(operation, response.status))
+                await tokens.invalidate(token)
+                attempt -= 1
+                continue
+            }
+            if CRMError.isRetriableStatus(response.status) {
+                guard attempt < retry.maxAttempts else {
+                    var error = remoteError(operation, response, note: attemptsNote(attempt))
+                    error.isRetriable = true
+                    throw error
+                }
+                let wait = retry.retryAfter(response.headers["Retry-After"]) ?? retry.backoff(afterAttempt: attempt)
+                try await pause(wait, operation, attempt, reason: "HTTP \(response.status)")
+                continue
+            }
+            guard response.isSuccess else { throw remoteError(operation, response) }
+
+            do {
+                return try decode(response)
+            } catch {
+                guard idempotent, error.isTransient, attempt < retry.maxAttempts else {
+                    throw CRMError(
+                        system: system, code: .malformedResponse, operation: operation, status: response.status,
+                        message: "unexpected answer: \(error)" + attemptsNote(attempt),
+                        isRetriable: idempotent && error.isTransient)
+                }
+                try await pause(retry.backoff(afterAttempt: attempt), operation, attempt, reason: "unexpected answer: \(error)")
+            }
+        }
+    }
+
+    /// The `CRMError` for an error status, with the CRM's code and message when it sent one.
+    func remoteError(_ operation: String, _ response: HTTPResponse, code: CRMError.Code? = nil, note: String = "") -> CRMError {
+        let body = CRMErrorBody.parse(response.body)
+        let text = body.map { Self.oneLine($0.message) } ?? ""
+        let message = text.isEmpty
+            ? "HTTP \(response.status) with a \(response.body.count)-byte body in no known error shape"
+            : text
+        return CRMError(
+            system: system, code: code ?? CRMError.code(forStatus: response.status), operation: operation,
+            status: response.status, remoteCode: body?.code, message: message + note,
+            isRetriable: CRMError.isRetriableStatus(response.status) || body?.code == "REQUEST_LIMIT_EXCEEDED")
+    }
+
+    /// A CRM message on one line (SOQL errors span several), at most 1000 characters.
+    static func oneLine(_ message: String) -> String {
+        let words = message.split(whereSeparator: { $0.isWhitespace || $0.isNewline })
+        let line = words.joined(separator: " ")
+        return line.count > 1000 ? String(line.prefix(1000)) + "…" : line
+    }
+
+    private func attemptsNote(_ attempts: Int) -> String {
+        attempts > 1 ? " (after \(attempts) attempts)" : ""
+    }
+
+    private func pause(_ wait: Duration, _ operation: String, _ attempt: Int, reason: String) async throws {
+        var metadata: Logger.Metadata = ["crm.operation": "\(operation)", "crm.attempt": "\(attempt)", "crm.reason": "\(reason)"]
+        metadata["crm.retryIn"] = "\(wait)"
+        logger.notice("CRM call will be retried", metadata: metadata)
+        try await Task.sleep(for: wait)
+    }
+
+    private func metadata(_ operation: String, _ status: Int) -> Logger.Metadata {
+        ["crm.system": "\(system)", "crm.operation": "\(operation)", "crm.status": "\(status)"]
+    }
+}

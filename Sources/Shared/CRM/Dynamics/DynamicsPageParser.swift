@@ -1,0 +1,79 @@
+import Foundation
+
+/// Reads Web API answers: `{"value":[…],"@odata.nextLink":"…","@odata.deltaLink":"…"}`.
+enum DynamicsPageParser {
+    struct Page {
+        var records: [CRMRecord]
+        var nextLink: String?
+        var deltaLink: String?
+    }
+
+    struct ChangePage {
+        var changedIDs: [String]
+        var deletedIDs: [String]
+        var nextLink: String?
+        var deltaLink: String?
+    }
+
+    static func page(
+        _ body: [UInt8], idField: String, modifiedField: String, keepFormattedValues: Bool
+    ) throws(CRMJSON.Problem) -> Page {
+        let root = try CRMJSON.object(body)
+        let rows = try CRMJSON.objects(root, "value")
+        var records: [CRMRecord] = []
+        records.reserveCapacity(rows.count)
+        for (index, row) in rows.enumerated() {
+            records.append(try record(row, index: index, idField: idField, modifiedField: modifiedField,
+                                      keepFormattedValues: keepFormattedValues))
+        }
+        return Page(
+            records: records,
+            nextLink: try CRMJSON.optionalString(root, "@odata.nextLink"),
+            deltaLink: try CRMJSON.optionalString(root, "@odata.deltaLink"))
+    }
+
+    static func record(
+        _ row: [String: Any], index: Int, idField: String, modifiedField: String, keepFormattedValues: Bool
+    ) throws(CRMJSON.Problem) -> CRMRecord {
+        guard let id = row[idField] as? String, !id.isEmpty else {
+            throw CRMJSON.Problem(description: "record \(index) has no '\(idField)'")
+        }
+        guard let modified = row[modifiedField] as? String, let modifiedAt = CRMTimestamp.parse(modified) else {
+            throw CRMJSON.Problem(description: "record \(index) has no readable '\(modifiedField)' datetime")
+        }
+        var fields: [String: FieldValue] = [:]
+        fields.reserveCapacity(row.count)
+        for (key, value) in row {
+            if key.contains("@") {
+                guard keepFormattedValues, key.hasSuffix("@OData.Community.Display.V1.FormattedValue") else { continue }
+            }
+            fields[key] = CRMJSON.fieldValue(value)
+        }
+        return CRMRecord(id: id, modifiedAt: modifiedAt, fields: fields)
+    }
+
+    /// A change-tracking page: changed rows carry `idField`; deleted rows are
+    /// `{"@odata.context":"…/$deletedEntity","id":"<guid>","reason":"deleted"}`.
+    static func changePage(_ body: [UInt8], idField: String) throws(CRMJSON.Problem) -> ChangePage {
+        let root = try CRMJSON.object(body)
+        let rows = try CRMJSON.objects(root, "value")
+        var page = ChangePage(
+            changedIDs: [], deletedIDs: [],
+            nextLink: try CRMJSON.optionalString(root, "@odata.nextLink"),
+            deltaLink: try CRMJSON.optionalString(root, "@odata.deltaLink"))
+        for (index, row) in rows.enumerated() {
+            let context = row["@odata.context"] as? String ?? ""
+            if context.hasSuffix("$deletedEntity") || row["reason"] as? String == "deleted" {
+                guard let id = row["id"] as? String, !id.isEmpty else {
+                    throw CRMJSON.Problem(description: "deleted row \(index) has no 'id'")
+                }
+                page.deletedIDs.append(id)
+            } else if let id = row[idField] as? String, !id.isEmpty {
+                page.changedIDs.append(id)
+            } else {
+                throw CRMJSON.Problem(description: "changed row \(index) has no '\(idField)'")
+            }
+        }
+        return page
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+import Logging
+
+extension ConnectionsConfig {
+    /// Kafka client settings. With `CRMBRIDGE_LOCAL_BROKER=1` (set by `make run`), the
+    /// short group timeouts the local mock broker needs (ENVIRONMENT.md).
+    public func kafkaConfiguration(
+        clientID: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> KafkaConfiguration {
+        var configuration = environment["CRMBRIDGE_LOCAL_BROKER"] == "1"
+            ? KafkaConfiguration.localDefaults(bootstrapServers: kafka.bootstrapServers, clientID: clientID)
+            : KafkaConfiguration(bootstrapServers: kafka.bootstrapServers, clientID: clientID)
+        configuration.additional.merge(kafka.properties) { _, new in new }
+        for (key, secret) in kafka.secretProperties {
+            configuration.additional[key] = secret.reveal()
+        }
+        return configuration
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Runs one role of one workflow inside a long-lived process: follows the
+/// operator's Start/Stop from `crmbridge.workflows`, starts the role's work with the
+/// config version it was started with, reports a heartbeat every second, and turns
+/// errors into a FAILED state (unrecoverable) or a retry with backoff (transient).
+///
+/// A `Service`: `main` puts it in a `ServiceGroup`, so SIGTERM stops the work
+/// gracefully (the work flushes and commits) and removes the heartbeat.
+public final class RoleSupervisor: Service, Sendable {
+    public typealias Work = @Sendable (RoleRun) async throws -> Void
+
+    public struct Configuration: Sendable {
+        public var workflow: WorkflowName
+        public var role: String
+        public var instance: String
+        public var databaseURL: String
+        /// Between checks of the desired state and heartbeats.
+        public var heartbeatInterval: Duration = .seconds(1)
+        /// First wait before restarting work after a transient error; doubles up to 30 s.
+        public var retryBackoff: Duration = .seconds(1)
+        /// Touched on every heartbeat when set (a container liveness probe reads it).
+        public var aliveFile: String?
+
+        public init(workflow: WorkflowName, role: String, databaseURL: String, instance: String? = nil,
+                    aliveFile: String? = ProcessInfo.processInfo.environment["CRMBRIDGE_ALIVE_FILE"]) {
+            self.workflow = workflow
+            self.role = role
+            self.databaseURL = databaseURL
+            self.instance = instance ?? RoleSupervisor.defaultInstance(role: role)
+            self.aliveFile = aliveFile
+        }
+    }
+
+    let configuration: Configuration
+    let work: Work
+    let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger, work: @escaping Work) {
+        self.configuration = configuration
+        self.logger = logger
+        self.work = work
+    }
+
+    public static func defaultInstance(role: String) -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    public func run() async throws {
+        let database = try await connectWithRetry()
+        let loop = SupervisorLoop(configuration: configuration, database: database, work: work, logger: logger)
+        await withGracefulShutdownHandler {
+            await loop.run()
+        } onGracefulShutdown: {
+            loop.requestShutdown()
+        }
+        await loop.finish()
+        await database.close()
+    }
+
+    private func connectWithRetry() async throws -> PostgresConnection {
+        var delay = configuration.retryBackoff
+        while true {
+            do {
+                return try await PostgresConnection.connect(url: configuration.databaseURL, logger: logger)
+            } catch let error as PostgresError where error.isRetriable {
+                logger.warning("Campaign database not reachable, retrying", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(30))
+            }
+        }
+    }
+}
