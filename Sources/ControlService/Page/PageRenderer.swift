@@ -40,6 +40,7 @@ struct PageRenderer: Sendable {
         let context: [String: Any] = [
             "workflows": rows,
             "error": error ?? "",
+            "hasError": error != nil,
             "refreshSeconds": refreshSeconds,
         ]
         return library.render(context, withTemplate: "workflows") ?? "<!doctype html><title>CRM Bridge</title><p>page template missing</p>"

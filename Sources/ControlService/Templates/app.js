@@ -99,8 +99,11 @@
     base.setAttribute("x1", 0); base.setAttribute("x2", width); base.setAttribute("y1", height - pad); base.setAttribute("y2", height - pad);
     base.setAttribute("stroke", "#e3e6ec"); svg.appendChild(base);
     if (!points.length) return svg;
-    var t0 = Date.parse(points[0].time), t1 = Date.parse(points[points.length - 1].time);
-    var span = Math.max(t1 - t0, 60000);
+    // The time axis ends at the latest sample and spans the history, at least 5 minutes:
+    // a young history grows from the right like a strip chart.
+    var t1 = Date.parse(points[points.length - 1].time);
+    var span = Math.max(t1 - Date.parse(points[0].time), 300000);
+    var t0 = t1 - span;
     function line(values, color) {
       var max = Math.max.apply(null, values.concat([1]));
       var path = values.map(function (v, i) {
