@@ -78,9 +78,9 @@ chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1
 
 ok=1
 for workflow in crm-to-campaign campaign-to-crm opt-in-out; do
-    row=$(tr -d '\n' <"$dom" | grep -o "<tr data-workflow=\"$workflow\">.*" | sed 's#</tr>.*##')
-    status=$(printf '%s' "$row" | grep -oE 'class="status [a-z]+">[A-Z]+<' | grep -oE '>[A-Z]+<' | tr -d '<>' | head -1)
-    backlog=$(printf '%s' "$row" | grep -oE 'class="num backlog"[^>]*>[^<]+' | sed 's/.*>//' | head -1)
+    row=$(tr -d '\n' <"$dom" | grep -o "<tr data-workflow=\"$workflow\">.*" | sed 's#</tr>.*##' || true)
+    status=$(printf '%s' "$row" | grep -oE 'class="status [a-z]+"[^>]*>[A-Z]+<' | grep -oE '>[A-Z]+<' | tr -d '<>' | head -1 || true)
+    backlog=$(printf '%s' "$row" | grep -oE 'class="num backlog"[^>]*>[^<]+' | sed 's/.*>//' | head -1 || true)
     if [ -z "$status" ] || [ -z "$backlog" ]; then
         echo "FAIL $workflow: status or backlog not on the page" >&2; ok=0
     else

@@ -215,8 +215,8 @@
     });
   }
 
-  $("workflow-rows").addEventListener("click", function (event) {
-    var button = event.target.closest("button[data-action]");
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("#workflow-rows button[data-action]");
     if (!button) return;
     var name = button.closest("tr").dataset.workflow;
     if (!token()) { showTokenForm("Actions need the API token."); return; }
@@ -232,9 +232,19 @@
   });
   $("forget-token").addEventListener("click", function () { setToken(""); showTokenForm("Token forgotten."); });
 
+  // Without a token: the server-rendered rows of the page itself, fetched again.
+  function refreshPublic() {
+    fetch("/", { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      var rows = fresh.getElementById("workflow-rows");
+      if (rows) $("workflow-rows").replaceWith(document.importNode(rows, true));
+      $("updated").textContent = "Updated " + new Date().toLocaleTimeString();
+    }).catch(function () { banner("The control service is not reachable; retrying.", "error"); });
+  }
+
   refresh();
   setInterval(function () {
     if (token()) refresh();
-    else if (!editing) window.location.reload();
+    else refreshPublic();
   }, refreshMs);
 })();
