@@ -12,8 +12,8 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
         guard path == "/api" || path.hasPrefix("/api/") else {
             return try await next(request, context)
         }
-        guard let presented = Self.bearer(request.headers[.authorization]),
-              Self.constantTimeEquals(Array(presented.utf8), Array(token.reveal().utf8)) else {
+        guard let presented = BearerToken.parse(request.headers[.authorization]),
+              BearerToken.constantTimeEquals(Array(presented.utf8), Array(token.reveal().utf8)) else {
             var response = try JSONAnswer.response(
                 APIErrorBody(APIError(
                     status: .unauthorized,
@@ -24,8 +24,12 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         return try await next(request, context)
     }
+}
 
-    static func bearer(_ header: String?) -> String? {
+/// Reading and comparing bearer tokens.
+enum BearerToken {
+    /// The token of an `Authorization: Bearer <token>` header.
+    static func parse(_ header: String?) -> String? {
         guard let header else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }

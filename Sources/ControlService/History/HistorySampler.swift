@@ -14,18 +14,19 @@ struct HistorySampler: Service {
     let logger: Logger
 
     func run() async throws {
-        var totals: [WorkflowName: RoleCounterTotals] = [:]
-        var previous: [WorkflowName: Date] = [:]
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        // Shutdown cancels the loop at once, also in the middle of its pause.
+        try? await cancelWhenGracefulShutdown {
+            var totals: [WorkflowName: RoleCounterTotals] = [:]
+            var previous: [WorkflowName: Date] = [:]
+            while !Task.isCancelled {
                 let started = ContinuousClock.now
                 await sample(totals: &totals, previous: &previous)
                 let pause = interval - (ContinuousClock.now - started)
                 if pause > .zero {
-                    try? await Task.sleep(for: pause)
+                    try await Task.sleep(for: pause)
                 }
             }
-        } onGracefulShutdown: {}
+        }
     }
 
     /// One round over every workflow; errors are logged and the round goes on.

@@ -13,6 +13,17 @@ extension HeartbeatStore {
         public var detail: String
         public var at: Date
 
+        public init(role: String, instance: String, state: RoleState, configVersion: Int?, lastError: String?,
+                    detail: String, at: Date) {
+            self.role = role
+            self.instance = instance
+            self.state = state
+            self.configVersion = configVersion
+            self.lastError = lastError
+            self.detail = detail
+            self.at = at
+        }
+
         /// As `WorkflowStatusRule` reads it.
         public var heartbeat: WorkflowStatusRule.Heartbeat {
             .init(role: role, instance: instance, state: state, configVersion: configVersion, lastError: lastError, at: at)
