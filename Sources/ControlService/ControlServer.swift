@@ -29,7 +29,7 @@ final class ControlServer: Sendable {
         self.page = page
         history = WorkflowHistory(capacity: settings.historyCapacity)
         metrics = ControlMetrics()
-        let backlog = BacklogReader(admin: admin, logger: logger)
+        let backlog = BacklogReader(admin: admin, logger: logger, retryAfter: settings.backlogRetryAfter)
         let rule = WorkflowStatusRule(staleAfter: settings.heartbeatStaleAfter)
         let configs = WorkflowConfigs(crm: settings.crm, store: WorkflowStore(database: apiDatabase))
         inspector = WorkflowInspector(

@@ -28,6 +28,9 @@ struct ControlSettings: Sendable {
     var historyWindow: Duration = .seconds(3600)
     /// A role whose heartbeat is older than this is not running. Default 5 s.
     var heartbeatStaleAfter: Duration = .seconds(5)
+    /// After Kafka could not be read, answers show the last backlog read (with the
+    /// error) for this long before Kafka is asked again. Default 10 s.
+    var backlogRetryAfter: Duration = .seconds(10)
 
     /// Points kept per workflow in the history ring buffer.
     var historyCapacity: Int {

@@ -40,6 +40,28 @@ struct BacklogAndReplayTests {
         }
     }
 
+    @Test func whileKafkaIsDownTheListStillAnswersWithTheLastBacklogAndWhy() async throws {
+        try await ControlHarness.with { harness in
+            try harness.ensureTopic(topic, partitions: 2)
+            let produced = try await KafkaLoad(configuration: harness.kafkaConfiguration).produce(40, to: topic)
+            #expect(try await harness.workflow(.crmToCampaign)["backlog"] as? Int == produced)
+
+            try harness.kafka.setBrokerDown(1)
+            let started = ContinuousClock.now
+            let down = try await harness.call("GET", "/api/workflows")
+            #expect(down.status == 200)
+            #expect(ContinuousClock.now - started < .seconds(20))
+            let item = try #require(down.array.first)
+            #expect(item["backlog"] as? Int == produced, "the last value read")
+            #expect((item["backlogError"] as? String)?.hasPrefix("Kafka not readable") == true)
+
+            try harness.kafka.setBrokerUp(1)
+            try await harness.waitFor(.crmToCampaign, "Kafka readable again", timeout: .seconds(60)) {
+                $0["backlogError"] == nil && $0["backlog"] as? Int == produced
+            }
+        }
+    }
+
     @Test func replayIsRefusedWith409WhileTheWorkflowRuns() async throws {
         try await ControlHarness.with { harness in
             _ = try await harness.call("POST", "/api/workflows/crm-to-campaign/start")

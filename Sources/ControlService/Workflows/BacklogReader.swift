@@ -14,25 +14,47 @@ final class BacklogReader: Sendable {
         var error: String?
     }
 
+    private struct Memory {
+        var lastKnown: [WorkflowName: Int64] = [:]
+        /// The last failure, so that during an outage each answer does not wait for
+        /// Kafka's timeout again: reads are skipped for `retryAfter`.
+        var failure: (at: ContinuousClock.Instant, message: String)?
+    }
+
     private let admin: KafkaAdmin
     private let logger: Logger
-    private let lastKnown = Mutex<[WorkflowName: Int64]>([:])
+    private let retryAfter: Duration
+    private let memory = Mutex(Memory())
 
-    init(admin: KafkaAdmin, logger: Logger) {
+    init(admin: KafkaAdmin, logger: Logger, retryAfter: Duration = .seconds(10)) {
         self.admin = admin
         self.logger = logger
+        self.retryAfter = retryAfter
     }
 
     func read(_ workflow: WorkflowName, topics: [String]) async -> Reading {
+        let retryAfter = retryAfter
+        if let recent = memory.withLock({ memory in
+            memory.failure.flatMap { ContinuousClock.now - $0.at < retryAfter ? $0.message : nil }
+        }) {
+            return Reading(total: memory.withLock { $0.lastKnown[workflow] } ?? 0, byTopic: [:], error: recent)
+        }
         do {
             let byTopic = try await lag(group: Topics.writerGroup(workflow), topics: topics)
             let total = byTopic.values.reduce(0, +)
-            lastKnown.withLock { $0[workflow] = total }
+            memory.withLock {
+                $0.lastKnown[workflow] = total
+                $0.failure = nil
+            }
             return Reading(total: total, byTopic: byTopic, error: nil)
         } catch {
             logger.warning("backlog not readable from Kafka", metadata: ["workflow": "\(workflow.rawValue)", "error": "\(error)"])
-            let last = lastKnown.withLock { $0[workflow] } ?? 0
-            return Reading(total: last, byTopic: [:], error: "Kafka not readable: \(Self.describe(error))")
+            let message = "Kafka not readable: \(Self.describe(error))"
+            let last = memory.withLock { memory in
+                memory.failure = (ContinuousClock.now, message)
+                return memory.lastKnown[workflow] ?? 0
+            }
+            return Reading(total: last, byTopic: [:], error: message)
         }
     }
 

@@ -54,7 +54,8 @@ final class ControlHarness: Sendable {
         let settings = ControlSettings(
             host: "127.0.0.1", port: 0, databaseURL: Secret(databaseURL), kafka: kafkaConfiguration,
             apiToken: Secret(token), crm: .dynamics, instance: "test", initialConfigs: configs,
-            sampleInterval: sampleInterval, historyWindow: .seconds(3600), heartbeatStaleAfter: staleAfter)
+            sampleInterval: sampleInterval, historyWindow: .seconds(3600), heartbeatStaleAfter: staleAfter,
+            backlogRetryAfter: .seconds(1))
         let server = try await ControlServer.prepare(settings: settings, logger: logger)
         let (ports, sink) = AsyncStream<Int>.makeStream()
         let task = Task {
