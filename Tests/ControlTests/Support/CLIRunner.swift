@@ -39,8 +39,10 @@ struct CLIRunner {
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let base = NSTemporaryDirectory() + "crmbridge-cli-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: base + ".out", contents: nil)
-        FileManager.default.createFile(atPath: base + ".err", contents: nil)
+        guard FileManager.default.createFile(atPath: base + ".out", contents: nil),
+              FileManager.default.createFile(atPath: base + ".err", contents: nil) else {
+            throw HarnessError("cannot create the output files of the crmbridge run in \(NSTemporaryDirectory())")
+        }
         defer {
             try? FileManager.default.removeItem(atPath: base + ".out")
             try? FileManager.default.removeItem(atPath: base + ".err")
