@@ -36,8 +36,9 @@ struct SOQLResolver {
             guard let comparison = SOQLPredicate.Comparison(rawValue: op) else {
                 throw .malformed("unexpected token: '\(op)'", at: offset, in: query)
             }
-            if comparison != .equal && comparison != .notEqual && [.boolean, .id].contains(fieldType.kind) {
-                throw .invalidOperator("invalid operator on \(fieldType.kind == .id ? "id" : "boolean") field", at: name.offset, in: query)
+            // Ids order (`Id > '003…'` pages by id); booleans only compare for equality.
+            if comparison != .equal && comparison != .notEqual && fieldType.kind == .boolean {
+                throw .invalidOperator("invalid operator on boolean field", at: name.offset, in: query)
             }
             if case let .relativeDate(dateName, count) = literal {
                 return try within(index, dateName, count, comparison, offset)
