@@ -4,11 +4,14 @@ extension PostgresQueryable {
     /// transaction (or inside the running one). Returns how many rows were inserted,
     /// updated, and skipped as older.
     public func upsert(
-        _ plan: BatchUpsert, rows: [[String?]], method: BatchUpsert.Method = .default
+        _ plan: BatchUpsert,
+        rows: [[String?]],
+        method: BatchUpsert.Method = .default,
+        isolation: isolated (any Actor)? = #isolation
     ) async throws -> BatchUpsertResult {
         try plan.validate(rows: rows)
         guard !rows.isEmpty else { return BatchUpsertResult(received: 0, inserted: 0, updated: 0) }
-        return try await atomically { transaction in
+        return try await atomically(isolation: isolation) { transaction in
             let types = try await plan.columnTypes(on: transaction)
             let counts: PostgresRows
             switch method {
@@ -35,14 +38,18 @@ extension PostgresQueryable {
 
     /// Deletes rows by key, newer-wins: a row goes only when its stored version is older
     /// than or equal to the deletion's (or NULL). Deletions of one key collapse to the newest.
-    public func delete(_ plan: BatchUpsert, _ deletions: [BatchDeletion]) async throws -> BatchDeleteResult {
+    public func delete(
+        _ plan: BatchUpsert,
+        _ deletions: [BatchDeletion],
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws -> BatchDeleteResult {
         for (index, deletion) in deletions.enumerated() where deletion.key.count != plan.keyColumns.count {
             throw PostgresError.invalidArgument(
                 "deletion \(index) has \(deletion.key.count) key values for \(plan.keyColumns.count) key columns",
                 operation: "BatchDelete")
         }
         guard !deletions.isEmpty else { return BatchDeleteResult(received: 0, deleted: 0) }
-        return try await atomically { transaction in
+        return try await atomically(isolation: isolation) { transaction in
             let types = try await plan.columnTypes(on: transaction)
             var arrays: [String?] = []
             for (index, name) in plan.keyColumns.enumerated() {
