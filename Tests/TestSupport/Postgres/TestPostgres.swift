@@ -48,11 +48,40 @@ public final class TestPostgres: Sendable {
     /// Stops and starts the server again on the same port (`pg_ctl stop -m fast`, then
     /// start): every open session is terminated.
     public func restart() async throws {
-        guard let dataDirectory, let port else {
-            throw TestPostgresError("cannot restart an external server; use makePrivate()")
+        try await stopServer()
+        try await startServer()
+    }
+
+    /// Stops the server but keeps its data, so `startServer()` brings it back.
+    public func stopServer() async throws {
+        guard let dataDirectory else {
+            throw TestPostgresError("cannot stop an external server; use makePrivate()")
         }
         _ = try await Self.runScript(["stop", dataDirectory])
+    }
+
+    /// Starts a server stopped by `stopServer()` on its old port.
+    public func startServer() async throws {
+        guard let dataDirectory, let port else {
+            throw TestPostgresError("cannot start an external server; use makePrivate()")
+        }
         _ = try await Self.runScript(["start", dataDirectory, String(port)])
+    }
+
+    /// Runs `operation`, failing with a timeout error when it takes longer than `timeout`.
+    public static func withDeadline<T: Sendable>(
+        _ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw TestPostgresError("timed out after \(timeout)")
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw TestPostgresError("no result") }
+            return first
+        }
     }
 
     /// Stops the server (only one this process started) and deletes its directory.
@@ -110,7 +139,7 @@ public final class TestPostgres: Sendable {
         _ = try await run("/bin/bash", ["-c", command])
     }
 
-    static func url(_ url: String, replacingDatabaseWith name: String) -> String {
+    public static func url(_ url: String, replacingDatabaseWith name: String) -> String {
         let parts = url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let base = String(parts[0])
         let query = parts.count > 1 ? "?" + parts[1] : ""
