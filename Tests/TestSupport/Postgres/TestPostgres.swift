@@ -40,8 +40,13 @@ public final class TestPostgres: Sendable {
     public func freshDatabase() async throws -> String {
         let name = "crmb_test_\(ProcessInfo.processInfo.processIdentifier)_\(Self.counter.next())"
         let admin = try await PostgresConnection.connect(url: adminURL, logger: Self.logger)
-        defer { Task { await admin.close() } }
-        try await admin.execute("CREATE DATABASE \(PostgresIdentifier.quote(name))")
+        do {
+            try await admin.execute("CREATE DATABASE \(PostgresIdentifier.quote(name))")
+        } catch {
+            await admin.close()
+            throw error
+        }
+        await admin.close()
         return Self.url(adminURL, replacingDatabaseWith: name)
     }
 
@@ -215,22 +220,5 @@ public final class TestPostgres: Sendable {
         }
         guard bound else { throw TestPostgresError("could not bind a free port") }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
-
-public struct TestPostgresError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
-}
-
-final class TestPostgresCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
     }
 }
