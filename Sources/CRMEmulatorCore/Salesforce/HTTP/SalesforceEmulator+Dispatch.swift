@@ -15,7 +15,7 @@ extension SalesforceEmulator {
             let allowed = org.usage.consume(now: now)
             return (true, allowed, org.usage.headerValue)
         }
-        let headers: HTTPFields = [Self.limitInfoHeader: admission.usage]
+        let headers: HTTPFields = [SalesforceHeaders.limitInfo: admission.usage]
         guard components.count >= 3, isSupported(version: components[2]) else { return errorResponse(.notFound, headers: headers) }
         guard admission.authorized else { return errorResponse(.invalidSession, headers: headers) }
         guard admission.allowed else { return errorResponse(.requestLimitExceeded, headers: headers) }
@@ -29,7 +29,7 @@ extension SalesforceEmulator {
         } catch {
             response = errorResponse(error)
         }
-        response.headers[Self.limitInfoHeader] = admission.usage
+        response.headers[SalesforceHeaders.limitInfo] = admission.usage
         return response
     }
 

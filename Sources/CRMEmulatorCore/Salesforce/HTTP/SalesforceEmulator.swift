@@ -105,8 +105,6 @@ public final class SalesforceEmulator: EmulatedCRM {
     /// Fixed at creation, so a reset seeds exactly what the start seeded.
     let seedAnchor: Int64
 
-    static let limitInfoHeader = HTTPField.Name("Sforce-Limit-Info")!
-    static let queryOptionsHeader = HTTPField.Name("Sforce-Query-Options")!
     static let contentType = "application/json;charset=UTF-8"
 
     public init(configuration: SalesforceConfiguration, logger: Logger = Logger(label: "salesforce-emulator")) {
@@ -138,7 +136,7 @@ public final class SalesforceEmulator: EmulatedCRM {
 
     public func faultResponse(_ decision: FaultInjector.Decision) -> Response {
         let usage = state.withLock { $0.usage.headerValue }
-        var headers: HTTPFields = [Self.limitInfoHeader: usage]
+        var headers: HTTPFields = [SalesforceHeaders.limitInfo: usage]
         switch decision {
         case .throttle(let retryAfterSeconds):
             // Real Salesforce never answers 429 nor sends Retry-After: it refuses with

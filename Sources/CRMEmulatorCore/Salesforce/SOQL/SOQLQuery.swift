@@ -27,7 +27,7 @@ struct SOQLQuery: Sendable {
             order = SOQLSorter(ordering: ordering, table: table, positions: positions).sortedRowNumbers(count: positions.count)
         }
         let start = min(offset, order.count)
-        let end = limit.map { min(order.count, start + $0) } ?? order.count
+        let end = start + min(order.count - start, limit ?? order.count)
         return order[start..<end].map { table.records[positions[$0]] }
     }
 }
