@@ -83,6 +83,9 @@ extension SalesforceEmulator {
         guard values.allSatisfy({ ($0 ?? 0) >= 0 }) else {
             return try jsonResponse(["error": "limits must not be negative"], status: .badRequest)
         }
+        guard [limits.getUpdatedMaxAgeDays, limits.getDeletedMaxAgeDays].allSatisfy({ ($0 ?? 0) <= 36_500 }) else {
+            return try jsonResponse(["error": "replication reach must be at most 36500 days"], status: .badRequest)
+        }
         state.withLock { org in
             if let allocation = limits.dailyApiRequests { org.usage.allocation = allocation }
             if let used = limits.apiRequestsUsed { org.usage.setUsed(used) }

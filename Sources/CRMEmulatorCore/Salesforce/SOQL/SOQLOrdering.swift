@@ -10,22 +10,8 @@ struct SOQLOrdering: Sendable {
 
     let keys: [Key]
 
-    func areInIncreasingOrder(_ left: SalesforceRecord, _ right: SalesforceRecord) -> Bool {
-        for key in keys {
-            let a = left[key.field]
-            let b = right[key.field]
-            let order: Int
-            switch (a.isNull, b.isNull) {
-            case (true, true): continue
-            case (true, false): order = key.nullsFirst ? -1 : 1
-            case (false, true): order = key.nullsFirst ? 1 : -1
-            case (false, false): order = key.descending ? -Self.compare(a, b, key.kind) : Self.compare(a, b, key.kind)
-            }
-            if order != 0 { return order < 0 }
-        }
-        return false
-    }
-
+    /// The value order comparisons use: -1, 0 or 1. (Sorting many rows goes
+    /// through `SOQLSorter`, which agrees with it.)
     static func compare(_ left: SalesforceValue, _ right: SalesforceValue, _ kind: SOQLValueKind) -> Int {
         switch (left, right) {
         case let (.string(a), .string(b)):

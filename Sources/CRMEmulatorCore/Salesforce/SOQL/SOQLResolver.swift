@@ -66,11 +66,12 @@ struct SOQLResolver {
         guard type == .date || type == .dateTime else { throw .invalidField(mistyped(index), at: offset, in: query) }
         let day = SalesforceDateTime.millisecondsPerDay
         let today = SalesforceDateTime.startOfDay(now)
+        let count = Int64(min(count ?? 0, 100_000))
         let bounds: (Int64, Int64) = switch name {
         case "YESTERDAY": (today - day, today)
         case "TOMORROW": (today + day, today + 2 * day)
-        case "LAST_N_DAYS": (today - Int64(count ?? 0) * day, today + day)
-        case "NEXT_N_DAYS": (today + day, today + day + Int64(count ?? 0) * day)
+        case "LAST_N_DAYS": (today - count * day, today + day)
+        case "NEXT_N_DAYS": (today + day, today + day + count * day)
         default: (today, today + day)
         }
         return .within(field: index, lower: bounds.0, upper: bounds.1, comparison, isDateField: type == .date)
