@@ -1,12 +1,10 @@
 import CRMEmulatorCore
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import struct Shared.HTTPRequest
 import TestSupport
 
 /// A small Web API client for the Dynamics emulator tests, over real HTTP.
-/// Uses URLSession until the project's libcurl client lands on main.
+/// Goes through the project's libcurl client, as the connectors do.
 struct DynamicsTestClient {
     struct Answer {
         var status: Int
@@ -23,13 +21,8 @@ struct DynamicsTestClient {
 
     let baseURL: String
     var token: String?
-    private let session: URLSession
-
     init(baseURL: String) {
         self.baseURL = baseURL
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration)
     }
 
     var apiRoot: String { baseURL + "/api/data/v9.2/" }
@@ -80,18 +73,12 @@ struct DynamicsTestClient {
     }
 
     func send(_ method: String, url: String, headers: [String: String], body: Data?) async throws -> Answer {
-        guard let target = URL(string: url) else { throw TestClientError.badURL(url) }
-        var request = URLRequest(url: target)
-        request.httpMethod = method
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        request.httpBody = body
-        let (data, response) = try await session.data(for: request)
-        guard let http = response as? HTTPURLResponse else { throw TestClientError.notHTTP }
+        var request = Shared.HTTPRequest(method: method, url: url, body: body.map { Array($0) })
+        for (name, value) in headers { request.headers.add(name, value) }
+        let response = try await sharedTestHTTPClient.execute(request)
         var fields: [String: String] = [:]
-        for (name, value) in http.allHeaderFields {
-            if let name = name as? String, let value = value as? String { fields[name.lowercased()] = value }
-        }
-        return Answer(status: http.statusCode, headers: fields, body: data)
+        for (name, value) in response.headers where fields[name.lowercased()] == nil { fields[name.lowercased()] = value }
+        return Answer(status: response.status, headers: fields, body: Data(response.body))
     }
 
     static func encode(_ text: String) -> String {

@@ -24,7 +24,7 @@ extension SalesforceEmulator {
         let stamp: Int64
         if let text = body["systemModstamp"]?.stringValue, let parsed = SalesforceDateTime.parseDateTime(text) {
             stamp = parsed
-        } else if case .number(let seconds, _)? = body["secondsAgo"], seconds >= 0 {
+        } else if case .number(let seconds, _)? = body["secondsAgo"], (0...3_000_000_000).contains(seconds) {
             stamp = now - Int64(seconds) * 1000
         } else {
             return try jsonResponse(["error": "give systemModstamp (ISO 8601) or secondsAgo"], status: .badRequest)

@@ -76,7 +76,7 @@ extension SalesforceEmulator {
     /// The base URL the request came to (its `Host`), so `instance_url` points back here.
     static func instanceURL(_ request: Request) -> String {
         let host = request.head.authority ?? "127.0.0.1"
-        let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!] ?? "http"
+        let scheme = request.headers[SalesforceHeaders.forwardedProto] ?? "http"
         return "\(scheme)://\(host)"
     }
 

@@ -22,6 +22,11 @@ struct SalesforceSeedValues {
         draw(100, purpose) < percent
     }
 
+    /// A hash that does not change between runs (Swift's `hashValue` is seeded per process).
+    static func stableHash(_ text: String) -> UInt64 {
+        text.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+    }
+
     /// Digits for ids and numbers shown to people: `000042`.
     static func padded(_ value: Int, width: Int) -> String {
         let digits = String(value)
