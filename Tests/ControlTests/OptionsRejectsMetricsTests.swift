@@ -86,10 +86,11 @@ struct OptionsRejectsMetricsTests {
                 return text.contains(#"crmbridge_records_written_total{workflow="crm-to-campaign",role="writer"} 180"#)
             }
             let metrics = try await harness.call("GET", "/metrics", token: .none).text
-            #expect(metrics.contains(#"crmbridge_records_read_total{workflow="crm-to-campaign",role="reader"} 500"#))
+            #expect(metrics.contains(#"crmbridge_records_read_total{workflow="crm-to-campaign",role="reader"} 500"# + "\n"), "whole numbers")
             #expect(metrics.contains(#"crmbridge_records_rejected_total{workflow="crm-to-campaign",role="writer"} 4"#))
             #expect(metrics.contains(#"crmbridge_errors_total{workflow="crm-to-campaign",role="writer"} 2"#))
             #expect(metrics.contains(#"crmbridge_latency_seconds_count{workflow="crm-to-campaign",role="writer"} 180"#))
+            #expect(metrics.contains(#"crmbridge_latency_seconds_sum{workflow="crm-to-campaign",role="writer"} 7"# + "\n"), "3.5 from each writer instance, once")
             #expect(metrics.contains(#"crmbridge_workflow_backlog{workflow="opt-in-out"} 0"#))
             #expect(metrics.contains(#"crmbridge_workflow_status{workflow="crm-to-campaign",status="RUNNING"} 1"#))
             #expect(metrics.contains("# TYPE crmbridge_records_written_total counter"))

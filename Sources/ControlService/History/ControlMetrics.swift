@@ -28,15 +28,12 @@ final class ControlMetrics: Sendable {
         for (reportedRole, step) in increase.byRole {
             let role = workflow.roles.contains(reportedRole) ? reportedRole : "other"
             let labels = [("workflow", workflow.rawValue), ("role", role)]
-            counter("crmbridge_records_read_total", labels, "Records read from the source.").increment(by: step.recordsRead)
-            counter("crmbridge_records_written_total", labels, "Records written to the target.").increment(by: step.recordsWritten)
-            counter("crmbridge_records_rejected_total", labels, "Records rejected (rejects topic and crmbridge.rejects).")
-                .increment(by: step.recordsRejected)
-            counter("crmbridge_errors_total", labels, "Errors the roles retried.").increment(by: step.errors)
-            counter("crmbridge_latency_seconds_sum", labels, "Sum of end-to-end latencies of written records (source change to target).")
-                .increment(by: step.latencySecondsSum)
-            counter("crmbridge_latency_seconds_count", labels, "Written records whose latency is in crmbridge_latency_seconds_sum.")
-                .increment(by: step.latencyCount)
+            Self.add(step.recordsRead, to: counter("crmbridge_records_read_total", labels, "Records read from the source."))
+            Self.add(step.recordsWritten, to: counter("crmbridge_records_written_total", labels, "Records written to the target."))
+            Self.add(step.recordsRejected, to: counter("crmbridge_records_rejected_total", labels, "Records rejected (rejects topic and crmbridge.rejects)."))
+            Self.add(step.errors, to: counter("crmbridge_errors_total", labels, "Errors the roles retried."))
+            Self.add(step.latencySecondsSum, to: counter("crmbridge_latency_seconds_sum", labels, "Sum of end-to-end latencies of written records (source change to target)."))
+            Self.add(step.latencyCount, to: counter("crmbridge_latency_seconds_count", labels, "Written records whose latency is in crmbridge_latency_seconds_sum."))
         }
     }
 
@@ -47,6 +44,17 @@ final class ControlMetrics: Sendable {
 
     func text() -> String {
         registry.emitToString()
+    }
+
+    /// Adds `amount`, as a whole number when it is one (records, errors), so the
+    /// exposition shows `2000`, not `2000.0`.
+    private static func add(_ amount: Double, to counter: Counter) {
+        guard amount > 0, amount.isFinite else { return }
+        if amount == amount.rounded(), amount < 9e15 {
+            counter.increment(by: Int64(amount))
+        } else {
+            counter.increment(by: amount)
+        }
     }
 
     private func counter(_ name: String, _ labels: [(String, String)], _ help: String) -> Counter {

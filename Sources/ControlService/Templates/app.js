@@ -136,8 +136,13 @@
         if (!cell) return;
         cell.textContent = "";
         cell.appendChild(chart(r.data.points || []));
-        var last = (r.data.points || []).slice(-1)[0];
-        if (last) cell.appendChild(el("div", { className: "muted", text: last.writtenPerSecond.toFixed(1) + " records/s" }));
+        var points = r.data.points || [];
+        var last = points.slice(-1)[0];
+        if (!last) return;
+        var peakRate = Math.max.apply(null, points.map(function (p) { return p.writtenPerSecond; }));
+        var peakBacklog = Math.max.apply(null, points.map(function (p) { return p.backlog; }));
+        cell.appendChild(el("div", { className: "muted", text:
+          last.writtenPerSecond.toFixed(1) + " rec/s now · peak " + peakRate.toFixed(0) + " rec/s, backlog " + grouped(peakBacklog) }));
       });
     });
   }
