@@ -28,12 +28,19 @@ final class ControlMetrics: Sendable {
         for (reportedRole, step) in increase.byRole {
             let role = workflow.roles.contains(reportedRole) ? reportedRole : "other"
             let labels = [("workflow", workflow.rawValue), ("role", role)]
-            Self.add(step.recordsRead, to: counter("crmbridge_records_read_total", labels, "Records read from the source."))
-            Self.add(step.recordsWritten, to: counter("crmbridge_records_written_total", labels, "Records written to the target."))
-            Self.add(step.recordsRejected, to: counter("crmbridge_records_rejected_total", labels, "Records rejected (rejects topic and crmbridge.rejects)."))
-            Self.add(step.errors, to: counter("crmbridge_errors_total", labels, "Errors the roles retried."))
-            Self.add(step.latencySecondsSum, to: counter("crmbridge_latency_seconds_sum", labels, "Sum of end-to-end latencies of written records (source change to target)."))
-            Self.add(step.latencyCount, to: counter("crmbridge_latency_seconds_count", labels, "Written records whose latency is in crmbridge_latency_seconds_sum."))
+            let added: [(Double, String, String)] = [
+                (step.recordsRead, "crmbridge_records_read_total", "Records read from the source."),
+                (step.recordsWritten, "crmbridge_records_written_total", "Records written to the target."),
+                (step.recordsRejected, "crmbridge_records_rejected_total", "Records rejected (rejects topic and crmbridge.rejects)."),
+                (step.errors, "crmbridge_errors_total", "Errors the roles retried."),
+                (step.latencySecondsSum, "crmbridge_latency_seconds_sum",
+                 "Sum of end-to-end latencies of written records (source change to target)."),
+                (step.latencyCount, "crmbridge_latency_seconds_count",
+                 "Written records whose latency is in crmbridge_latency_seconds_sum."),
+            ]
+            for (amount, name, help) in added {
+                Self.add(amount, to: counter(name, labels, help))
+            }
         }
     }
 

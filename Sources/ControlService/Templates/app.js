@@ -142,7 +142,7 @@
         var peakRate = Math.max.apply(null, points.map(function (p) { return p.writtenPerSecond; }));
         var peakBacklog = Math.max.apply(null, points.map(function (p) { return p.backlog; }));
         cell.appendChild(el("div", { className: "muted", text:
-          last.writtenPerSecond.toFixed(1) + " rec/s now · peak " + peakRate.toFixed(0) + " rec/s, backlog " + grouped(peakBacklog) }));
+          last.writtenPerSecond.toFixed(1) + " rec/s · peak " + peakRate.toFixed(0) + " rec/s · max backlog " + grouped(peakBacklog) }));
       });
     });
   }
