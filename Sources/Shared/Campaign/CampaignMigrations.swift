@@ -23,5 +23,6 @@ public enum CampaignMigrations {
     static let steps: [(Int, String, String)] = [
         (1, "crmbridge schema", CampaignSchemaSQL.bridgeSchema),
         (2, "campaign tables", CampaignSchemaSQL.campaignTables),
+        (3, "memberships points and creation time", CampaignSchemaSQL.membershipsPointsAndCreated),
     ]
 }
