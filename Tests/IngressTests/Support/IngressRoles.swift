@@ -83,6 +83,20 @@ final class IngressRoles: @unchecked Sendable {
         }
     }
 
+    /// The writer group's lag over the entities' topics (records in Kafka not yet in Campaign).
+    func writerLag(_ entities: [TestEntity]) async throws -> Int64 {
+        let admin = try KafkaAdmin(configuration: stack.kafkaConfiguration(), logger: TestKafka.logger)
+        return try await admin.lag(group: Topics.writerGroup(.crmToCampaign), topics: entities.map(\.topic)).total
+    }
+
+    /// Waits until everything the CRM held when this was called is in Campaign: a window
+    /// of each entity ending after now completed, then the writers drained the topics.
+    func waitUntilSynced(_ entities: [TestEntity], timeout: Duration = .seconds(60)) async throws {
+        let now = Date()
+        for entity in entities { try await waitForWindow(entity, after: now, timeout: timeout) }
+        try await waitUntil("the writers to drain the topics", timeout: timeout) { try await writerLag(entities) == 0 }
+    }
+
     deinit {
         (readers + writers).forEach { $0.kill() }
     }
