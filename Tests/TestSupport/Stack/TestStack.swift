@@ -116,7 +116,7 @@ public final class TestStack: Sendable {
         switch crm {
         case .dynamics:
             let body = String(decoding: try JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
-            text = try await admin("POST", "/admin/dynamics/late?entity=\(object)&modifiedon=\(modifiedAt)", json: body)
+            text = try await admin("POST", "/admin/dynamics/late?entity=\(object)&modifiedon=\(HTTPRequest.percentEncoded(modifiedAt))", json: body)
         case .salesforce:
             let request: [String: Any] = ["object": object, "fields": fields, "systemModstamp": modifiedAt]
             text = try await admin("POST", "/admin/salesforce/late", json: String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self))
