@@ -7,6 +7,7 @@ public enum CampaignMigrations {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "crmbridge schema", sql: CampaignSchemaSQL.bridgeSchema),
         Migration(version: 2, name: "campaign tables", sql: CampaignSchemaSQL.campaignTables),
+        Migration(version: 3, name: "memberships points and creation time", sql: CampaignSchemaSQL.membershipsPointsAndCreated),
     ]
 
     public static func run(databaseURL: String, logger: Logger) async throws {

@@ -127,4 +127,12 @@ enum CampaignSchemaSQL {
             crm_deleted      boolean NOT NULL DEFAULT false
         );
         """
+
+    /// The demo custom entity as both CRMs have it: Salesforce's `CRMB_Points__c`, and
+    /// the record's creation time (Dynamics `createdon`, Salesforce `CreatedDate`).
+    static let membershipsPointsAndCreated = """
+        ALTER TABLE memberships
+            ADD COLUMN IF NOT EXISTS points double precision,
+            ADD COLUMN IF NOT EXISTS crm_created_at timestamptz;
+        """
 }
