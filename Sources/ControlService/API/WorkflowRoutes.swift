@@ -13,16 +13,16 @@ struct WorkflowRoutes: Sendable {
     func add(to router: Router<BasicRequestContext>) {
         let api = router.group("api/workflows")
         api.get { _, _ in
-            try JSONAnswer.response(try await inspector.all().map(WorkflowItem.init))
+            try JSONAnswer.response(try await inspector.all().map(WorkflowSummary.init))
         }
         api.get(":name") { _, context in
-            try JSONAnswer.response(WorkflowItem(try await inspector.view(try Self.workflow(context))))
+            try JSONAnswer.response(WorkflowSummary(try await inspector.view(try Self.workflow(context))))
         }
         api.get(":name/config") { request, context in try await config(request, context) }
         api.put(":name/config") { request, context in try await saveConfig(request, context) }
         api.post(":name/start") { _, context in
             let (view, started) = try await actions.start(try Self.workflow(context))
-            var item = WorkflowItem(view)
+            var item = WorkflowSummary(view)
             if !started {
                 item.message = "\(view.name.rawValue) is already \(view.status.rawValue); nothing changed (Stop, then Start, applies edits)"
             }
@@ -30,7 +30,7 @@ struct WorkflowRoutes: Sendable {
         }
         api.post(":name/stop") { _, context in
             let (view, warning) = try await actions.stop(try Self.workflow(context))
-            var item = WorkflowItem(view)
+            var item = WorkflowSummary(view)
             item.warning = warning
             return try JSONAnswer.response(item)
         }

@@ -21,7 +21,7 @@ struct PageRenderer: Sendable {
 
     /// The page with the workflows as they are now, so it shows status and backlog even
     /// before its script runs (or without a token); the script then keeps it fresh.
-    func workflowsPage(_ items: [WorkflowItem]?, error: String?, refreshSeconds: Int) -> String {
+    func workflowsPage(_ items: [WorkflowSummary]?, error: String?, refreshSeconds: Int) -> String {
         let rows: [[String: Any]] = (items ?? []).map { item in
             [
                 "name": item.name,

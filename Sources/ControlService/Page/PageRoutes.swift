@@ -15,10 +15,10 @@ struct PageRoutes: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/") { _, _ in
-            var items: [WorkflowItem]?
+            var items: [WorkflowSummary]?
             var problem: String?
             do {
-                items = try await inspector.all().map(WorkflowItem.init)
+                items = try await inspector.all().map(WorkflowSummary.init)
             } catch {
                 logger.warning("page without workflow state", metadata: ["error": "\(error)"])
                 problem = "The workflow state could not be read from the Campaign database; retrying."
