@@ -39,7 +39,7 @@ extension SalesforceEmulator {
     }
 
     private func adminSeed(_ request: Request) throws -> Response {
-        let parameters = SalesforceFormDecoding.dictionary(request.uri.query ?? "")
+        let parameters = FormDecoding.dictionary(request.uri.query ?? "")
         guard let name = parameters["object"], let schema = SalesforceObjectSchema.byLowercasedName[name.lowercased()] else {
             return try jsonResponse(["error": "object must name one of: \(SalesforceObjectSchema.catalog.map(\.name).joined(separator: ", "))"],
                                     status: .badRequest)
@@ -68,8 +68,8 @@ extension SalesforceEmulator {
     private func currentLimits() -> Limits {
         state.withLock { org in
             Limits(dailyApiRequests: org.usage.allocation, apiRequestsUsed: org.usage.used,
-                   getUpdatedMaxAgeDays: Int(org.getUpdatedMaxAge / SalesforceDateTime.millisecondsPerDay),
-                   getDeletedMaxAgeDays: Int(org.getDeletedMaxAge / SalesforceDateTime.millisecondsPerDay))
+                   getUpdatedMaxAgeDays: Int(org.getUpdatedMaxAge / CivilCalendar.millisecondsPerDay),
+                   getDeletedMaxAgeDays: Int(org.getDeletedMaxAge / CivilCalendar.millisecondsPerDay))
         }
     }
 
@@ -89,8 +89,8 @@ extension SalesforceEmulator {
         state.withLock { org in
             if let allocation = limits.dailyApiRequests { org.usage.allocation = allocation }
             if let used = limits.apiRequestsUsed { org.usage.setUsed(used) }
-            if let days = limits.getUpdatedMaxAgeDays { org.getUpdatedMaxAge = Int64(days) * SalesforceDateTime.millisecondsPerDay }
-            if let days = limits.getDeletedMaxAgeDays { org.getDeletedMaxAge = Int64(days) * SalesforceDateTime.millisecondsPerDay }
+            if let days = limits.getUpdatedMaxAgeDays { org.getUpdatedMaxAge = Int64(days) * CivilCalendar.millisecondsPerDay }
+            if let days = limits.getDeletedMaxAgeDays { org.getDeletedMaxAge = Int64(days) * CivilCalendar.millisecondsPerDay }
         }
         let current = currentLimits()
         logger.info("salesforce limits changed", metadata: [

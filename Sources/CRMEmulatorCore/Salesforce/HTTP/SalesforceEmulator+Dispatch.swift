@@ -5,8 +5,8 @@ import Hummingbird
 /// the resource. Every authenticated answer carries `Sforce-Limit-Info`.
 extension SalesforceEmulator {
     func handleAPI(_ request: Request) async -> Response {
-        let components = request.uri.path.split(separator: "/").map { SalesforceFormDecoding.decodeComponent($0, plusIsSpace: false) }
-        let now = SalesforceDateTime.now()
+        let components = request.uri.path.split(separator: "/").map { PercentEncoding.decode($0, plusIsSpace: false) }
+        let now = CivilCalendar.nowWholeSeconds()
         let token = Self.bearerToken(request)
         let timeout = configuration.sessionTimeout.milliseconds
         // Only calls with a live session count against the allocation.
@@ -22,7 +22,7 @@ extension SalesforceEmulator {
 
         let api = SalesforceAPIRequest(
             request: request, version: components[2], path: Array(components.dropFirst(3)),
-            parameters: SalesforceFormDecoding.dictionary(request.uri.query ?? ""), now: now)
+            parameters: FormDecoding.dictionary(request.uri.query ?? ""), now: now)
         var response: Response
         do {
             response = try await route(api)

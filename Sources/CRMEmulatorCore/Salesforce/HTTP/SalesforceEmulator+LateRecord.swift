@@ -20,7 +20,7 @@ extension SalesforceEmulator {
         guard let name = body["object"]?.stringValue, let schema = SalesforceObjectSchema.byLowercasedName[name.lowercased()] else {
             return try jsonResponse(["error": "object must name a known sObject"], status: .badRequest)
         }
-        let now = SalesforceDateTime.now()
+        let now = CivilCalendar.nowWholeSeconds()
         let stamp: Int64
         if let text = body["systemModstamp"]?.stringValue, let parsed = SalesforceDateTime.parseDateTime(text) {
             stamp = parsed

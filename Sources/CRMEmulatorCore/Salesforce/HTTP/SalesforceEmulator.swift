@@ -110,7 +110,7 @@ public final class SalesforceEmulator: EmulatedCRM {
     public init(configuration: SalesforceConfiguration, logger: Logger = Logger(label: "salesforce-emulator")) {
         self.configuration = configuration
         self.logger = logger
-        self.seedAnchor = configuration.seedAnchor ?? SalesforceDateTime.truncatedToMinute(SalesforceDateTime.now())
+        self.seedAnchor = configuration.seedAnchor ?? CivilCalendar.truncatedToMinute(CivilCalendar.nowWholeSeconds())
         var org = SalesforceOrg(configuration: configuration)
         SalesforceSeeder.seedDemo(count: configuration.seedCount, into: &org, anchor: seedAnchor)
         self.state = Mutex(org)

@@ -36,7 +36,7 @@ indirect enum SOQLPredicate: Sendable {
             let instant: Int64
             switch record[field] {
             case .dateTime(let milliseconds) where !isDateField: instant = milliseconds
-            case .date(let days) where isDateField: instant = Int64(days) * SalesforceDateTime.millisecondsPerDay
+            case .date(let days) where isDateField: instant = Int64(days) * CivilCalendar.millisecondsPerDay
             default: return comparison == .notEqual
             }
             switch comparison {

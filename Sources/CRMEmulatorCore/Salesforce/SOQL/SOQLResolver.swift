@@ -64,8 +64,8 @@ struct SOQLResolver {
     private func within(_ index: Int, _ name: String, _ count: Int?, _ comparison: SOQLPredicate.Comparison, _ offset: Int) throws(SOQLError) -> SOQLPredicate {
         let type = schema.fields[index].type
         guard type == .date || type == .dateTime else { throw .invalidField(mistyped(index), at: offset, in: query) }
-        let day = SalesforceDateTime.millisecondsPerDay
-        let today = SalesforceDateTime.startOfDay(now)
+        let day = CivilCalendar.millisecondsPerDay
+        let today = CivilCalendar.startOfDay(now)
         let count = Int64(min(count ?? 0, 100_000))
         let bounds: (Int64, Int64) = switch name {
         case "YESTERDAY": (today - day, today)

@@ -22,7 +22,7 @@ enum SalesforceSeeder {
         let accounts = liveIDs(org, .account)
         let contacts = liveIDs(org, .contact)
         for index in first..<(first + count) {
-            let values = SalesforceSeedValues(index: index, salt: SalesforceSeedValues.stableHash(schema.keyPrefix))
+            let values = SalesforceSeedValues(index: index, salt: StableHash.fnv1a(schema.keyPrefix))
             var record = SalesforceRecord(id: org.nextID(for: schema), schema: schema, now: anchor)
             stamp(&record, values: values, anchor: anchor)
             var fields = SeededFields(schema: schema, record: record)

@@ -9,7 +9,7 @@ struct SalesforceAPIUsage: Sendable {
 
     /// Counts one request; false when the allocation is spent (the request is refused).
     mutating func consume(now: Int64) -> Bool {
-        if let start = windowStart, now - start >= SalesforceDateTime.millisecondsPerDay {
+        if let start = windowStart, now - start >= CivilCalendar.millisecondsPerDay {
             used = 0
             windowStart = nil
         }

@@ -59,10 +59,10 @@ struct SalesforceRecordInput: Sendable {
             return .double(number)
         case (.date, .string(let text)):
             if let days = SalesforceDateTime.parseDate(text) { return .date(days) }
-            if let milliseconds = SalesforceDateTime.parseDateTime(text) { return .date(SalesforceDateTime.days(of: milliseconds)) }
+            if let milliseconds = SalesforceDateTime.parseDateTime(text) { return .date(CivilCalendar.days(of: milliseconds)) }
         case (.dateTime, .string(let text)):
             if let milliseconds = SalesforceDateTime.parseDateTime(text) { return .dateTime(milliseconds) }
-            if let days = SalesforceDateTime.parseDate(text) { return .dateTime(Int64(days) * SalesforceDateTime.millisecondsPerDay) }
+            if let days = SalesforceDateTime.parseDate(text) { return .dateTime(Int64(days) * CivilCalendar.millisecondsPerDay) }
         default:
             break
         }

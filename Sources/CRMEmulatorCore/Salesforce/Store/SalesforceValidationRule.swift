@@ -18,7 +18,7 @@ struct SalesforceValidationRule: Sendable {
 
     init(_ definition: Definition) throws(SOQLError) {
         let query = "SELECT Id FROM \(definition.object) WHERE \(definition.condition)"
-        let compiled = try SOQLQuery.compile(query, objects: SalesforceObjectSchema.byLowercasedName, now: SalesforceDateTime.now())
+        let compiled = try SOQLQuery.compile(query, objects: SalesforceObjectSchema.byLowercasedName, now: CivilCalendar.nowWholeSeconds())
         guard let predicate = compiled.predicate else {
             throw SOQLError(errorCode: "MALFORMED_QUERY", message: "a validation rule needs a condition")
         }

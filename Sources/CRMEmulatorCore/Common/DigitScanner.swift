@@ -1,4 +1,4 @@
-/// A cursor over ASCII bytes for the date parsers.
+/// A cursor over ASCII bytes for the date parsers of both CRMs.
 struct DigitScanner {
     private let bytes: [UInt8]
     private(set) var position = 0
@@ -28,29 +28,28 @@ struct DigitScanner {
         return value
     }
 
+    /// An optional `.` and fraction of a second as milliseconds (digits past the third are
+    /// read and dropped): 0 without a `.`, nil for a `.` without digits.
+    mutating func readFractionMilliseconds() -> Int? {
+        guard consume(UInt8(ascii: ".")) else { return 0 }
+        var milliseconds = 0
+        var scale = 100
+        var count = 0
+        while let digit = readDigit() {
+            milliseconds += digit * scale
+            scale /= 10
+            count += 1
+        }
+        return count > 0 ? milliseconds : nil
+    }
+
+    /// `yyyy-MM-dd` as days since 1970-01-01; nil when it is not a date that exists.
     mutating func readDate() -> Int? {
         guard let year = readNumber(digits: 4), consume(UInt8(ascii: "-")),
               let month = readNumber(digits: 2), consume(UInt8(ascii: "-")),
               let day = readNumber(digits: 2),
-              SalesforceDateTime.isValid(year: year, month: month, day: day)
+              CivilCalendar.isValid(year: year, month: month, day: day)
         else { return nil }
-        return SalesforceDateTime.daysFromCivil(year: year, month: month, day: day)
-    }
-
-    /// `Z`, `+hh:mm`, `-hh:mm`, `+hhmm` (a space stands for a form-decoded `+`).
-    mutating func readZone() -> Int? {
-        if consume(UInt8(ascii: "Z")) { return 0 }
-        let sign: Int
-        if consume(UInt8(ascii: "+")) || consume(UInt8(ascii: " ")) {
-            sign = 1
-        } else if consume(UInt8(ascii: "-")) {
-            sign = -1
-        } else {
-            return nil
-        }
-        guard let hours = readNumber(digits: 2) else { return nil }
-        _ = consume(UInt8(ascii: ":"))
-        guard let minutes = readNumber(digits: 2), hours < 24, minutes < 60 else { return nil }
-        return sign * (hours * 3600 + minutes * 60)
+        return CivilCalendar.days(year: year, month: month, day: day)
     }
 }
