@@ -24,5 +24,6 @@ public enum CampaignMigrations {
         (1, "crmbridge schema", CampaignSchemaSQL.bridgeSchema),
         (2, "campaign tables", CampaignSchemaSQL.campaignTables),
         (3, "memberships points and creation time", CampaignSchemaSQL.membershipsPointsAndCreated),
+        (4, "rejects once per message", CampaignSchemaSQL.rejectsOncePerMessage),
     ]
 }
