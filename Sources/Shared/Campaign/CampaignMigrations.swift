@@ -8,6 +8,7 @@ public enum CampaignMigrations {
         Migration(version: 1, name: "crmbridge schema", sql: CampaignSchemaSQL.bridgeSchema),
         Migration(version: 2, name: "campaign tables", sql: CampaignSchemaSQL.campaignTables),
         Migration(version: 3, name: "memberships points and creation time", sql: CampaignSchemaSQL.membershipsPointsAndCreated),
+        Migration(version: 4, name: "rejects once per message", sql: CampaignSchemaSQL.rejectsOncePerMessage),
     ]
 
     public static func run(databaseURL: String, logger: Logger) async throws {

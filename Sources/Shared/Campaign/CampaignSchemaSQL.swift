@@ -135,4 +135,11 @@ enum CampaignSchemaSQL {
             ADD COLUMN IF NOT EXISTS points double precision,
             ADD COLUMN IF NOT EXISTS crm_created_at timestamptz;
         """
+
+    /// A message re-delivered after a crash is rejected again: one row per message.
+    static let rejectsOncePerMessage = """
+        CREATE UNIQUE INDEX IF NOT EXISTS rejects_once_per_message
+            ON crmbridge.rejects (workflow, topic, kafka_partition, kafka_offset)
+            WHERE kafka_offset IS NOT NULL;
+        """
 }

@@ -51,9 +51,12 @@ final class IngressRoles: @unchecked Sendable {
     }
 
     /// `eventually`, recording the roles' logs when it times out.
-    func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
+    func waitUntil(
+        _ what: String, timeout: Duration = .seconds(60), interval: Duration = .milliseconds(200),
+        _ condition: () async throws -> Bool
+    ) async throws {
         do {
-            try await eventually(what, timeout: timeout, condition)
+            try await eventually(what, timeout: timeout, interval: interval, condition)
         } catch {
             Issue.record("roles' logs:\n\(logs)")
             throw error
