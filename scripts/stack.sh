@@ -83,9 +83,13 @@ start_all() {
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
     local db_url; db_url=$("$root/scripts/postgres.sh" start "$state/postgres" "$PG_PORT")
 
+    local config="$root/crmbridge.yaml"
+    [ "$CRM" = salesforce ] && config="$root/crmbridge.salesforce.yaml"
     log "starting the local Kafka broker"
     rm -f "$state/kafka.bootstrap"
-    start_process broker "$bin/crmbridge" dev-broker --address-file "$state/kafka.bootstrap"
+    # The broker creates the workflows' topics with many partitions: it keeps only the
+    # last 5 MiB of each (docs/decisions.md).
+    start_process broker "$bin/crmbridge" dev-broker --address-file "$state/kafka.bootstrap" --config "$config"
     wait_for "the Kafka broker" 30 test -s "$state/kafka.bootstrap"
     local bootstrap; bootstrap=$(cat "$state/kafka.bootstrap")
 
@@ -113,8 +117,7 @@ CRMBRIDGE_LOCAL_BROKER=1
 ENV
     chmod 600 "$state/stack.env"
     set -a; . "$state/stack.env"; set +a
-    export CRMBRIDGE_CONFIG="$root/crmbridge.yaml"
-    [ "$CRM" = salesforce ] && CRMBRIDGE_CONFIG="$root/crmbridge.salesforce.yaml"
+    export CRMBRIDGE_CONFIG="$config"
 
     for role in control ingress-reader ingress-writer; do
         local cmd=()

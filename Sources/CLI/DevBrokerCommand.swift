@@ -28,6 +28,12 @@ struct DevBrokerCommand: AsyncParsableCommand {
     @Option(name: .customLong("topic"), help: "Create a topic at start: NAME or NAME:PARTITIONS. Repeatable.")
     var topics: [String] = []
 
+    @Option(name: .customLong("config"), help: "Create every topic of the workflows in this crmbridge.yaml at start, with --workflow-partitions partitions.")
+    var configPath: String?
+
+    @Option(name: .customLong("workflow-partitions"), help: "Partitions of the topics created from --config (1-256).")
+    var workflowPartitions: Int32 = 32
+
     @Option(name: .customLong("address-file"), help: "Write the bootstrap address to this file.")
     var addressFile: String?
 
@@ -44,6 +50,9 @@ struct DevBrokerCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level \(logLevel) is not a log level.")
         }
+        guard (1...256).contains(workflowPartitions) else {
+            throw ValidationError("--workflow-partitions must be between 1 and 256, not \(workflowPartitions).")
+        }
         _ = try topicSpecs()
     }
 
@@ -53,7 +62,7 @@ struct DevBrokerCommand: AsyncParsableCommand {
         let stop = SignalWaiter(signals: [SIGINT, SIGTERM])
 
         let cluster = try KafkaMockCluster(brokers: brokers, logger: logger)
-        for (name, partitions) in try topicSpecs() {
+        for (name, partitions) in try topicSpecs() + workflowTopics() {
             try cluster.createTopic(name, partitions: partitions)
             logger.info("Created topic \(name) with \(partitions) partitions")
         }
@@ -69,6 +78,33 @@ struct DevBrokerCommand: AsyncParsableCommand {
             Self.unpublish(cluster.bootstrapServers, from: addressFile)
         }
         withExtendedLifetime(cluster) {}
+    }
+
+    /// The topics of the workflows in `--config`. The mock broker keeps only the last
+    /// 5 MiB of each partition (librdkafka 2.0.2), so a backlog larger than that would lose
+    /// its oldest messages: many partitions give the local broker room for big loads.
+    private func workflowTopics() throws -> [(String, Int32)] {
+        guard let configPath else { return [] }
+        let config: CRMBridgeConfig
+        do {
+            // Only the workflows matter here; the connections are not known yet (the broker
+            // is one of them), so their variables get stand-ins when unset.
+            let standIns = [
+                "CAMPAIGN_DATABASE_URL": "postgresql://unused", "KAFKA_BOOTSTRAP_SERVERS": "unused:9092",
+                "DYNAMICS_URL": "http://unused", "DYNAMICS_TOKEN_URL": "http://unused/token",
+                "DYNAMICS_CLIENT_ID": "unused", "DYNAMICS_CLIENT_SECRET": "unused",
+                "SALESFORCE_URL": "http://unused", "SALESFORCE_CLIENT_ID": "unused", "SALESFORCE_CLIENT_SECRET": "unused",
+            ]
+            let environment = standIns.merging(ProcessInfo.processInfo.environment) { _, real in real }
+            config = try CRMBridgeConfig.load(path: configPath, environment: environment)
+        } catch {
+            throw ValidationError("--config \(configPath) is not valid:\n\(error)")
+        }
+        var names = config.crmToCampaign.entities.map { Topics.crmToCampaign(entity: $0.name) }
+        names += [Topics.emailEvents, Topics.optOutFromCRM, Topics.optOutFromCampaign]
+        names += config.campaignToCRM.exports.map { Topics.campaignToCRM(export: $0.name) }
+        names += WorkflowName.allCases.map(Topics.rejects)
+        return names.map { ($0, workflowPartitions) }
     }
 
     /// `--topic` values as (name, partitions).

@@ -55,6 +55,11 @@ public final class TestStack: Sendable {
             """
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
         let stack = TestStack(databaseURL: databaseURL, kafka: kafka, emulator: emulator, crm: crm, configPath: configPath)
+        // As `crmbridge dev-broker --config` does: the mock broker keeps only the last
+        // 5 MiB of each partition, so the entity topics get room for large loads.
+        for entity in try stack.config().crmToCampaign.entities {
+            try kafka.createTopic(Topics.crmToCampaign(entity: entity.name), partitions: 32)
+        }
         try await CampaignMigrations.run(databaseURL: databaseURL, logger: TestKafka.logger)
         if let prepare { try await stack.execute(prepare) }
         return stack
