@@ -12,9 +12,10 @@ struct ImportWindow: Sendable, Equatable {
 
     var isFullLoad: Bool { start == nil }
 
-    /// How far behind "now" a window ends, so records being committed in the CRM
-    /// right now are left to the next window. The look-back covers what is still late.
-    static let settle: Duration = .seconds(1)
+    /// How far behind "now" a window ends. Zero: the look-back already re-reads what a
+    /// CRM commits late, and every second waited here is a second of change latency
+    /// (the window end is also rounded down to whole seconds, the option's precision).
+    static let settle: Duration = .zero
 
     static func next(lastImport: Date?, resync: Bool, lookBack: Duration, now: Date) -> ImportWindow {
         // Option values have whole seconds: round the end down, so the stored value is
