@@ -29,6 +29,37 @@ extension IngressEndToEnd {
             let status = try #require(try await stack.status(.crmToCampaign))
             #expect(status.status == .failed)
             #expect(status.reason?.contains("15-day limit") == true)
+            #expect(error.contains("--resync"), "the message says the way out: \(error)")
+        }
+
+        /// The way out the failure names: a resync re-reads the entity, rows deleted while
+        /// deletes could not be read are removed, and deletes are tracked from then on.
+        @Test func aResyncAfterTheDeletesLimitRecoversAndRemovesWhatWasDeletedMeanwhile() async throws {
+            let contacts = TestEntity.contact(.salesforce)
+            let stack = try await TestStack.start(crm: .salesforce, workflowsYAML: TestEntity.workflow([contacts]))
+            try await stack.seed("Contact", count: 20)
+            let roles = try await IngressRoles.start(stack)
+            defer { roles.stop() }
+            try await roles.waitUntilSynced([contacts])
+            try await stack.stopWorkflow(.crmToCampaign)
+            try await stack.waitForRole(.crmToCampaign, "reader", .idle)
+            let away = TestRecords.iso(Date().addingTimeInterval(-20 * 86_400))
+            try await stack.withDatabase { try await ConnectorStateStore(database: $0).set(.crmToCampaign, entity: "contact", .deltaLink, away) }
+            let gone = try #require(try await stack.query("SELECT crm_id FROM profiles ORDER BY crm_id LIMIT 1").first?["crm_id"])
+            // Deleted while the reader was away: too old for the windows' queryAll to see.
+            let when = TestRecords.iso(Date().addingTimeInterval(-180))
+            try await stack.admin("POST", "/admin/salesforce/late", json: """
+                {"object": "Contact", "id": "\(gone)", "fields": {}, "systemModstamp": "\(when)", "deleted": true}
+                """)
+            try await stack.startWorkflow(.crmToCampaign)
+            try await stack.waitForRole(.crmToCampaign, "reader", .failed)
+
+            try await stack.withDatabase { try await ConnectorStateStore(database: $0).set(.crmToCampaign, entity: "contact", .resyncRequested, "replay --resync") }
+            try await stack.startWorkflow(.crmToCampaign)
+            try await roles.waitUntil("the row deleted meanwhile to go") { try await stack.rowCount(contacts, ids: [gone]) == 0 }
+            try await roles.waitUntil("the workflow to run again") { try await stack.status(.crmToCampaign)?.status == .running }
+            let comparison = try await CampaignComparison.compare(stack, contacts)
+            #expect(comparison.isEqual, "\(comparison.problems)")
         }
 
         @Test func aBadMessageOnTheTopicGoesToTheRejectsAndTheWriterGoesOn() async throws {

@@ -11,7 +11,8 @@ extension IngressEndToEnd {
         func createsUpdatesAndDeletesMadeThroughTheCRMAPIAppearInCampaign(crm: CRMKind) async throws {
             let contacts = TestEntity.contact(crm)
             let memberships = TestEntity.membership(crm)
-            let stack = try await TestStack.start(crm: crm, workflowsYAML: TestEntity.workflow([contacts, memberships]))
+            let stack = try await TestStack.start(
+                crm: crm, workflowsYAML: TestEntity.workflow([contacts, memberships]), prepare: ApplyCounter.sql)
             try await stack.seed(contacts.remoteObject, count: 300)
             try await stack.seed(memberships.remoteObject, count: 20)
             let before = try await CampaignComparison.crmRecords(stack, contacts)
@@ -62,6 +63,10 @@ extension IngressEndToEnd {
             #expect(try await stack.count(
                 "SELECT count(*) FROM memberships WHERE crm_deleted AND crm_id = $1", [softDeleted]) == 1)
             #expect(try await stack.rowCount(memberships, ids: [kept]) == 1)
+            // No duplicates: windows re-read their look-back, yet each version is written
+            // once (the two updated contacts twice: insert, then update).
+            let totals = try await ApplyCounter.totals(stack)
+            #expect(totals == .init(records: before.count + 3, applications: before.count + 3 + 2, most: 2), "\(totals)")
         }
     }
 }

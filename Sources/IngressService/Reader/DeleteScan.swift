@@ -58,7 +58,9 @@ struct DeleteScan: Sendable {
             try await state.remove(.crmToCampaign, entity: entity.name, .deltaLink)
             return 0
         } catch let error as CRMError where error.code == .replicationWindowTooOld {
-            throw RoleFailure("\(entity.name): deleted records cannot be read: \(error)")
+            throw RoleFailure(
+                "\(entity.name): deleted records cannot be read: \(error); re-read the entity with "
+                    + "`crmbridge replay crm-to-campaign --entity \(entity.name) --resync` (rows deleted meanwhile are then removed)")
         }
         let observed = Date()
         try await publisher.publishDeletes(deletions.deleted.map { ($0.id, $0.deletedAt ?? observed) }, traceID: traceID)

@@ -14,6 +14,7 @@ struct EntityImport: Sendable {
     let options: OptionStore
     let state: ConnectorStateStore
     let population: PopulationSource
+    let reconciliation: FullLoadReconciliation
     let run: RoleRun
     let logger: Logger
 
@@ -34,11 +35,15 @@ struct EntityImport: Sendable {
             // Start tracking deletes before the load, so those made during it are seen.
             try await deleteScan.startTracking(now: now)
         }
-        let count = try await publishRecords(in: window, traceID: traceID)
+        let reconcile = window.isFullLoad && reconciliation.applies
+        let (count, seen) = try await publishRecords(in: window, collectingIDs: reconcile, traceID: traceID)
+        var deletes = 0
+        if reconcile {
+            deletes = try await reconciliation.publishMissing(seen: seen, loadStart: window.end, traceID: traceID)
+        }
         if !window.isFullLoad, entity.deletes.deleteWhenFilteredOut, entity.filter != nil {
             try await publishFilteredOut(in: window, traceID: traceID)
         }
-        var deletes = 0
         if entity.deletes.enabled, let modified = window.modifiedWindow {
             deletes = try await deleteScan.publish(in: modified, traceID: traceID)
         }
@@ -69,7 +74,8 @@ struct EntityImport: Sendable {
     }
 
     /// Reads pages and publishes them, fetching page n+1 while page n is being acknowledged.
-    private func publishRecords(in window: ImportWindow, traceID: String) async throws -> Int {
+    /// Returns how many, and their ids when asked.
+    private func publishRecords(in window: ImportWindow, collectingIDs: Bool, traceID: String) async throws -> (Int, Set<String>) {
         let pages: CRMPages
         if let ids = try await population.ids() {
             pages = connector.records(ids: ids, query: query)
@@ -78,11 +84,13 @@ struct EntityImport: Sendable {
         }
         var inFlight: Task<Void, any Error>?
         var count = 0
+        var seen = Set<String>()
         do {
             for try await page in pages {
                 let records = window.modifiedWindow.map { w in page.filter { w.contains($0.modifiedAt) } } ?? page
                 try await inFlight?.value
                 count += records.count
+                if collectingIDs { records.forEach { seen.insert($0.id) } }
                 run.counters.read(records.count)
                 inFlight = Task { [publisher] in try await publisher.publish(records, traceID: traceID) }
             }
@@ -92,7 +100,7 @@ struct EntityImport: Sendable {
             _ = try? await inFlight?.value
             throw error
         }
-        return count
+        return (count, seen)
     }
 
     /// Records modified in the window that no longer match the filter become deletes.

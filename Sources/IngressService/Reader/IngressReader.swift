@@ -25,13 +25,14 @@ struct IngressReader: Sendable {
             try await IngressTopics.create(for: workflow, kafka: kafka, logger: logger)
             let connector = connections.crm.makeSourceConnector(http: http, logger: logger)
             let imports = workflow.entities.map { entity in
-                EntityImport(
+                let publisher = EnvelopePublisher(
+                    producer: producer, topic: Topics.crmToCampaign(entity: entity.name),
+                    system: connections.crm.kind.envelopeSystem, entity: entity.name, configVersion: run.configVersion)
+                return EntityImport(
                     entity: entity, instance: base.instance, crm: connections.crm.kind, connector: connector,
-                    publisher: EnvelopePublisher(
-                        producer: producer, topic: Topics.crmToCampaign(entity: entity.name),
-                        system: connections.crm.kind.envelopeSystem, entity: entity.name, configVersion: run.configVersion),
-                    options: OptionStore(database: database), state: ConnectorStateStore(database: database),
+                    publisher: publisher, options: OptionStore(database: database), state: ConnectorStateStore(database: database),
                     population: PopulationSource(population: entity.population, database: database),
+                    reconciliation: FullLoadReconciliation(entity: entity, database: database, publisher: publisher),
                     run: run, logger: logger)
             }
             run.markRunning()

@@ -45,9 +45,12 @@ final class IngressRoles: @unchecked Sendable {
         (readers + writers).forEach { $0.terminate() }
     }
 
-    /// The tail of every role's log, for a failure message.
+    /// Every role's log without the routine lines of empty windows, for a failure message.
     var logs: String {
-        (readers + writers).map { "--- \($0.name) (pid \($0.pid)):\n\($0.log.suffix(4000))" }.joined(separator: "\n")
+        (readers + writers).map { role in
+            let lines = role.log.split(separator: "\n").filter { !$0.contains("records=0 ") && !$0.hasSuffix("import window") }
+            return "--- \(role.name) (pid \(role.pid)):\n" + lines.suffix(40).joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 
     /// `eventually`, recording the roles' logs when it times out.
@@ -72,7 +75,10 @@ final class IngressRoles: @unchecked Sendable {
                 return last.value == count
             }
         } catch {
-            Issue.record("\(entity.table) had \(last.value) live rows, not \(count); roles' logs:\n\(logs)")
+            let admin = try KafkaAdmin(configuration: stack.kafkaConfiguration(), logger: TestKafka.logger)
+            let lag = try? await admin.lag(group: Topics.writerGroup(.crmToCampaign), topics: [entity.topic])
+            let published = lag?.partitions.map { "p\($0.partition): \($0.lowWatermark)-\($0.highWatermark) committed \($0.committed ?? -1)" }
+            Issue.record("\(entity.table) had \(last.value) live rows, not \(count); \(entity.topic): \(published ?? []); roles' logs:\n\(logs)")
             throw error
         }
     }

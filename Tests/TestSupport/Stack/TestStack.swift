@@ -55,11 +55,7 @@ public final class TestStack: Sendable {
             """
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
         let stack = TestStack(databaseURL: databaseURL, kafka: kafka, emulator: emulator, crm: crm, configPath: configPath)
-        // As `crmbridge dev-broker --config` does: the mock broker keeps only the last
-        // 5 MiB of each partition, so the entity topics get room for large loads.
-        for entity in try stack.config().crmToCampaign.entities {
-            try kafka.createTopic(Topics.crmToCampaign(entity: entity.name), partitions: 32)
-        }
+        try stack.createEntityTopics()
         try await CampaignMigrations.run(databaseURL: databaseURL, logger: TestKafka.logger)
         if let prepare { try await stack.execute(prepare) }
         return stack
@@ -72,6 +68,19 @@ public final class TestStack: Sendable {
         self.crm = crm
         self.configPath = configPath
         self.crmAPI = TestCRMClient(kind: crm, baseURL: emulator.baseURL, http: http)
+    }
+
+    /// The librdkafka mock keeps at most 5 MB per partition and drops the oldest messages
+    /// beyond (a real broker keeps a compacted topic whole). Entity topics get enough
+    /// partitions for a load of 50,000 records to stay whole while a writer catches up.
+    public static let entityTopicPartitions: Int32 = 16
+
+    private func createEntityTopics() throws {
+        let section = try config().workflowYAML[.crmToCampaign] ?? ""
+        guard case .crmToCampaign(let workflow)? = try? WorkflowConfig.parse(yaml: section, workflow: .crmToCampaign, crm: crm) else { return }
+        for entity in workflow.entities {
+            try kafka.createTopic(Topics.crmToCampaign(entity: entity.name), partitions: Self.entityTopicPartitions)
+        }
     }
 
     /// The configuration as the roles read it.

@@ -1,0 +1,68 @@
+import Foundation
+import Shared
+import Testing
+import TestSupport
+
+extension IngressEndToEnd {
+    /// Deletes that the per-window reads cannot see still reach Campaign: Salesforce
+    /// `getDeleted` catches what `queryAll` no longer shows, and when tracking is lost
+    /// (a Dynamics delta token beyond the retention) a full resync removes what is gone.
+    @Suite struct DeleteTrackingTests {
+        @Test func anExpiredChangeTrackingTokenFallsBackToAResyncThatRemovesTheRowsDeletedMeanwhile() async throws {
+            let contacts = TestEntity.contact(.dynamics)
+            let stack = try await TestStack.start(crm: .dynamics, workflowsYAML: TestEntity.workflow([contacts]))
+            try await stack.seed("contacts", count: 200)
+            let roles = try await IngressRoles.start(stack)
+            defer { roles.stop() }
+            try await roles.waitForRows(contacts, 200)
+            try await stack.stopWorkflow(.crmToCampaign)
+            try await stack.waitForRole(.crmToCampaign, "reader", .idle)
+
+            let gone = try await stack.query("SELECT crm_id FROM profiles ORDER BY crm_id LIMIT 3").compactMap { $0["crm_id"] }
+            for id in gone { try await stack.crmAPI.delete("contacts", id: id) }
+            // The organisation forgets changes at once: the reader's delta token is expired.
+            let retention = try await stack.admin("GET", "/admin/dynamics/change-tracking")
+            try await stack.admin("PUT", "/admin/dynamics/change-tracking", json: #"{"retentionSeconds": 0}"#)
+            try await stack.startWorkflow(.crmToCampaign)
+            try await roles.waitUntil("the reader to notice the expired token") {
+                roles.readers.contains { $0.log.contains("delete tracking expired in the CRM") }
+            }
+            try await stack.admin("PUT", "/admin/dynamics/change-tracking", json: retention)
+
+            try await roles.waitForRows(contacts, 197)
+            #expect(try await stack.rowCount(contacts, ids: gone) == 0)
+            #expect(try await stack.count(
+                "SELECT count(*) FROM crmbridge.tombstones WHERE crm_id = ANY($1::text[])", [PostgresArrayLiteral.text(gone)]) == 3)
+            let comparison = try await CampaignComparison.compare(stack, contacts)
+            #expect(comparison.isEqual, "\(comparison.problems)")
+        }
+
+        @Test func salesforceGetDeletedBringsDeletesTheWindowsNoLongerSee() async throws {
+            let contacts = TestEntity.contact(.salesforce)
+            let stack = try await TestStack.start(crm: .salesforce, workflowsYAML: TestEntity.workflow([contacts]))
+            try await stack.seed("Contact", count: 50)
+            let roles = try await IngressRoles.start(stack)
+            defer { roles.stop() }
+            let live = try await CampaignComparison.crmRecords(stack, contacts)
+            try await roles.waitForRows(contacts, live.count)
+            try await stack.stopWorkflow(.crmToCampaign)
+            try await stack.waitForRole(.crmToCampaign, "reader", .idle)
+
+            // Deleted three minutes ago, committed only now: older than any window's
+            // look-back, so only getDeleted (by deletion date) can report it.
+            let victim = try #require(live.keys.sorted().first)
+            let when = TestRecords.iso(Date().addingTimeInterval(-180))
+            try await stack.admin("POST", "/admin/salesforce/late", json: """
+                {"object": "Contact", "id": "\(victim)", "fields": {}, "systemModstamp": "\(when)", "deleted": true}
+                """)
+            // Deletes are tracked from five minutes ago (the reader was stopped since).
+            let since = TestRecords.iso(Date().addingTimeInterval(-300))
+            try await stack.withDatabase { try await ConnectorStateStore(database: $0).set(.crmToCampaign, entity: "contact", .deltaLink, since) }
+            try await stack.startWorkflow(.crmToCampaign)
+            try await roles.waitUntil("the late delete in Campaign") { try await stack.rowCount(contacts, ids: [victim]) == 0 }
+            let checkpoint = try await stack.withDatabase { try await ConnectorStateStore(database: $0).get(.crmToCampaign, entity: "contact", .deltaLink) }
+            #expect(checkpoint.map { $0 > since } == true, "the checkpoint moved on: \(checkpoint ?? "none")")
+            #expect(try await stack.count("SELECT count(*) FROM profiles") == live.count - 1)
+        }
+    }
+}
