@@ -4,7 +4,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir="$root/.crmbridge/test-postgres"
-port=${TEST_PG_PORT:-55433}
+# A free port unless one is given, so make test can run beside make run or another checkout.
+port=${TEST_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 
 trap '"$root/scripts/postgres.sh" stop "$dir"' EXIT
 export CRMBRIDGE_TEST_DATABASE_URL=$("$root/scripts/postgres.sh" start "$dir" "$port")
