@@ -8,7 +8,8 @@ dir="$root/.crmbridge/test-postgres"
 port=${TEST_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 
 trap '"$root/scripts/postgres.sh" stop "$dir"' EXIT
-export CRMBRIDGE_TEST_DATABASE_URL=$("$root/scripts/postgres.sh" start "$dir" "$port")
+url=$("$root/scripts/postgres.sh" start "$dir" "$port")
+export CRMBRIDGE_TEST_DATABASE_URL=$url
 cd "$root"
 # The end-to-end tests run the product executables as child processes: build them too.
 swift build
