@@ -1,0 +1,18 @@
+/// One benchmark of the suite. To add figures (another workflow, another ceiling), write a
+/// type conforming to `Benchmark` and list it in `BenchmarkRegistry.all`; the runner
+/// times nothing itself, prints the figures returned and writes them to the JSON.
+///
+/// Benchmarks run in the registry's order: per-scale ones once for every N (small N
+/// first), then the others once. A benchmark may read figures an earlier one recorded
+/// (`BenchContext.figure`), e.g. to divide end to end by the slowest ceiling.
+protocol Benchmark: Sendable {
+    /// Stable name, used by `--only` and in the JSON (`initial-load`).
+    var name: String { get }
+    /// One line saying what is measured.
+    var summary: String { get }
+    /// Whether the benchmark runs once per N (`--scales`) or once per run.
+    var perScale: Bool { get }
+    /// Runs at `scale` records (`nil` when `perScale` is false) and returns its figures.
+    /// Throwing records a failure in the report; the suite goes on.
+    func run(_ context: BenchContext, scale: Int?) async throws -> [Figure]
+}
