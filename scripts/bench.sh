@@ -49,7 +49,12 @@ wait_for_file() {
 
 echo "== starting PostgreSQL, the Kafka dev broker and the CRM emulator under $work"
 database_url=$("$root/scripts/postgres.sh" start "$work/postgres" "$(free_port)")
-"$bin/crmbridge" dev-broker --address-file "$work/broker.address" --log-level warning >"$work/broker.log" 2>&1 &
+# The mock broker keeps only the last 5 MiB of each partition: the bench's big topics are
+# created up front with enough partitions to hold all their records (crmbridge-bench says which).
+topics=()
+while read -r topic; do topics+=(--topic "$topic"); done < <("$bin/crmbridge-bench" --print-broker-topics "$@")
+"$bin/crmbridge" dev-broker --address-file "$work/broker.address" --log-level warning "${topics[@]}" \
+    >"$work/broker.log" 2>&1 &
 pids+=($!)
 "$bin/crm-emulator" --port 0 --port-file "$work/emulator.port" --seed 0 --log-level warning >"$work/emulator.log" 2>&1 &
 pids+=($!)

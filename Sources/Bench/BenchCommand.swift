@@ -31,12 +31,26 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Change latency: the reader's interval (a crmbridge.yaml duration).") var latencyInterval = "1s"
     @Option(help: "The commit measured (default $BENCH_COMMIT).") var commit: String?
     @Option(help: "Log level.") var logLevel = "info"
+    @Flag(help: "Print the topics the local broker must create (NAME:PARTITIONS, one a line) and exit.")
+    var printBrokerTopics = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var logger = Logger(label: "crmbridge.bench")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let settings = try makeSettings(environment)
+        if printBrokerTopics {
+            var seen = Set<BrokerTopic>()
+            for benchmark in BenchmarkRegistry.selected(settings.only) {
+                let scales: [Int?] = benchmark.perScale ? settings.scales : [nil]
+                for scale in scales {
+                    for topic in benchmark.brokerTopics(scale: scale, settings: settings) where seen.insert(topic).inserted {
+                        print(topic.argument)
+                    }
+                }
+            }
+            return
+        }
         let stack = try makeStack(environment, logger: logger)
         let context = BenchContext(settings: settings, stack: stack, logger: logger)
         let loadAtStart = BenchReport.Machine.loadAverage()

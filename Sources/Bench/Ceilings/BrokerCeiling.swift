@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Shared
 
 /// Ceiling 2 of the initial load: the local broker's produce+consume rate for the same
@@ -16,8 +17,8 @@ struct BrokerCeiling: Benchmark {
         let records = scale ?? context.settings.records
         let dataset = try await context.dataset(records)
         let kafka = context.stack.kafka
-        let logger = context.logger
-        let topic = "bench.broker." + context.uniqueName("broker", scale: records)
+        let logger = context.stack.kafkaLogger
+        let topic = Self.topic(records)
         try await KafkaAdmin(configuration: kafka, logger: logger).createTopic(name: topic, partitions: 4)
         let batches = dataset.batches(of: context.settings.pageSize).map {
             dataset.kafkaRecords($0, topic: topic, entity: "contact")
@@ -32,9 +33,9 @@ struct BrokerCeiling: Benchmark {
         }
         let producer = try KafkaProducer(configuration: kafka, logger: logger)
         let started = ContinuousClock.now
-        async let consumed = Self.consume(consumer, count: records, batch: context.settings.pageSize)
+        async let consumed = Self.consume(consumer, count: records, batch: context.settings.pageSize, logger: context.logger)
         do {
-            try await Self.produce(producer, batches)
+            try await Self.produce(producer, batches, logger: context.logger)
         } catch {
             _ = try? await consumed
             throw error
@@ -53,22 +54,39 @@ struct BrokerCeiling: Benchmark {
         ]
     }
 
+    static func topic(_ records: Int) -> String { "bench.broker." + BenchContext.name("broker", scale: records) }
+
+    func brokerTopics(scale: Int?, settings: BenchSettings) -> [BrokerTopic] {
+        let records = scale ?? settings.records
+        return [BrokerTopic(name: Self.topic(records), partitions: BenchSettings.partitions(holding: records))]
+    }
+
     /// Sends the batches, `batchesInFlight` at a time, each awaited until acknowledged.
-    static func produce(_ producer: KafkaProducer, _ batches: [[KafkaRecord]]) async throws {
+    static func produce(_ producer: KafkaProducer, _ batches: [[KafkaRecord]], logger: Logger) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, batch) in batches.enumerated() {
                 if index >= batchesInFlight { try await group.next() }
                 group.addTask { try await producer.send(batch) }
+                if index % 20 == 19 { logger.info("broker ceiling sent", metadata: ["batches": "\(index + 1)"]) }
             }
             try await group.waitForAll()
         }
     }
 
     /// Polls until `count` messages were read; returns when the last one arrived.
-    static func consume(_ consumer: KafkaConsumer, count: Int, batch: Int) async throws -> ContinuousClock.Instant {
+    static func consume(_ consumer: KafkaConsumer, count: Int, batch: Int, logger: Logger) async throws -> ContinuousClock.Instant {
         var seen = 0
+        let deadline = ContinuousClock.now + .seconds(max(120, count / 2000))
+        var lastReport = ContinuousClock.now
         while seen < count {
             seen += try await consumer.poll(maxMessages: batch, timeout: .milliseconds(100)).count
+            if ContinuousClock.now - lastReport > .seconds(5) {
+                lastReport = .now
+                logger.info("broker ceiling progress", metadata: ["consumed": "\(seen)", "of": "\(count)"])
+            }
+            guard ContinuousClock.now < deadline else {
+                throw BenchError("the ceiling consumer read \(seen) of \(count) messages before its deadline")
+            }
         }
         return .now
     }

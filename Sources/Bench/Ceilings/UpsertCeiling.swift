@@ -26,7 +26,7 @@ struct UpsertCeiling: Benchmark {
     func run(_ context: BenchContext, scale: Int?) async throws -> [Figure] {
         let records = scale ?? context.settings.records
         let dataset = try await context.dataset(records)
-        let name = "bench_" + context.uniqueName("upsert", scale: records)
+        let name = "bench_" + BenchContext.name("upsert", scale: records)
         let url = try await context.stack.freshDatabase(name)
         let parameters = dataset.batches(of: context.settings.pageSize).map { range in
             dataset.rowColumns(range).map { PostgresArrayLiteral.text($0) as String? }

@@ -42,9 +42,11 @@ final class BenchContext: Sendable {
         return fetched.dataset
     }
 
-    /// A name unique to this run: `<prefix>_<scale>_<run>`.
-    func uniqueName(_ prefix: String, scale: Int? = nil) -> String {
-        [prefix, scale.map(String.init), settings.runID].compactMap { $0 }.joined(separator: "_")
+    /// `<prefix>_<scale>`: topic, entity and database names. The run has its own broker
+    /// and PostgreSQL, so names need not be unique across runs, and `scripts/bench.sh` can
+    /// create the topics before the broker is used (`BrokerTopic`).
+    static func name(_ prefix: String, scale: Int? = nil) -> String {
+        [prefix, scale.map(String.init)].compactMap { $0 }.joined(separator: "_")
     }
 }
 

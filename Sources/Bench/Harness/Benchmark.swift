@@ -15,4 +15,21 @@ protocol Benchmark: Sendable {
     /// Runs at `scale` records (`nil` when `perScale` is false) and returns its figures.
     /// Throwing records a failure in the report; the suite goes on.
     func run(_ context: BenchContext, scale: Int?) async throws -> [Figure]
+    /// Topics the local broker must create before the run (`crmbridge dev-broker --topic`),
+    /// for those that need more partitions than auto-creation gives (4): the librdkafka
+    /// mock broker keeps only the last 5 MiB of each partition.
+    func brokerTopics(scale: Int?, settings: BenchSettings) -> [BrokerTopic]
+}
+
+extension Benchmark {
+    func brokerTopics(scale: Int?, settings: BenchSettings) -> [BrokerTopic] { [] }
+}
+
+/// A topic created when the local broker starts.
+struct BrokerTopic: Hashable, Sendable {
+    var name: String
+    var partitions: Int
+
+    /// `--topic` argument of `crmbridge dev-broker`.
+    var argument: String { "\(name):\(partitions)" }
 }

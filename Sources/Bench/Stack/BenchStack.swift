@@ -16,6 +16,14 @@ struct BenchStack: Sendable {
     let workDirectory: String
     let logger: Logger
 
+    /// The bench's own Kafka clients log errors only (the mock broker's AUTOCREATE
+    /// warnings on every lag poll are noise here).
+    var kafkaLogger: Logger {
+        var quiet = logger
+        quiet.logLevel = .error
+        return quiet
+    }
+
     var kafka: KafkaConfiguration {
         KafkaConfiguration.localDefaults(bootstrapServers: bootstrapServers, clientID: "crmbridge-bench")
     }
@@ -51,7 +59,7 @@ struct BenchStack: Sendable {
             "KAFKA_BOOTSTRAP_SERVERS": bootstrapServers,
             "CRMBRIDGE_LOCAL_BROKER": "1",
             "CRMBRIDGE_CONFIG": configPath,
-            "CRMBRIDGE_LOG_LEVEL": "notice",
+            "CRMBRIDGE_LOG_LEVEL": ProcessInfo.processInfo.environment["BENCH_ROLE_LOG_LEVEL"] ?? "notice",
             "DYNAMICS_URL": emulator.baseURL,
             "DYNAMICS_TOKEN_URL": emulator.tokenURL,
             "DYNAMICS_CLIENT_ID": EmulatorClient.clientID,

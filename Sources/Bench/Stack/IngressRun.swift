@@ -44,7 +44,7 @@ final class IngressRun: Sendable {
         let config = try CRMBridgeConfig.load(path: configPath, environment: environment)
         let database = try await PostgresConnection.connect(url: databaseURL, logger: context.logger)
         try await WorkflowStore(database: database).ensure(.crmToCampaign, initialConfig: config.workflowYAML[.crmToCampaign] ?? "{}")
-        let admin = try KafkaAdmin(configuration: stack.kafka, logger: context.logger)
+        let admin = try KafkaAdmin(configuration: stack.kafka, logger: stack.kafkaLogger)
         return IngressRun(context: context, entity: entity, databaseName: databaseName, databaseURL: databaseURL,
                           configPath: configPath, database: database, admin: admin)
     }
@@ -80,8 +80,12 @@ final class IngressRun: Sendable {
     /// Starts `IngressService <role>` and waits until its supervisor reports (idle).
     func spawn(_ role: String) async throws -> ChildProcess {
         let stack = context.stack
+        // BENCH_ROLE_WRAPPER (e.g. `valgrind --tool=callgrind`) runs the roles under a profiler.
+        let wrapper = (ProcessInfo.processInfo.environment["BENCH_ROLE_WRAPPER"] ?? "").split(separator: " ").map(String.init)
+        let command = wrapper + [stack.binDirectory + "/IngressService", role]
         let process = try ChildProcess(
-            executable: stack.binDirectory + "/IngressService", arguments: [role],
+            executable: command[0].hasPrefix("/") ? command[0] : "/usr/bin/env",
+            arguments: command[0].hasPrefix("/") ? Array(command.dropFirst()) : command,
             environment: stack.roleEnvironment(databaseURL: databaseURL, configPath: configPath),
             name: "\(entity)-\(role)-\(Int(Date().timeIntervalSince1970))", logDirectory: stack.workDirectory)
         try await Stopwatch.waitUntil("the \(role) process to report", timeout: .seconds(60), interval: .milliseconds(100)) {
@@ -112,17 +116,15 @@ final class IngressRun: Sendable {
     /// Waits until the topic holds at least `records` messages, the writer group has
     /// committed all of them and (with `fullLoad`) the reader stored LASTIMPORT. Returns
     /// when that was seen and when the group's first commit was seen.
-    func waitDrained(records: Int, fullLoad: Bool, timeout: Duration, roles: [ChildProcess])
-        async throws -> (done: ContinuousClock.Instant, firstCommit: ContinuousClock.Instant?)
-    {
-        var firstCommit: ContinuousClock.Instant?
+    func waitDrained(records: Int, fullLoad: Bool, timeout: Duration, roles: [ChildProcess]) async throws -> Drain {
+        var firstCommit: (at: ContinuousClock.Instant, written: Int64)?
         var lastReport = ContinuousClock.now
         try await Stopwatch.waitUntil("\(records) records through \(entity)", timeout: timeout) {
             for role in roles where !role.isRunning {
                 throw BenchError("\(role.name) exited: \(role.logTail())")
             }
             let (messages, lag) = try await backlog()
-            if firstCommit == nil, messages - lag > 0 { firstCommit = .now }
+            if firstCommit == nil, messages - lag > 0 { firstCommit = (.now, messages - lag) }
             if ContinuousClock.now - lastReport > .seconds(10) {
                 lastReport = .now
                 context.logger.info("progress", metadata: ["entity": "\(entity)", "inTopic": "\(messages)", "written": "\(messages - lag)"])
@@ -130,7 +132,27 @@ final class IngressRun: Sendable {
             guard messages >= records, lag == 0 else { return false }
             return fullLoad ? try await lastImport() != nil : true
         }
-        return (.now, firstCommit)
+        return Drain(done: .now, firstCommit: firstCommit?.at, writtenAtFirstCommit: Int(firstCommit?.written ?? 0))
+    }
+
+    /// When a drain was seen complete, and when the writer group's first commit was seen.
+    struct Drain {
+        var done: ContinuousClock.Instant
+        var firstCommit: ContinuousClock.Instant?
+        var writtenAtFirstCommit: Int
+
+        /// `records/s` from Start, and between the first commit and the end (the steady
+        /// rate, without the start: supervisor tick, group join with the broker's initial
+        /// rebalance delay, first page).
+        func rates(records: Int, started: ContinuousClock.Instant) -> (total: Double, steady: Double?, note: String) {
+            let seconds = (done - started).seconds
+            let total = Double(records) / seconds
+            guard let firstCommit, done > firstCommit, writtenAtFirstCommit < records else {
+                return (total, nil, String(format: "%.1f s from Start", seconds))
+            }
+            let steady = Double(records - writtenAtFirstCommit) / (done - firstCommit).seconds
+            return (total, steady, String(format: "%.1f s from Start, first commit after %.1f s", seconds, (firstCommit - started).seconds))
+        }
     }
 
     /// Stops the workflow, terminates the roles and closes the bench's connections.

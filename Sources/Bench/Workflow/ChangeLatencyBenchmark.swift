@@ -16,7 +16,7 @@ struct ChangeLatencyBenchmark: Benchmark {
     func run(_ context: BenchContext, scale: Int?) async throws -> [Figure] {
         let settings = context.settings
         try await context.ensureEmulatorContacts(settings.latencyContacts)
-        let run = try await IngressRun.prepare(context, entity: context.uniqueName("latency"), interval: settings.latencyInterval)
+        let run = try await IngressRun.prepare(context, entity: "latency", interval: settings.latencyInterval)
         var roles: [ChildProcess] = []
         do {
             roles = [try await run.spawn("reader"), try await run.spawn("writer")]
@@ -75,7 +75,6 @@ struct ChangeLatencyBenchmark: Benchmark {
                 if log.received(index, at: (ContinuousClock.now - origin).seconds) == planned { return }
             }
         }
-        let failed = Atomic<Int>(0)
         let period = Duration.seconds(1) / settings.latencyRate
         let start = origin + .milliseconds(100)
         await withTaskGroup(of: Void.self) { group in
@@ -85,16 +84,16 @@ struct ChangeLatencyBenchmark: Benchmark {
                 group.addTask {
                     log.sent(index, at: (ContinuousClock.now - origin).seconds)
                     let ok = (try? await emulator.patchContact(id, json: #"{"telephone1":"LAT\#(index)"}"#, token: token)) ?? false
-                    if !ok { failed.add(1, ordering: .relaxed) }
+                    if !ok { log.failed() }
                 }
             }
         }
         let sendSeconds = (ContinuousClock.now - start).seconds
         try? await Stopwatch.waitUntil("the last changes", timeout: .seconds(30), interval: .milliseconds(100)) {
-            log.receivedCount == planned - failed.load(ordering: .relaxed)
+            log.receivedCount == planned - log.failedCount
         }
         receiver.cancel()
-        return Result(latencies: log.latencies(), planned: planned, failedWrites: failed.load(ordering: .relaxed), sendSeconds: sendSeconds)
+        return Result(latencies: log.latencies(), planned: planned, failedWrites: log.failedCount, sendSeconds: sendSeconds)
     }
 
     private func figures(_ result: Result, settings: BenchSettings) -> [Figure] {
@@ -121,6 +120,7 @@ final class LatencyLog: Sendable {
         var sent: [Double?]
         var received: [Double?]
         var receivedCount = 0
+        var failedCount = 0
     }
 
     private let state: Mutex<State>
@@ -144,6 +144,10 @@ final class LatencyLog: Sendable {
     }
 
     var receivedCount: Int { state.withLock { $0.receivedCount } }
+
+    /// A change the CRM refused (its PATCH failed): it will never arrive.
+    func failed() { state.withLock { $0.failedCount += 1 } }
+    var failedCount: Int { state.withLock { $0.failedCount } }
 
     /// Received − sent of every change seen, in seconds.
     func latencies() -> [Double] {

@@ -16,29 +16,24 @@ struct InitialLoadBenchmark: Benchmark {
     func run(_ context: BenchContext, scale: Int?) async throws -> [Figure] {
         let records = scale ?? context.settings.records
         try await context.ensureEmulatorContacts(records)
-        let entity = context.uniqueName("load", scale: records)
+        let entity = BenchContext.name("load", scale: records)
         let run = try await IngressRun.prepare(context, entity: entity)
         var roles: [ChildProcess] = []
         do {
             roles = [try await run.spawn("reader"), try await run.spawn("writer")]
             let started = ContinuousClock.now
             try await run.start()
-            let (done, firstCommit) = try await run.waitDrained(
+            let drain = try await run.waitDrained(
                 records: records, fullLoad: true, timeout: Self.timeout(records), roles: roles)
-            let seconds = (done - started).seconds
             let count = try await run.profileCount()
             guard count == records else { throw BenchError("\(count) profiles after the load of \(records)") }
             let peaks = roles.map { $0.peakResidentBytes ?? 0 }
             await run.finish(roles, dropDatabase: false)
             await context.state.setArtefact(Self.artefactKey(records), entity)
 
-            let rate = Double(records) / seconds
-            var figures = [
-                Figure(
-                    id: "initial-load.rate", workflow: "crm-to-campaign", label: "Initial load end to end",
-                    value: rate, unit: "records/s", scale: records, target: .atLeast(20_000),
-                    note: "\(String(format: "%.1f", seconds)) s from Start; first commit after \(firstCommit.map { String(format: "%.1f", ($0 - started).seconds) } ?? "?") s"),
-            ]
+            var (rate, figures) = Throughput.figures(
+                id: "initial-load", label: "Initial load end to end", records: records, drain: drain, started: started,
+                target: .atLeast(20_000))
             if let slowest = await Self.slowestCeiling(context, scale: records) {
                 figures.append(Figure(
                     id: "initial-load.ratio", workflow: "crm-to-campaign", label: "Initial load / slowest ceiling",
@@ -52,6 +47,13 @@ struct InitialLoadBenchmark: Benchmark {
             await run.finish(roles, dropDatabase: true)
             throw error
         }
+    }
+
+    func brokerTopics(scale: Int?, settings: BenchSettings) -> [BrokerTopic] {
+        let records = scale ?? settings.records
+        return [BrokerTopic(
+            name: Topics.crmToCampaign(entity: BenchContext.name("load", scale: records)),
+            partitions: BenchSettings.partitions(holding: records))]
     }
 
     static func artefactKey(_ records: Int) -> String { "initial-load.entity.\(records)" }

@@ -25,20 +25,17 @@ struct ReplayBenchmark: Benchmark {
             roles = [try await run.spawn("reader"), try await run.spawn("writer")]
             let started = ContinuousClock.now
             try await run.start()
-            let (done, firstCommit) = try await run.waitDrained(
+            let drain = try await run.waitDrained(
                 records: records, fullLoad: false, timeout: InitialLoadBenchmark.timeout(records), roles: roles)
-            let seconds = (done - started).seconds
             let count = try await run.profileCount()
             guard count == records else { throw BenchError("\(count) profiles after the replay of \(records)") }
             let peaks = roles.map { $0.peakResidentBytes ?? 0 }
             await run.finish(roles, dropDatabase: true)
             await context.state.setArtefact(InitialLoadBenchmark.artefactKey(records), nil)
-            return [
-                Figure(
-                    id: "replay.rate", workflow: "crm-to-campaign", label: "Replay from earliest",
-                    value: Double(records) / seconds, unit: "records/s", scale: records, target: .atLeast(30_000),
-                    note: "\(String(format: "%.1f", seconds)) s from Start; first commit after \(firstCommit.map { String(format: "%.1f", ($0 - started).seconds) } ?? "?") s"),
-            ] + PeakMemory.figures(phase: "replay", roles: ["reader", "writer"], peaks: peaks, scale: records)
+            let (_, figures) = Throughput.figures(
+                id: "replay", label: "Replay from earliest", records: records, drain: drain, started: started,
+                target: .atLeast(30_000))
+            return figures + PeakMemory.figures(phase: "replay", roles: ["reader", "writer"], peaks: peaks, scale: records)
         } catch {
             for role in roles { context.logger.error("role log", metadata: ["role": "\(role.name)", "tail": "\(role.logTail(1500))"]) }
             await run.finish(roles, dropDatabase: true)

@@ -13,7 +13,7 @@ struct WriterAloneBenchmark: Benchmark {
     func run(_ context: BenchContext, scale: Int?) async throws -> [Figure] {
         let records = scale ?? context.settings.records
         let dataset = try await context.dataset(records)
-        let entity = context.uniqueName("writer", scale: records)
+        let entity = BenchContext.name("writer", scale: records)
         let run = try await IngressRun.prepare(context, entity: entity)
         var roles: [ChildProcess] = []
         do {
@@ -21,21 +21,15 @@ struct WriterAloneBenchmark: Benchmark {
             roles = [try await run.spawn("writer")]
             let started = ContinuousClock.now
             try await run.start()
-            let (done, firstCommit) = try await run.waitDrained(
+            let drain = try await run.waitDrained(
                 records: records, fullLoad: false, timeout: InitialLoadBenchmark.timeout(records), roles: roles)
-            let seconds = (done - started).seconds
             let count = try await run.profileCount()
             guard count == records else { throw BenchError("\(count) profiles after the writer drained \(records)") }
             let peak = roles[0].peakResidentBytes ?? 0
             await run.finish(roles, dropDatabase: true)
 
-            let rate = Double(records) / seconds
-            var figures = [
-                Figure(
-                    id: "writer-alone.rate", workflow: "crm-to-campaign", label: "Writer alone",
-                    value: rate, unit: "records/s", scale: records,
-                    note: "\(String(format: "%.1f", seconds)) s from Start; first commit after \(firstCommit.map { String(format: "%.1f", ($0 - started).seconds) } ?? "?") s"),
-            ]
+            var (rate, figures) = Throughput.figures(
+                id: "writer-alone", label: "Writer alone", records: records, drain: drain, started: started, target: nil)
             if let ceiling = await context.figure("ceiling.postgres-upsert", scale: records) {
                 figures.append(Figure(
                     id: "writer-alone.ratio", workflow: "crm-to-campaign", label: "Writer alone / raw upsert",
@@ -51,10 +45,16 @@ struct WriterAloneBenchmark: Benchmark {
         }
     }
 
+    func brokerTopics(scale: Int?, settings: BenchSettings) -> [BrokerTopic] {
+        let records = scale ?? settings.records
+        return [BrokerTopic(
+            name: Topics.crmToCampaign(entity: BenchContext.name("writer", scale: records)),
+            partitions: BenchSettings.partitions(holding: records))]
+    }
+
     /// The reader's envelopes for this entity, produced by a raw producer and acknowledged.
     private func prefill(_ run: IngressRun, _ dataset: ContactDataset, _ context: BenchContext) async throws {
-        try await run.admin.createTopic(name: run.topic, partitions: 4, config: ["cleanup.policy": "compact"])
-        let producer = try KafkaProducer(configuration: context.stack.kafka, logger: context.logger)
+        let producer = try KafkaProducer(configuration: context.stack.kafka, logger: context.stack.kafkaLogger)
         do {
             for range in dataset.batches(of: context.settings.pageSize) {
                 try await producer.send(dataset.kafkaRecords(range, topic: run.topic, entity: run.entity))
