@@ -69,6 +69,8 @@ BENCH_DATABASE_URL="$database_url" \
 KAFKA_BOOTSTRAP_SERVERS=$(tr -d '[:space:]' <"$work/broker.address") \
 BENCH_EMULATOR_URL="http://127.0.0.1:$(tr -d '[:space:]' <"$work/emulator.port")" \
 BENCH_BIN_DIR="$bin" BENCH_WORK_DIR="$work" BENCH_COMMIT="$commit" \
+BENCH_BROKER_PID="${pids[0]}" BENCH_EMULATOR_PID="${pids[1]}" \
+BENCH_POSTGRES_PID=$(head -n 1 "$work/postgres/postmaster.pid") \
     "$bin/crmbridge-bench" --output "$root/bench/results/latest.json" "$@"
 
 if command -v python3 >/dev/null; then

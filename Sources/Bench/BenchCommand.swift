@@ -115,6 +115,10 @@ struct BenchCommand: AsyncParsableCommand {
             emulator: EmulatorClient(baseURL: try required("BENCH_EMULATOR_URL"), http: HTTPClient(logger: logger)),
             binDirectory: try required("BENCH_BIN_DIR"),
             workDirectory: try required("BENCH_WORK_DIR"),
+            infrastructure: [("emulator", "BENCH_EMULATOR_PID", false), ("broker", "BENCH_BROKER_PID", false),
+                             ("postgres", "BENCH_POSTGRES_PID", true)].compactMap { name, variable, tree in
+                environment[variable].flatMap { Int32($0) }.map { CPUAccount.Part(name: name, pid: $0, withChildren: tree) }
+            },
             logger: logger)
     }
 }

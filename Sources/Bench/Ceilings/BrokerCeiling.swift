@@ -32,6 +32,8 @@ struct BrokerCeiling: Benchmark {
             return !consumer.assignment.isEmpty
         }
         let producer = try KafkaProducer(configuration: kafka, logger: logger)
+        let cpu = context.stack.cpuAccount()
+        let before = cpu.snapshot()
         let started = ContinuousClock.now
         async let consumed = Self.consume(consumer, count: records, batch: context.settings.pageSize, logger: context.logger)
         do {
@@ -42,6 +44,7 @@ struct BrokerCeiling: Benchmark {
         }
         let produced = ContinuousClock.now
         let done = try await consumed
+        let cpuFigures = CPUAccount.figures(from: before, to: cpu.snapshot(), records: records, phase: name, scale: records)
         await producer.close()
         await consumer.close()
 
@@ -51,7 +54,7 @@ struct BrokerCeiling: Benchmark {
                 id: "ceiling.broker", workflow: "ceiling", label: "Broker produce+consume (raw clients)",
                 value: Double(records) / seconds, unit: "records/s", scale: records,
                 note: "produce alone \(Int(Double(records) / (produced - started).seconds)) records/s; \(bytes / records) B per envelope"),
-        ]
+        ] + cpuFigures
     }
 
     static func topic(_ records: Int) -> String { "bench.broker." + BenchContext.name("broker", scale: records) }

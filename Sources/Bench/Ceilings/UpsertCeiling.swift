@@ -32,6 +32,8 @@ struct UpsertCeiling: Benchmark {
             dataset.rowColumns(range).map { PostgresArrayLiteral.text($0) as String? }
         }
         let database = try await PostgresConnection.connect(url: url, logger: context.logger)
+        let cpu = context.stack.cpuAccount()
+        let before = cpu.snapshot()
         let started = ContinuousClock.now
         var written = 0
         do {
@@ -44,6 +46,7 @@ struct UpsertCeiling: Benchmark {
             throw error
         }
         let seconds = Stopwatch.seconds(since: started)
+        let cpuFigures = CPUAccount.figures(from: before, to: cpu.snapshot(), records: records, phase: name, scale: records)
         await database.close()
         await context.stack.dropDatabase(name)
         guard written == records else { throw BenchError("the raw upsert wrote \(written) rows of \(records)") }
@@ -52,6 +55,6 @@ struct UpsertCeiling: Benchmark {
                 id: "ceiling.postgres-upsert", workflow: "ceiling", label: "PostgreSQL raw batch upsert",
                 value: Double(records) / seconds, unit: "records/s", scale: records,
                 note: "\(parameters.count) statements of \(context.settings.pageSize) rows, one transaction each"),
-        ]
+        ] + cpuFigures
     }
 }

@@ -50,7 +50,17 @@ struct BenchReport: Codable, Sendable {
             Self.row("figure", "N", "value", "unit", "target", "met"),
             String(repeating: "─", count: 118),
         ]
+        var cpu: [Figure] = []
         for figure in figures {
+            // CPU accounting: one compact line per phase (the JSON has every part).
+            if figure.workflow == "cpu" {
+                cpu.append(figure)
+                if figure.id.hasSuffix(".total") {
+                    lines.append(Self.cpuLine(cpu))
+                    cpu = []
+                }
+                continue
+            }
             lines.append(Self.row(
                 figure.label, figure.scale.map(Self.count) ?? "", Self.value(figure.value, unit: figure.unit), figure.unit,
                 figure.target.map { "\($0.comparison.rawValue) \(Self.value($0.value, unit: figure.unit))" } ?? "",
@@ -62,6 +72,14 @@ struct BenchReport: Codable, Sendable {
         }
         lines.append(String(repeating: "─", count: 118))
         return lines.joined(separator: "\n")
+    }
+
+    /// `CPU ms/1k rec: reader 120, writer 300, … = 1400 (85% of 2 cores)`.
+    private static func cpuLine(_ figures: [Figure]) -> String {
+        let parts = figures.filter { !$0.id.hasSuffix(".total") }
+            .map { "\($0.id.split(separator: ".").last ?? "") \(String(format: "%.0f", $0.value))" }
+        let total = figures.last.map { String(format: "%.0f", $0.value) } ?? "?"
+        return "    CPU ms per 1k records: " + parts.joined(separator: ", ") + " = \(total); " + (figures.last?.note ?? "")
     }
 
     private static func row(_ label: String, _ n: String, _ value: String, _ unit: String, _ target: String, _ met: String) -> String {

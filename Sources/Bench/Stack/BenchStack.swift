@@ -14,7 +14,15 @@ struct BenchStack: Sendable {
     let binDirectory: String
     /// Scratch space of this run (configs, role logs).
     let workDirectory: String
+    /// The emulator, the broker and PostgreSQL, for CPU accounting (pids from bench.sh).
+    let infrastructure: [CPUAccount.Part]
     let logger: Logger
+
+    /// CPU accounting of the infrastructure, this process and `roles` (name, process).
+    func cpuAccount(roles: [(String, ChildProcess)] = []) -> CPUAccount {
+        CPUAccount(parts: infrastructure + [CPUAccount.Part(name: "bench", pid: getpid())]
+            + roles.map { CPUAccount.Part(name: $0.0, pid: $0.1.pid) })
+    }
 
     /// The bench's own Kafka clients log errors only (the mock broker's AUTOCREATE
     /// warnings on every lag poll are noise here).

@@ -34,10 +34,10 @@ final class ChildProcess: @unchecked Sendable {
     /// Current resident set size, in bytes (`VmRSS`).
     var residentBytes: Int? { Self.status(pid: pid, field: "VmRSS") }
 
-    /// SIGTERM, then SIGKILL after `grace` if it has not exited.
-    func terminate(grace: Duration = .seconds(20)) async {
+    /// SIGTERM (or `signal`; 0 only waits), then SIGKILL after `grace` if it has not exited.
+    func terminate(signal: Int32 = SIGTERM, grace: Duration = .seconds(20)) async {
         guard process.isRunning else { return }
-        process.terminate()
+        kill(process.processIdentifier, signal)
         let deadline = ContinuousClock.now + grace
         while process.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Shared
+import Synchronization
 
 /// One crm-to-campaign set-up for a benchmark, as an operator would have it: a Campaign
 /// database of its own, a `crmbridge.yaml` with one contact entity (its own topic), the
@@ -13,6 +14,8 @@ final class IngressRun: Sendable {
     let configPath: String
     let database: PostgresConnection
     let admin: KafkaAdmin
+    /// `perf record` attached to each role when `BENCH_PERF` names a directory.
+    private let profilers = Mutex<[ChildProcess]>([])
 
     var topic: String { Topics.crmToCampaign(entity: entity) }
     var group: String { Topics.writerGroup(.crmToCampaign) }
@@ -80,12 +83,8 @@ final class IngressRun: Sendable {
     /// Starts `IngressService <role>` and waits until its supervisor reports (idle).
     func spawn(_ role: String) async throws -> ChildProcess {
         let stack = context.stack
-        // BENCH_ROLE_WRAPPER (e.g. `valgrind --tool=callgrind`) runs the roles under a profiler.
-        let wrapper = (ProcessInfo.processInfo.environment["BENCH_ROLE_WRAPPER"] ?? "").split(separator: " ").map(String.init)
-        let command = wrapper + [stack.binDirectory + "/IngressService", role]
         let process = try ChildProcess(
-            executable: command[0].hasPrefix("/") ? command[0] : "/usr/bin/env",
-            arguments: command[0].hasPrefix("/") ? Array(command.dropFirst()) : command,
+            executable: stack.binDirectory + "/IngressService", arguments: [role],
             environment: stack.roleEnvironment(databaseURL: databaseURL, configPath: configPath),
             name: "\(entity)-\(role)-\(Int(Date().timeIntervalSince1970))", logDirectory: stack.workDirectory)
         try await Stopwatch.waitUntil("the \(role) process to report", timeout: .seconds(60), interval: .milliseconds(100)) {
@@ -95,7 +94,19 @@ final class IngressRun: Sendable {
                 [role, "%-\(process.pid)"])
             return try rows.int(0, "count") ?? 0 > 0
         }
+        try profile(process, name: "\(entity)-\(role)")
         return process
+    }
+
+    /// With `BENCH_PERF=<directory>`: `perf record` (cpu-clock samples with call graphs)
+    /// attached to the role until `finish`, into `<directory>/<entity>-<role>.perf.data`.
+    private func profile(_ role: ChildProcess, name: String) throws {
+        guard let directory = ProcessInfo.processInfo.environment["BENCH_PERF"], !directory.isEmpty else { return }
+        let perf = try ChildProcess(
+            executable: "/usr/bin/perf",
+            arguments: ["record", "-q", "-e", "cpu-clock", "-F", "999", "-g", "-p", String(role.pid), "-o", "\(directory)/\(name).perf.data"],
+            environment: [:], name: "perf-\(name)", logDirectory: context.stack.workDirectory)
+        profilers.withLock { $0.append(perf) }
     }
 
     func start() async throws { try await WorkflowStore(database: database).start(.crmToCampaign) }
@@ -159,6 +170,9 @@ final class IngressRun: Sendable {
     func finish(_ roles: [ChildProcess], dropDatabase: Bool) async {
         _ = try? await stop()
         for role in roles { await role.terminate() }
+        // `perf record -p` finishes its file once its process has exited (signals sent to
+        // it from here would stay blocked: children inherit the cooperative pool's mask).
+        for perf in profilers.withLock({ $0 }) { await perf.terminate(signal: 0, grace: .seconds(60)) }
         await database.close()
         if dropDatabase { await context.stack.dropDatabase(databaseName) }
     }

@@ -24,10 +24,13 @@ struct ChangeLatencyBenchmark: Benchmark {
             _ = try await run.waitDrained(records: settings.latencyContacts, fullLoad: true, timeout: .seconds(300), roles: roles)
             let ids = try await contactIDs(run)
             let listener = try await listen(run, context)
+            let cpu = context.stack.cpuAccount(roles: [("reader", roles[0]), ("writer", roles[1])])
+            let before = cpu.snapshot()
             let result = try await drive(context, ids: ids, listener: listener)
+            let cpuFigures = CPUAccount.figures(from: before, to: cpu.snapshot(), records: result.planned, phase: name, scale: nil)
             await listener.close()
             await run.finish(roles, dropDatabase: true)
-            return figures(result, settings: settings)
+            return figures(result, settings: settings) + cpuFigures
         } catch {
             for role in roles { context.logger.error("role log", metadata: ["role": "\(role.name)", "tail": "\(role.logTail(1500))"]) }
             await run.finish(roles, dropDatabase: true)

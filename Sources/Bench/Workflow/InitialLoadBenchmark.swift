@@ -21,10 +21,13 @@ struct InitialLoadBenchmark: Benchmark {
         var roles: [ChildProcess] = []
         do {
             roles = [try await run.spawn("reader"), try await run.spawn("writer")]
+            let cpu = context.stack.cpuAccount(roles: [("reader", roles[0]), ("writer", roles[1])])
+            let before = cpu.snapshot()
             let started = ContinuousClock.now
             try await run.start()
             let drain = try await run.waitDrained(
                 records: records, fullLoad: true, timeout: Self.timeout(records), roles: roles)
+            let cpuFigures = CPUAccount.figures(from: before, to: cpu.snapshot(), records: records, phase: name, scale: records)
             let count = try await run.profileCount()
             guard count == records else { throw BenchError("\(count) profiles after the load of \(records)") }
             let peaks = roles.map { $0.peakResidentBytes ?? 0 }
@@ -41,7 +44,7 @@ struct InitialLoadBenchmark: Benchmark {
                     note: "slowest ceiling: \(slowest.label) \(Int(slowest.value)) records/s"))
             }
             figures += PeakMemory.figures(phase: "initial-load", roles: ["reader", "writer"], peaks: peaks, scale: records)
-            return figures
+            return figures + cpuFigures
         } catch {
             for role in roles { context.logger.error("role log", metadata: ["role": "\(role.name)", "tail": "\(role.logTail(1500))"]) }
             await run.finish(roles, dropDatabase: true)

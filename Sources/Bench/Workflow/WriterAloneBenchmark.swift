@@ -19,10 +19,13 @@ struct WriterAloneBenchmark: Benchmark {
         do {
             try await prefill(run, dataset, context)
             roles = [try await run.spawn("writer")]
+            let cpu = context.stack.cpuAccount(roles: [("writer", roles[0])])
+            let before = cpu.snapshot()
             let started = ContinuousClock.now
             try await run.start()
             let drain = try await run.waitDrained(
                 records: records, fullLoad: false, timeout: InitialLoadBenchmark.timeout(records), roles: roles)
+            let cpuFigures = CPUAccount.figures(from: before, to: cpu.snapshot(), records: records, phase: name, scale: records)
             let count = try await run.profileCount()
             guard count == records else { throw BenchError("\(count) profiles after the writer drained \(records)") }
             let peak = roles[0].peakResidentBytes ?? 0
@@ -37,7 +40,7 @@ struct WriterAloneBenchmark: Benchmark {
                     note: "raw upsert ceiling \(Int(ceiling.value)) records/s"))
             }
             figures += PeakMemory.figures(phase: "writer-alone", roles: ["writer"], peaks: [peak], scale: records)
-            return figures
+            return figures + cpuFigures
         } catch {
             for role in roles { context.logger.error("role log", metadata: ["role": "\(role.name)", "tail": "\(role.logTail(1500))"]) }
             await run.finish(roles, dropDatabase: true)
