@@ -3,13 +3,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CRM ?= dynamics
 
-.PHONY: help deps build run stop test bench clean
+.PHONY: help deps build run stop test bench check-page clean
 
 help:
 	@echo "make run    install what is missing, build, start the whole local stack and sync (CRM=salesforce for Salesforce)"
 	@echo "make stop   stop what make run started"
 	@echo "make test   install what is missing, start what the tests need, run the tests"
 	@echo "make bench  run the benchmarks (bench/results/latest.json)"
+	@echo "make check-page  screenshot the Workflows page in headless chromium and check it (bench/artifacts/)"
 
 deps:
 	@scripts/install-deps.sh
@@ -28,6 +29,10 @@ test: deps
 
 bench: deps
 	@scripts/bench.sh
+
+check-page: build
+	@WITH_BROWSER=1 scripts/install-deps.sh
+	@scripts/check-page.sh
 
 clean:
 	@scripts/stack.sh stop

@@ -126,6 +126,9 @@ let package = Package(
             name: "IngressTests",
             dependencies: ["Shared", "TestSupport"]),
         .testTarget(
+            name: "ControlTests",
+            dependencies: ["ControlService", "CLI", "Shared", "TestSupport"]),
+        .testTarget(
             name: "CRMEmulatorTests",
             dependencies: ["CRMEmulatorCore", "Shared", "TestSupport"]),
     ]

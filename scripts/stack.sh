@@ -20,23 +20,39 @@ PG_PORT=${PG_PORT:-55432}
 EMULATOR_PORT=${EMULATOR_PORT:-8090}
 CONTROL_PORT=${CONTROL_PORT:-8080}
 BUILD_CONFIG=${BUILD_CONFIG:-debug}
+# The workflows make run starts. campaign-to-crm and opt-in-out have no roles yet
+# (see README, "What works today").
+WORKFLOWS=${WORKFLOWS:-crm-to-campaign}
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
 
-stop_all() {
-    [ -d "$pids" ] || { "$root/scripts/postgres.sh" stop "$state/postgres"; return 0; }
-    # Roles first (they flush and commit), then the services they depend on.
-    for name in optout egress-writer egress-reader ingress-writer ingress-reader control emulator broker; do
+# stop_group NAME...: SIGTERM to each (they flush and commit), up to 10 s for all of
+# them together, then SIGKILL whatever is left.
+stop_group() {
+    local alive=()
+    for name in "$@"; do
         local f="$pids/$name.pid"
         [ -f "$f" ] || continue
         local pid; pid=$(cat "$f")
-        if kill -0 "$pid" 2>/dev/null; then
-            kill -TERM "$pid" 2>/dev/null || true
-            for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
+        kill -TERM "$pid" 2>/dev/null && alive+=("$pid")
         rm -f "$f"
     done
+    for _ in $(seq 1 100); do
+        local left=()
+        for pid in "${alive[@]}"; do kill -0 "$pid" 2>/dev/null && left+=("$pid"); done
+        [ ${#left[@]} -eq 0 ] && return 0
+        alive=("${left[@]}")
+        sleep 0.1
+    done
+    for pid in "${alive[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+}
+
+stop_all() {
+    if [ -d "$pids" ]; then
+        # Roles first, then the services they depend on.
+        stop_group optout egress-writer egress-reader ingress-writer ingress-reader control
+        stop_group emulator broker
+    fi
     "$root/scripts/postgres.sh" stop "$state/postgres"
     log "stack stopped"
 }
@@ -98,8 +114,9 @@ ENV
     chmod 600 "$state/stack.env"
     set -a; . "$state/stack.env"; set +a
     export CRMBRIDGE_CONFIG="$root/crmbridge.yaml"
+    [ "$CRM" = salesforce ] && CRMBRIDGE_CONFIG="$root/crmbridge.salesforce.yaml"
 
-    for role in control ingress-reader ingress-writer egress-reader egress-writer optout; do
+    for role in control ingress-reader ingress-writer; do
         local cmd=()
         case $role in
             control) cmd=("$bin/ControlService" serve --port "$CONTROL_PORT") ;;
@@ -112,6 +129,11 @@ ENV
         start_process "$role" "${cmd[@]}"
     done
     wait_for "the control service" 60 curl -fsS "$CRMBRIDGE_CONTROL_URL/healthz"
+    for workflow in $WORKFLOWS; do
+        curl -fsS -X POST -H "Authorization: Bearer $CRMBRIDGE_API_TOKEN" \
+            "$CRMBRIDGE_CONTROL_URL/api/workflows/$workflow/start" >/dev/null \
+            && log "started $workflow" || log "could not start $workflow (see $logs/control.log)"
+    done
 
     cat <<MSG
 
@@ -127,13 +149,18 @@ ENV
 MSG
 }
 
+status_line() {
+    curl -fsS -m 5 -H "Authorization: Bearer $CRMBRIDGE_API_TOKEN" "$CRMBRIDGE_CONTROL_URL/api/workflows" 2>/dev/null \
+        | python3 -c '
+import json, sys
+items = json.load(sys.stdin)
+print("   ".join("%s %s backlog %d" % (w["name"], w["status"], w["backlog"]) for w in items))
+' 2>/dev/null || echo "control service not answering"
+}
+
 status_loop() {
     while true; do
-        local line
-        line=$(curl -fsS -H "Authorization: Bearer $CRMBRIDGE_API_TOKEN" "$CRMBRIDGE_CONTROL_URL/api/workflows" 2>/dev/null \
-            | python3 -c 'import json,sys; print("  ".join(f"{w[\"name\"]}: {w[\"status\"]} backlog {w[\"backlog\"]}" for w in json.load(sys.stdin)))' 2>/dev/null) \
-            || line="control service not answering"
-        printf '\r\033[K%s %s' "$(date +%H:%M:%S)" "$line"
+        printf '\r\033[K%s %s' "$(date +%H:%M:%S)" "$(status_line)" || true
         for name in broker emulator control; do
             if ! kill -0 "$(cat "$pids/$name.pid" 2>/dev/null)" 2>/dev/null; then
                 printf '\n%s exited; see %s\n' "$name" "$logs/$name.log" >&2
@@ -146,7 +173,12 @@ status_loop() {
 
 case "${1:-}" in
 start)
-    trap 'echo; stop_all; exit 0' INT TERM
+    # A reader of our output (tee, a closed terminal) may be gone before we are:
+    # writes then fail instead of killing the script before it stopped everything.
+    trap '' PIPE
+    # On Ctrl-C the terminal (or a pipe reader like tee) may already be gone: a write
+    # must not kill the script before everything is stopped.
+    trap 'trap "" PIPE INT TERM HUP; echo 2>/dev/null; stop_all 2>/dev/null; exit 0' INT TERM HUP
     start_all || { stop_all; exit 1; }
     status_loop || { stop_all; exit 1; }
     ;;

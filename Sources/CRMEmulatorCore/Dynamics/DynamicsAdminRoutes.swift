@@ -91,7 +91,7 @@ enum DynamicsAdminRoutes {
     /// Inserts a row whose `modifiedon` is in the past, as a transaction that committed late.
     private static func late(_ request: Request, emulator: DynamicsEmulator) async throws -> Response {
         let entity = request.uri.queryParameters.get("entity") ?? "contacts"
-        let now = DynamicsDateTime.nowMilliseconds()
+        let now = CivilCalendar.nowWholeSeconds()
         let modifiedOn: Int64
         if let text = request.uri.queryParameters.get("modifiedon") {
             guard let ms = DynamicsDateTime.parseDateTime(Substring(text)) else {

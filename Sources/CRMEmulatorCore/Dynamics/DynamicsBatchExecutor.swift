@@ -17,7 +17,7 @@ enum DynamicsBatchExecutor {
         items: for item in batch.items {
             switch item {
             case .single(let part):
-                let response = organization.withLock { DynamicsEngine.execute(part.request, in: &$0, now: DynamicsDateTime.nowMilliseconds()).finished }
+                let response = organization.withLock { DynamicsEngine.execute(part.request, in: &$0, now: CivilCalendar.nowWholeSeconds()).finished }
                 served += response.recordsServed
                 out += "--\(boundary)\r\n"
                 write(response, contentId: part.contentId, into: &out)
@@ -62,7 +62,7 @@ enum DynamicsBatchExecutor {
         for part in parts {
             var request = part.request
             resolveReferences(&request, references)
-            let response = DynamicsEngine.execute(request, in: &organization, now: DynamicsDateTime.nowMilliseconds()).finished
+            let response = DynamicsEngine.execute(request, in: &organization, now: CivilCalendar.nowWholeSeconds()).finished
             if response.status.code >= 400 {
                 organization = before
                 return .failure(ChangesetFailure(response: response, contentId: part.contentId))

@@ -6,11 +6,7 @@ extension DynamicsEmulator {
     func token(_ request: Request, context: EmulatorContext) async throws -> Response {
         let body = try await request.body.collect(upTo: 1 << 16)
         var form: [String: String] = [:]
-        for pair in String(buffer: body).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (text: Substring) in DynamicsURLEncoding.decode(Substring(text.replacingOccurrences(of: "+", with: " "))) }
-            form[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
-        }
+        for (name, value) in FormDecoding.decode(String(buffer: body)) { form[name] = value }  // the last value wins
         let tenant = context.parameters.get("tenant") ?? "common"
         let answer = tokens.issue(tenant: tenant, form: form)
         return try jsonResponse(answer.body, status: HTTPResponse.Status(code: answer.status), headers: [.cacheControl: "no-store, no-cache"])
@@ -25,13 +21,14 @@ extension DynamicsEmulator {
             return Response(status: .unauthorized, headers: headers)
         }
         let started = ContinuousClock.now
-        let now = DynamicsDateTime.nowMilliseconds()
+        let now = CivilCalendar.nowWholeSeconds()
         if let refusal = protection.admit(client: client, now: now) {
+            logger.debug("dynamics request throttled", metadata: ["code": "\(refusal.code)", "path": "\(request.uri.path)"])
             return DynamicsWebResponse(error: refusal).response
         }
         defer {
             let elapsed = ContinuousClock.now - started
-            protection.finish(client: client, executionMilliseconds: DynamicsOrganization.milliseconds(elapsed), now: DynamicsDateTime.nowMilliseconds())
+            protection.finish(client: client, executionMilliseconds: DynamicsOrganization.milliseconds(elapsed), now: CivilCalendar.nowWholeSeconds())
         }
         let body = try await request.body.collect(upTo: Self.maximumBodyBytes)
         var headers: [String: String] = [:]
@@ -46,6 +43,9 @@ extension DynamicsEmulator {
         } else {
             let outcome = organization.withLock { DynamicsEngine.execute(webRequest, in: &$0, now: now) }
             answer = outcome.finished
+        }
+        if answer.status.code >= 400 {
+            logger.debug("dynamics request refused", metadata: ["status": "\(answer.status.code)", "method": "\(request.method)", "path": "\(request.uri.path)"])
         }
         answer.headers += protection.remaining(client: client)
         return answer.response

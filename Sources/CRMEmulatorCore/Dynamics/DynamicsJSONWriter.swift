@@ -24,33 +24,9 @@ struct DynamicsJSONWriter {
         buffer.writeInteger(byte)
     }
 
-    /// A JSON string literal, escaped.
+    /// A JSON string literal, escaped (backspace and form feed as `\u0008`, `\u000c`).
     mutating func string(_ text: String) {
-        var plain = true
-        for byte in text.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            plain = false
-            break
-        }
-        byte(0x22)
-        if plain {
-            buffer.writeString(text)
-        } else {
-            for byte in text.utf8 {
-                switch byte {
-                case 0x22: raw("\\\"")
-                case 0x5C: raw("\\\\")
-                case 0x0A: raw("\\n")
-                case 0x0D: raw("\\r")
-                case 0x09: raw("\\t")
-                case 0..<0x20:
-                    raw("\\u00")
-                    self.byte(Self.hex[Int(byte >> 4)])
-                    self.byte(Self.hex[Int(byte & 0xF)])
-                default: self.byte(byte)
-                }
-            }
-        }
-        byte(0x22)
+        JSONStringEscaper.write(text, to: &buffer, backspaceAndFormFeed: .unicodeEscapes)
     }
 
     /// A string written without escaping (callers pass only safe ASCII).

@@ -97,7 +97,7 @@ enum DynamicsMetadata {
 
     /// A GUID that is the same on every run for the same name.
     static func stableId(_ name: String) -> UUID {
-        var random = DynamicsRandom(seed: DynamicsRandom.hash(name))
+        var random = DynamicsRandom(seed: StableHash.fnv1a(name))
         return random.uuid()
     }
 }

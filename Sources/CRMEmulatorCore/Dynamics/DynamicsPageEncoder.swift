@@ -53,7 +53,7 @@ struct DynamicsPageEncoder {
         let base = serviceRoot + entity.entitySetName + "?" + linkOptions.map { String($0) + "&" }.joined()
         if let delta = page.delta {
             writer.raw(",\"@odata.deltaLink\":")
-            writer.string(base + "$deltatoken=" + DynamicsURLEncoding.encode(delta.token))
+            writer.string(base + "$deltatoken=" + PercentEncoding.encode(delta.token))
         }
         writer.raw(",\"value\":[")
         let deletedContext = DynamicsJSONWriter.key("\(serviceRoot)$metadata#\(entity.entitySetName)/$deletedEntity").dropLast()
@@ -73,7 +73,7 @@ struct DynamicsPageEncoder {
         writer.byte(UInt8(ascii: "]"))
         if let next = page.next {
             writer.raw(",\"@odata.nextLink\":")
-            writer.string(base + "$skiptoken=" + DynamicsURLEncoding.encode(next.token))
+            writer.string(base + "$skiptoken=" + PercentEncoding.encode(next.token))
         }
         writer.byte(UInt8(ascii: "}"))
         return writer.buffer

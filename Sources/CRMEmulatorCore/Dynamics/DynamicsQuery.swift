@@ -12,8 +12,8 @@ struct DynamicsQueryOption: Sendable {
         return query.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return DynamicsQueryOption(
-                name: DynamicsURLEncoding.decode(parts[0]),
-                value: parts.count > 1 ? DynamicsURLEncoding.decode(parts[1]) : "",
+                name: PercentEncoding.decode(parts[0], plusIsSpace: false),
+                value: parts.count > 1 ? PercentEncoding.decode(parts[1], plusIsSpace: false) : "",
                 raw: pair)
         }
     }

@@ -1,19 +1,16 @@
 import Foundation
 
-/// SplitMix64: a small deterministic generator, so seeded data is the same on every run.
+/// The seeder's draws (GUIDs, chances, picks) from a `SplitMix64`, so seeded data is the
+/// same on every run.
 struct DynamicsRandom: RandomNumberGenerator {
-    private var state: UInt64
+    private var generator: SplitMix64
 
     init(seed: UInt64) {
-        state = seed
+        generator = SplitMix64(seed: seed)
     }
 
     mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        generator.next()
     }
 
     /// A version-4 shaped GUID.
@@ -42,15 +39,5 @@ struct DynamicsRandom: RandomNumberGenerator {
 
     mutating func int(_ range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
-    }
-
-    /// FNV-1a: a stable hash of a name (Swift's `hashValue` changes per process).
-    static func hash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        return hash
     }
 }

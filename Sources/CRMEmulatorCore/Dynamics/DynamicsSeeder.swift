@@ -17,7 +17,7 @@ enum DynamicsSeeder {
     static let cities = ["Paris", "München", "São Paulo", "Zürich", "Kraków", "Seattle", "Québec", "Reykjavík"]
 
     /// 2025-06-30T00:00:00Z: seeded `modifiedon` values lie before it.
-    static let anchor: Int64 = Int64(DynamicsDateTime.days(year: 2025, month: 6, day: 30)) * 86_400_000
+    static let anchor: Int64 = Int64(CivilCalendar.days(year: 2025, month: 6, day: 30)) * CivilCalendar.millisecondsPerDay
 
     /// Adds `count` rows to a table, continuing after the rows seeded before.
     static func seed(_ set: String, count: Int, randomSeed: UInt64, in organization: inout DynamicsOrganization) {
@@ -25,12 +25,13 @@ enum DynamicsSeeder {
         let entity = table.definition
         let start = table.seededCount
         var rows: [DynamicsRecord] = []
+        var ids = Set<UUID>()
         rows.reserveCapacity(count)
         for index in start..<(start + count) {
-            var random = DynamicsRandom(seed: randomSeed &* 0x9E37_79B9 ^ DynamicsRandom.hash(set) &+ UInt64(index) &* 0xD1B5_4A32_D192_ED03)
+            var random = DynamicsRandom(seed: randomSeed &* 0x9E37_79B9 ^ StableHash.fnv1a(set) &+ UInt64(index) &* 0xD1B5_4A32_D192_ED03)
             var record = DynamicsRecord(id: random.uuid(), version: 0, values: entity.fields.map(\.defaultValue))
             fill(&record, index: index, entity: entity, random: &random, organization: organization)
-            if table.record(id: record.id) != nil || rows.contains(where: { $0.id == record.id }) { continue }
+            guard table.record(id: record.id) == nil, ids.insert(record.id).inserted else { continue }
             record.version = organization.nextVersion()
             rows.append(record)
         }
@@ -71,7 +72,7 @@ enum DynamicsSeeder {
             case ("createdon", _): value = .dateTime(created)
             case ("modifiedon", _): value = .dateTime(modified)
             case ("birthdate", _):
-                value = random.chance(0.3) ? .null : .date(Int32(DynamicsDateTime.days(year: 1950, month: 1, day: 1) + random.int(0...(55 * 365))))
+                value = random.chance(0.3) ? .null : .date(Int32(CivilCalendar.days(year: 1950, month: 1, day: 1) + random.int(0...(55 * 365))))
             case (_, .dateOnly): value = .date(Int32(created / 86_400_000) + Int32(random.int(0...365)))
             case (_, .dateTime): value = .dateTime(created)
             case (_, .boolean): value = .boolean(random.chance(0.5))

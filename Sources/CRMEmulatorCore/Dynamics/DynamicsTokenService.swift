@@ -96,17 +96,12 @@ final class DynamicsTokenService: Sendable {
         let payload = #"{"aud":"\#(audience)","iss":"https://sts.windows.net/\#(tenant)/","iat":\#(now),"nbf":\#(now),"exp":\#(now + lifetimeSeconds),"appid":"\#(clientId)","tid":"\#(tenant)","jti":"\#(UUID().uuidString.lowercased())"}"#
         var signature = [UInt8](repeating: 0, count: 32)
         for index in signature.indices { signature[index] = UInt8.random(in: 0...255) }
-        return [Data(header.utf8), Data(payload.utf8), Data(signature)].map(Self.base64URL).joined(separator: ".")
-    }
-
-    private static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return [Data(header.utf8), Data(payload.utf8), Data(signature)].map(Base64URL.encode).joined(separator: ".")
     }
 
     private func error(_ status: Int, _ code: String, _ number: Int, _ description: String) -> Answer {
         let trace = UUID().uuidString.lowercased()
-        let timestamp = DynamicsDateTime.format(milliseconds: DynamicsDateTime.nowMilliseconds())
+        let timestamp = DynamicsDateTime.format(milliseconds: CivilCalendar.nowWholeSeconds())
         return Answer(status: status, body: [
             "error": .string(code),
             "error_description": .string("AADSTS\(number): \(description) Trace ID: \(trace) Correlation ID: \(trace) Timestamp: \(timestamp)"),

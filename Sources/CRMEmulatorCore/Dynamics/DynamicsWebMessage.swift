@@ -35,7 +35,7 @@ struct DynamicsWebRequest: Sendable {
             text = text[range.upperBound...]
         }
         while text.hasPrefix("/") { text = text.dropFirst() }
-        return (DynamicsURLEncoding.decode(text), query)
+        return (PercentEncoding.decode(text, plusIsSpace: false), query)
     }
 }
 

@@ -32,19 +32,20 @@ struct EntityImport: Sendable {
 
         if window.isFullLoad, entity.deletes.enabled {
             // Start tracking deletes before the load, so those made during it are seen.
-            try await startDeleteTracking(now: now)
+            try await deleteScan.startTracking(now: now)
         }
         let count = try await publishRecords(in: window, traceID: traceID)
         if !window.isFullLoad, entity.deletes.deleteWhenFilteredOut, entity.filter != nil {
             try await publishFilteredOut(in: window, traceID: traceID)
         }
-        if entity.deletes.enabled, !window.isFullLoad {
-            try await publishDeletes(until: window.end, traceID: traceID)
+        var deletes = 0
+        if entity.deletes.enabled, let modified = window.modifiedWindow {
+            deletes = try await deleteScan.publish(in: modified, traceID: traceID)
         }
         // Every record of the window is acknowledged by the broker: advance.
         try await options.set(optionName, endText)
         if resync { try await state.remove(.crmToCampaign, entity: entity.name, .resyncRequested) }
-        logger.info("import window done", metadata: ["entity": "\(entity.name)", "records": "\(count)", "crmEndDate": "\(endText)"])
+        logger.info("import window done", metadata: ["entity": "\(entity.name)", "records": "\(count)", "deletes": "\(deletes)", "crmEndDate": "\(endText)"])
     }
 
     private func lastImport() async throws -> Date? {
@@ -104,27 +105,7 @@ struct EntityImport: Sendable {
         }
     }
 
-    private func startDeleteTracking(now: Date) async throws {
-        let deletions = try await connector.deletedRecords(query, since: nil, until: now)
-        try await state.set(.crmToCampaign, entity: entity.name, .deltaLink, deletions.checkpoint.rawValue)
-    }
-
-    private func publishDeletes(until end: Date, traceID: String) async throws {
-        let checkpoint = try await state.get(.crmToCampaign, entity: entity.name, .deltaLink).map(DeletionCheckpoint.init(rawValue:))
-        let deletions: CRMDeletions
-        do {
-            deletions = try await connector.deletedRecords(query, since: checkpoint, until: end)
-        } catch let error as CRMError where error.code == .deltaTokenExpired {
-            logger.warning("delete tracking expired in the CRM; a full resync follows", metadata: ["entity": "\(entity.name)"])
-            try await state.set(.crmToCampaign, entity: entity.name, .resyncRequested, "delta token expired")
-            try await state.remove(.crmToCampaign, entity: entity.name, .deltaLink)
-            return
-        } catch let error as CRMError where error.code == .replicationWindowTooOld {
-            throw RoleFailure("\(entity.name): \(error)")
-        }
-        // Dynamics gives no deletion time: the time it was observed is after any change.
-        let observed = Date()
-        try await publisher.publishDeletes(deletions.deleted.map { ($0.id, $0.deletedAt ?? observed) }, traceID: traceID)
-        try await state.set(.crmToCampaign, entity: entity.name, .deltaLink, deletions.checkpoint.rawValue)
+    var deleteScan: DeleteScan {
+        DeleteScan(entity: entity, connector: connector, query: query, state: state, publisher: publisher, logger: logger)
     }
 }

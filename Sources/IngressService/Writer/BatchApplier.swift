@@ -38,11 +38,11 @@ struct BatchApplier: Sendable {
             for (entity, changes) in batch.changes {
                 guard let table = tables[entity] else { continue }
                 let (columns, mappingRejects) = table.rows(for: changes.upserts)
-                rejects += mappingRejects.map { reject(entity, $0.id, $0.symbol, $0.message) }
+                rejects += mappingRejects.map { reject(entity, $0, changes.origins[$0.id]) }
                 if perRecord {
                     let (count, failed) = try await applyOneByOne(table, columns, changes.deletes, tx)
                     applied += count
-                    rejects += failed.map { reject(entity, $0.id, $0.symbol, $0.message) }
+                    rejects += failed.map { reject(entity, $0, changes.origins[$0.id]) }
                 } else {
                     applied += try await table.upsert(columns, in: tx)
                     applied += try await table.delete(changes.deletes, in: tx)
@@ -73,8 +73,10 @@ struct BatchApplier: Sendable {
         return (applied, failed)
     }
 
-    private func reject(_ entity: String, _ id: String, _ symbol: String, _ message: String) -> RejectStore.Reject {
-        RejectStore.Reject(workflow: .crmToCampaign, entity: entity, recordID: id, errorSymbol: symbol, errorMessage: message)
+    private func reject(_ entity: String, _ row: EntityTableWriter.RowReject, _ origin: WriterBatch.Origin?) -> RejectStore.Reject {
+        RejectStore.Reject(
+            workflow: .crmToCampaign, entity: entity, recordID: row.id, errorSymbol: row.symbol, errorMessage: row.message,
+            topic: origin?.topic, partition: origin?.partition, offset: origin?.offset)
     }
 
     /// Every reject also goes to the workflow's rejects topic, and is logged as a warning.

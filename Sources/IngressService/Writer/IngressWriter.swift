@@ -10,6 +10,8 @@ struct IngressWriter: Sendable {
     let logger: Logger
     var maxBatch = 5000
     var pollTimeout: Duration = .milliseconds(100)
+    /// How often the mapped tables and columns are checked against Campaign while running.
+    var schemaCheckInterval: Duration = .seconds(5)
 
     func run(_ run: RoleRun) async throws {
         let workflow = try IngressConfig.crmToCampaign(run, base: base)
@@ -33,7 +35,16 @@ struct IngressWriter: Sendable {
         do {
             try await consumer.subscribe(topics: IngressTopics.names(for: workflow))
             run.markRunning()
+            var nextSchemaCheck = ContinuousClock.now + schemaCheckInterval
             while !Task.isCancelled {
+                if ContinuousClock.now >= nextSchemaCheck {
+                    // A mapped table or column dropped while idle shows as FAILED now,
+                    // not at the next record.
+                    for entity in workflow.entities {
+                        _ = try await EntityTableWriter.resolve(entity, database: database)
+                    }
+                    nextSchemaCheck = ContinuousClock.now + schemaCheckInterval
+                }
                 let messages = try await consumer.poll(maxMessages: maxBatch, timeout: pollTimeout)
                 guard !messages.isEmpty else { continue }
                 let batch = WriterBatch(messages: messages, knownEntities: Set(tables.keys))

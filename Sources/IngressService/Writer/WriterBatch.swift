@@ -8,6 +8,15 @@ struct WriterBatch: Sendable {
     struct EntityChanges: Sendable {
         var upserts: [Envelope] = []
         var deletes: [(id: String, at: Date)] = []
+        /// Where each record's message is, by CRM id, so a reject names it (and a
+        /// re-delivered message is not rejected twice).
+        var origins: [String: Origin] = [:]
+    }
+
+    struct Origin: Sendable {
+        var topic: String
+        var partition: Int32
+        var offset: Int64
     }
 
     var changes: [String: EntityChanges] = [:]
@@ -18,7 +27,7 @@ struct WriterBatch: Sendable {
 
     init(messages: [KafkaMessage], knownEntities: Set<String>) {
         messageCount = messages.count
-        var newest: [String: [String: (envelope: Envelope, order: Int)]] = [:]
+        var newest: [String: [String: (envelope: Envelope, order: Int, origin: Origin)]] = [:]
         var next: [KafkaTopicPartition: Int64] = [:]
         for (order, message) in messages.enumerated() {
             let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
@@ -35,13 +44,15 @@ struct WriterBatch: Sendable {
                 let current = newest[envelope.entity]?[envelope.id]
                 // Newer wins; at equal times the later message (a re-read) wins.
                 if current == nil || current!.envelope.modifiedAt <= envelope.modifiedAt {
-                    newest[envelope.entity, default: [:]][envelope.id] = (envelope, order)
+                    let origin = Origin(topic: message.topic, partition: message.partition, offset: message.offset)
+                    newest[envelope.entity, default: [:]][envelope.id] = (envelope, order, origin)
                 }
             }
         }
         for (entity, byID) in newest {
             var entityChanges = EntityChanges()
             for (_, item) in byID.sorted(by: { $0.value.order < $1.value.order }) {
+                entityChanges.origins[item.envelope.id] = item.origin
                 switch item.envelope.op {
                 case .upsert: entityChanges.upserts.append(item.envelope)
                 case .delete: entityChanges.deletes.append((item.envelope.id, item.envelope.modifiedAt))

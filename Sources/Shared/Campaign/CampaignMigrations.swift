@@ -1,27 +1,31 @@
 import Logging
 
 /// Brings the Campaign database to the product's schema (crmbridge bookkeeping and
-/// Campaign's own tables). Every process runs it at start; applying is serialized
-/// and idempotent, so starting several at once is safe.
+/// Campaign's own tables). Every process runs it at start; `MigrationRunner` serializes
+/// and records the steps, so starting several processes at once is safe.
 public enum CampaignMigrations {
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "crmbridge schema", sql: CampaignSchemaSQL.bridgeSchema),
+        Migration(version: 2, name: "campaign tables", sql: CampaignSchemaSQL.campaignTables),
+        Migration(version: 3, name: "memberships points and creation time", sql: CampaignSchemaSQL.membershipsPointsAndCreated),
+        Migration(version: 4, name: "rejects once per message", sql: CampaignSchemaSQL.rejectsOncePerMessage),
+    ]
+
     public static func run(databaseURL: String, logger: Logger) async throws {
         let database = try await PostgresConnection.connect(url: databaseURL, logger: logger)
-        defer { Task { await database.close() } }
-        try await database.transaction { tx in
-            try await tx.execute("SELECT pg_advisory_xact_lock(hashtext('crmbridge/migrations')::bigint)", [])
-            try await tx.executeScript("CREATE SCHEMA IF NOT EXISTS crmbridge; CREATE TABLE IF NOT EXISTS crmbridge.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
-            let rows = try await tx.query("SELECT version FROM crmbridge.schema_migrations", [])
-            let applied = Set((0..<rows.rowCount).compactMap { try? rows.int($0, "version") ?? nil })
-            for (version, name, sql) in steps where !applied.contains(version) {
-                logger.info("applying migration", metadata: ["version": "\(version)", "name": "\(name)"])
-                try await tx.executeScript(sql)
-                try await tx.execute("INSERT INTO crmbridge.schema_migrations (version, name) VALUES ($1, $2)", [String(version), name])
-            }
+        do {
+            try await run(on: database, logger: logger)
+        } catch {
+            await database.close()
+            throw error
         }
+        await database.close()
     }
 
-    static let steps: [(Int, String, String)] = [
-        (1, "crmbridge schema", CampaignSchemaSQL.bridgeSchema),
-        (2, "campaign tables", CampaignSchemaSQL.campaignTables),
-    ]
+    /// The same on an open connection.
+    public static func run(
+        on database: some PostgresQueryable, logger: Logger, isolation: isolated (any Actor)? = #isolation
+    ) async throws {
+        try await MigrationRunner(migrations: migrations, logger: logger).run(on: database, isolation: isolation)
+    }
 }

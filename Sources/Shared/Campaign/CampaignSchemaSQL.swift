@@ -127,4 +127,19 @@ enum CampaignSchemaSQL {
             crm_deleted      boolean NOT NULL DEFAULT false
         );
         """
+
+    /// The demo custom entity as both CRMs have it: Salesforce's `CRMB_Points__c`, and
+    /// the record's creation time (Dynamics `createdon`, Salesforce `CreatedDate`).
+    static let membershipsPointsAndCreated = """
+        ALTER TABLE memberships
+            ADD COLUMN IF NOT EXISTS points double precision,
+            ADD COLUMN IF NOT EXISTS crm_created_at timestamptz;
+        """
+
+    /// A message re-delivered after a crash is rejected again: one row per message.
+    static let rejectsOncePerMessage = """
+        CREATE UNIQUE INDEX IF NOT EXISTS rejects_once_per_message
+            ON crmbridge.rejects (workflow, topic, kafka_partition, kafka_offset)
+            WHERE kafka_offset IS NOT NULL;
+        """
 }

@@ -55,6 +55,11 @@ public struct EntityTableWriter: Sendable {
         self.deleteSQL = Self.deleteStatement(entity: entity, schema: schema)
     }
 
+    /// The table as `crmbridge.tombstones.target_table` names it: `profiles`, `schema.table`.
+    var tombstoneTable: String {
+        (schema.table.schema.map { $0 + "." } ?? "") + schema.table.name
+    }
+
     /// Maps upserts to rows; a value that cannot be converted rejects its record.
     public func rows(for upserts: [Envelope]) -> (columns: [[String?]], rejects: [RowReject]) {
         var columns = Array(repeating: [String?](), count: 2 + entity.fields.count)
@@ -84,7 +89,7 @@ public struct EntityTableWriter: Sendable {
     @discardableResult
     public func upsert(_ columns: [[String?]], in database: any PostgresQueryable) async throws -> Int {
         guard let first = columns.first, !first.isEmpty else { return 0 }
-        return try await database.execute(upsertSQL, columns.map { PostgresArrayLiteral.text($0) } + [schema.table.quoted])
+        return try await database.execute(upsertSQL, columns.map { PostgresArrayLiteral.text($0) } + [tombstoneTable])
     }
 
     /// Deletes (or soft-deletes) rows not newer than the delete, and leaves tombstones.
@@ -94,7 +99,7 @@ public struct EntityTableWriter: Sendable {
         return try await database.execute(deleteSQL, [
             PostgresArrayLiteral.text(deletes.map(\.id)),
             PostgresArrayLiteral.text(deletes.map { DateTimeText.rfc3339($0.at) }),
-            schema.table.quoted,
+            tombstoneTable,
         ])
     }
 }

@@ -76,9 +76,15 @@ final class PGConnectionHandle: @unchecked Sendable {
 
     /// Reads what the server sent while idle (notifications, or the end of the connection
     /// after a server restart) without blocking. Returns `false` when the connection broke.
+    ///
+    /// Reads twice: when the server closes a session it first sends a FATAL message, and
+    /// libpq only sees the end of the stream on the read after the one that got data.
     func consumeInput() -> Bool {
         guard let pointer else { return false }
-        return PQconsumeInput(pointer) == 1 && PQstatus(pointer) == CONNECTION_OK
+        for _ in 0..<2 {
+            guard PQconsumeInput(pointer) == 1, PQstatus(pointer) == CONNECTION_OK else { return false }
+        }
+        return true
     }
 
     /// The notifications received so far, oldest first.

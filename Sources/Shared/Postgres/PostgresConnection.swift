@@ -84,14 +84,20 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
     /// Runs `body` inside BEGIN … COMMIT; a thrown error rolls back and is rethrown. A
     /// connection lost inside the transaction is never re-established transparently: the
     /// call throws a retriable `.connectionLost` and the caller runs the transaction again.
-    public func transaction<T>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
-        try await withSession(operation: "transaction") { session in
-            try await session.transaction(body)
+    public func transaction<T>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresTransaction) async throws -> T
+    ) async throws -> T {
+        try await withSession(isolation: isolation, operation: "transaction") { session in
+            try await session.transaction(isolation: isolation, body)
         }
     }
 
-    public func atomically<T>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
-        try await transaction(body)
+    public func atomically<T>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresTransaction) async throws -> T
+    ) async throws -> T {
+        try await transaction(isolation: isolation, body)
     }
 
     /// The server process id of the current session (0 when not connected).
@@ -122,17 +128,20 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
     // MARK: Session access
 
     /// Holds the session for `body`, reconnecting first when the connection broke.
+    /// Runs in the caller's isolation, so `body` never crosses to another executor.
     func withSession<T>(
-        operation: String, _ body: (PostgresSession) async throws -> T
+        isolation: isolated (any Actor)? = #isolation,
+        operation: String,
+        _ body: (PostgresSession) async throws -> T
     ) async throws -> T {
         try checkOpen(operation: operation)
-        return try await gate.withLock {
-            try checkOpen(operation: operation)
-            try await ensureConnected(operation: operation)
-            let session = PostgresSession(connection: self)
-            defer { session.end() }
-            return try await body(session)
-        }
+        await gate.acquire()
+        defer { gate.release() }
+        try checkOpen(operation: operation)
+        try await ensureConnected(operation: operation)
+        let session = PostgresSession(connection: self)
+        defer { session.end() }
+        return try await body(session)
     }
 
     func onQueue<T: Sendable>(

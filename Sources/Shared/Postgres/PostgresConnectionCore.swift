@@ -112,7 +112,10 @@ final class PostgresConnectionCore: @unchecked Sendable {
     }
 
     private func run<T>(_ body: (PGConnectionHandle) throws -> T) throws -> T {
-        guard let handle else { throw PostgresError.closed(operation: "execute") }
+        guard let handle else {
+            // Dropped by the socket watcher (server gone) between two statements.
+            throw PostgresError(code: .connectionLost, message: "the connection was lost", operation: "execute")
+        }
         defer {
             if !handle.isBroken { lastTransactionState = handle.transactionState }
             deliverNotifications()

@@ -8,6 +8,10 @@ public protocol PostgresQueryable: Sendable {
     func execute(_ sql: String, _ parameters: [String?]) async throws -> Int
     /// Several statements without parameters.
     func executeScript(_ sql: String) async throws
-    /// Runs `body` atomically: in a new transaction, or in the running one.
-    func atomically<T>(_ body: (PostgresTransaction) async throws -> T) async throws -> T
+    /// Runs `body` atomically: in a new transaction, or in the running one. Pass
+    /// `#isolation` (the conforming types default to it).
+    func atomically<T>(
+        isolation: isolated (any Actor)?,
+        _ body: (PostgresTransaction) async throws -> T
+    ) async throws -> T
 }

@@ -35,7 +35,10 @@ struct PostgresSession: Sendable {
     }
 
     /// BEGIN, `body`, COMMIT; ROLLBACK when `body` throws.
-    func transaction<T>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
+    func transaction<T>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresTransaction) async throws -> T
+    ) async throws -> T {
         _ = try await execute("BEGIN", [])
         let transaction = PostgresTransaction(session: self)
         let value: T

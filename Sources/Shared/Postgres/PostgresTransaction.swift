@@ -28,7 +28,10 @@ public struct PostgresTransaction: PostgresQueryable, Sendable {
     }
 
     /// Already atomic: runs `body` in this transaction.
-    public func atomically<T>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
+    public func atomically<T>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresTransaction) async throws -> T
+    ) async throws -> T {
         try checkActive()
         return try await body(self)
     }

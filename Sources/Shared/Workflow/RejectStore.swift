@@ -36,12 +36,15 @@ public struct RejectStore: Sendable {
     }
 
     /// Records several rejects in one statement (inside the caller's transaction, if any).
+    /// A message already rejected (same workflow, topic, partition and offset: a
+    /// re-delivery after a crash) is not recorded twice.
     public func record(_ rejects: [Reject]) async throws {
         guard !rejects.isEmpty else { return }
         try await database.execute(
             """
             INSERT INTO crmbridge.rejects (workflow, entity, record_id, error_symbol, error_message, topic, kafka_partition, kafka_offset)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::bigint[])
+            ON CONFLICT DO NOTHING
             """,
             [
                 PostgresArrayLiteral.text(rejects.map { $0.workflow.rawValue }),

@@ -44,7 +44,10 @@ public struct WorkflowStatusRule: Sendable {
         guard desired == .running else { return Verdict(status: .stopped, reason: nil) }
         let fresh = heartbeats.filter { now.timeIntervalSince($0.at) <= staleAfter.seconds }
 
-        if let failed = fresh.first(where: { $0.state == .failed }) {
+        // A failure reported before the last Start belongs to the previous run: Start
+        // after a fix shows STARTING, not the old failure, until the roles report again.
+        let failures = fresh.filter { beat in beat.state == .failed && startedAt.map { beat.at >= $0 } ?? true }
+        if let failed = failures.first {
             return Verdict(status: .failed, reason: "\(failed.role): \(failed.lastError ?? "failed")")
         }
         var waiting: [String] = []

@@ -14,7 +14,7 @@ public struct WorkflowStore: Sendable {
 
     /// Creates the workflow with `initialConfig` as version 1 if it does not exist yet.
     public func ensure(_ name: WorkflowName, initialConfig: String) async throws {
-        try await database.atomically { tx in
+        try await database.atomically(isolation: #isolation) { tx in
             let inserted = try await tx.execute(
                 "INSERT INTO crmbridge.workflows (name, edited_config, edited_version) VALUES ($1, $2, 1) ON CONFLICT (name) DO NOTHING",
                 [name.rawValue, initialConfig])
@@ -39,7 +39,7 @@ public struct WorkflowStore: Sendable {
     /// Saves a new edited version; running roles keep theirs until Stop then Start.
     @discardableResult
     public func saveConfig(_ name: WorkflowName, config: String) async throws -> Int {
-        try await database.atomically { tx in
+        try await database.atomically(isolation: #isolation) { tx in
             let rows = try await tx.query(
                 "UPDATE crmbridge.workflows SET edited_config = $2, edited_version = edited_version + 1, updated_at = now() WHERE name = $1 RETURNING edited_version",
                 [name.rawValue, config])

@@ -52,6 +52,7 @@ struct SalesforceAuthTests {
         let missing = try await anonymous.query("SELECT Id FROM Contact")
         #expect(missing.status == 401)
         #expect(missing.text == #"[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]"#)
+        #expect(missing.header("Sforce-Limit-Info") == "api-usage=1/100000")
 
         #expect(try await client.admin("POST", "tokens/expire").status == 204)
         let expired = try await client.query("SELECT Id FROM Contact")

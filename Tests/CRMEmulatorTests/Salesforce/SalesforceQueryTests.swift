@@ -44,6 +44,31 @@ struct SalesforceQueryTests {
         #expect(stamps.allSatisfy(Self.isSalesforceDateTime))
     }
 
+    @Test func keysetTieBreakerOnSystemModstampAndIdReadsEveryRecordOnce() async throws {
+        let (emulator, client) = try await startSalesforce(seed: 500)
+        defer { emulator.stop() }
+        let total = try #require(try await client.query("SELECT COUNT() FROM Contact").object["totalSize"] as? Int)
+        var ids: [String] = []
+        var last: (stamp: String, id: String)?
+        var rounds = 0
+        while rounds < 100 {
+            rounds += 1
+            var condition = ""
+            if let last {
+                let stamp = last.stamp.replacingOccurrences(of: ".000+0000", with: "Z")
+                condition = "WHERE (SystemModstamp = \(stamp) AND Id > '\(last.id)') OR SystemModstamp > \(stamp) "
+            }
+            let answer = try await client.query("SELECT Id, SystemModstamp FROM Contact \(condition)ORDER BY SystemModstamp, Id LIMIT 37")
+            #expect(answer.status == 200, "\(answer.text)")
+            let records = answer.object["records"] as? [[String: Any]] ?? []
+            guard let tail = records.last, let stamp = tail["SystemModstamp"] as? String, let id = tail["Id"] as? String else { break }
+            ids += records.compactMap { $0["Id"] as? String }
+            last = (stamp, id)
+        }
+        #expect(ids.count == total)
+        #expect(Set(ids).count == total)
+    }
+
     @Test func defaultPageIs2000RecordsAndSmallBatchSizesAreRaisedTo200() async throws {
         let (emulator, client) = try await startSalesforce(seed: 2500)
         defer { emulator.stop() }

@@ -1,12 +1,10 @@
 import CRMEmulatorCore
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import struct Shared.HTTPRequest
 import TestSupport
 
 /// A Salesforce REST client for the emulator tests, over real HTTP.
-/// (URLSession until the project's libcurl `HTTPClient` lands in main.)
+/// (Through the project's libcurl `HTTPClient`, as the connectors.)
 struct SalesforceTestClient {
     struct Answer {
         let status: Int
@@ -67,19 +65,13 @@ struct SalesforceTestClient {
     }
 
     private func send(_ method: String, _ path: String, body: Data?, headers: [String: String], authorized: Bool) async throws -> Answer {
-        guard let url = URL(string: baseURL + path) else { throw URLError(.badURL) }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.httpBody = body
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        if authorized, let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
+        var request = Shared.HTTPRequest(method: method, url: baseURL + path, body: body.map { Array($0) })
+        for (name, value) in headers { request.headers.add(name, value) }
+        if authorized, let token { request.headers.add("Authorization", "Bearer \(token)") }
+        let response = try await sharedTestHTTPClient.execute(request)
         var fields: [String: String] = [:]
-        for (name, value) in http.allHeaderFields {
-            if let name = name as? String, let value = value as? String { fields[name] = value }
-        }
-        return Answer(status: http.statusCode, headers: fields, body: data)
+        for (name, value) in response.headers where fields[name] == nil { fields[name] = value }
+        return Answer(status: response.status, headers: fields, body: Data(response.body))
     }
 }
 

@@ -164,3 +164,33 @@ struct SalesforceWriteTests {
         #expect((error?["message"] as? String)?.hasPrefix("duplicate value found: CRMB_External_Id__c duplicates value on record with id: 003") == true)
     }
 }
+
+@Suite("Salesforce emulator: hostile input")
+struct SalesforceHostileInputTests {
+    @Test func extremeValuesGetErrorsNotCrashes() async throws {
+        let (emulator, client) = try await startSalesforce(seed: 300)
+        defer { emulator.stop() }
+        let huge = try await client.send("POST", "/sobjects/Account/", json: #"{"Name":"Big","NumberOfEmployees":99999999999999999999999,"AnnualRevenue":1e308}"#)
+        #expect(huge.status == 201)
+        let text = try await client.send("POST", "/sobjects/Contact/", json: #"{"LastName":123456789012345678901234567890}"#)
+        #expect(text.status == 201)
+        let deep = String(repeating: "[", count: 10_000)
+        #expect(try await client.send("POST", "/composite/sobjects", json: deep).errorCode == "JSON_PARSER_ERROR")
+        #expect(try await client.query("SELECT Id FROM Contact LIMIT 9223372036854775807").status == 200)
+        #expect(try await client.query("SELECT Id FROM Contact LIMIT 99999999999999999999999").errorCode == "MALFORMED_QUERY")
+        #expect(try await client.query("SELECT Id FROM Contact WHERE CreatedDate = LAST_N_DAYS:9223372036854775807").status == 200)
+        let paged = try await client.query("SELECT Id FROM Contact", batchSize: 200)
+        let next = try #require(paged.object["nextRecordsUrl"] as? String)
+        let cursor = next.split(separator: "-").first.map(String.init) ?? next
+        #expect(try await client.send("GET", "\(cursor)-9223372036854775807").errorCode == "INVALID_QUERY_LOCATOR")
+        #expect(try await client.send("GET", "\(cursor)--5").errorCode == "INVALID_QUERY_LOCATOR")
+        let nested = String(repeating: "(", count: 5000) + "Email = null" + String(repeating: ")", count: 5000)
+        #expect(try await client.query("SELECT Id FROM Contact WHERE \(nested)").errorCode == "MALFORMED_QUERY")
+        let negated = String(repeating: "NOT ", count: 5000) + "Email = null"
+        #expect(try await client.query("SELECT Id FROM Contact WHERE \(negated)").errorCode == "MALFORMED_QUERY")
+        let late = try await client.admin("POST", "late", json: #"{"object":"Contact","fields":{"LastName":"X"},"secondsAgo":1e300}"#)
+        #expect(late.status == 400)
+        #expect(try await client.admin("PUT", "limits", json: #"{"getDeletedMaxAgeDays":9223372036854775807}"#).status == 400)
+        #expect(try await client.query("SELECT Id FROM Contact").status == 200)
+    }
+}

@@ -1,12 +1,16 @@
-import Logging
+import Foundation
 import Shared
 import Testing
 import TestSupport
 
 @Suite struct PostgresQueryTests {
-    @Test func parametersRoundTripTextNullUnicodeQuotesAndBackslashes() async throws {
+    private func connect() async throws -> PostgresConnection {
         let url = try await TestPostgres.shared().freshDatabase()
-        let connection = try await PostgresConnection.connect(url: url, logger: TestPostgres.logger)
+        return try await PostgresConnection.connect(url: url, logger: TestPostgres.logger)
+    }
+
+    @Test func parametersRoundTripTextNullUnicodeQuotesAndBackslashes() async throws {
+        let connection = try await connect()
         let values: [String?] = ["plain", nil, "Zoë 東京 🚀", "it's \"quoted\"", #"back\slash \\ \n"#, "", "NULL"]
         let rows = try await connection.query(
             "SELECT $1::text AS a, $2::text AS b, $3::text AS c, $4::text AS d, $5::text AS e, $6::text AS f, $7::text AS g",
@@ -16,6 +20,112 @@ import TestSupport
         for (index, value) in values.enumerated() {
             #expect(rows[0, index] == value)
         }
+        // The same values stored and read back from a table.
+        try await connection.execute("CREATE TABLE t (id int, v text)")
+        for (index, value) in values.enumerated() {
+            try await connection.execute("INSERT INTO t VALUES ($1, $2)", [String(index), value])
+        }
+        let stored = try await connection.query("SELECT v FROM t ORDER BY id")
+        #expect(stored.map { $0["v"] } == values)
         await connection.close()
+    }
+
+    @Test func aSyntaxErrorHasSQLState42601AndItsDescriptionHoldsNoParameter() async throws {
+        let connection = try await connect()
+        let secret = "s3cret-parameter-value"
+        let error = await #expect(throws: PostgresError.self) {
+            try await connection.query("SELEC $1::text", [secret])
+        }
+        #expect(error?.sqlState == "42601")
+        #expect(error?.code == .server)
+        #expect(error?.isRetriable == false)
+        #expect(error?.description.contains("syntax error") == true)
+        #expect(error?.description.contains(secret) == false)
+        // The connection is still usable afterwards.
+        #expect(try await connection.query("SELECT 1 AS one").int(0, "one") == 1)
+        await connection.close()
+    }
+
+    @Test func aValueTheServerQuotesInItsMessageIsRedacted() async throws {
+        let connection = try await connect()
+        let secret = "not-a-number-secret"
+        let error = await #expect(throws: PostgresError.self) {
+            try await connection.query("SELECT $1::int", [secret])
+        }
+        #expect(error?.sqlState == "22P02")
+        #expect(error?.description.contains("invalid input syntax") == true)
+        #expect(error?.description.contains(secret) == false)
+        await connection.close()
+    }
+
+    @Test func typedHelpersReadIntegersBooleansAndTimestamps() async throws {
+        let connection = try await connect()
+        let rows = try await connection.query("""
+            SELECT 42 AS n, true AS yes, false AS no, NULL::int AS nothing,
+                   '2026-01-02T03:04:05.25+02:00'::timestamptz AS at, 'abc' AS word
+            """)
+        #expect(try rows.int(0, "n") == 42)
+        #expect(try rows.bool(0, "yes") == true)
+        #expect(try rows.bool(0, "no") == false)
+        #expect(try rows.int(0, "nothing") == nil)
+        #expect(try rows.date(0, "at") == Date(timeIntervalSince1970: 1_767_315_845.25))
+        #expect(rows[0, "at"] == "2026-01-02 01:04:05.25+00")
+        #expect(throws: PostgresError.self) { try rows.int(0, "word") }
+        #expect(throws: PostgresError.self) { try rows.int(0, "missing") }
+        #expect(throws: PostgresError.self) { try rows.int(5, "n") }
+        #expect(rows[7, 7] == nil)
+        await connection.close()
+    }
+
+    @Test func quotedIdentifiersAllowAnyTableName() async throws {
+        let connection = try await connect()
+        let table = PostgresIdentifier("odd \"name\"; DROP", schema: "public")
+        try await connection.execute("CREATE TABLE \(table.quoted) (v text)")
+        try await connection.execute("INSERT INTO \(table.quoted) VALUES ($1)", ["x"])
+        #expect(try await connection.query("SELECT count(*) AS n FROM \(table.quoted)").int(0, "n") == 1)
+        await connection.close()
+    }
+
+    @Test func arrayLiteralsSurviveTheServerExactly() async throws {
+        let connection = try await connect()
+        try await PostgresProfilesFixture.createTable("profiles", on: connection)
+        let awkward: [String?] = ["", "NULL", nil, "a,b", "{x}", "\"q\"", "back\\slash", " space ", "tab\t", "Zoë"]
+        let rows = awkward.enumerated().map { index, value -> [String?] in
+            ["K\(index)", value, nil, nil, nil, "2026-01-01 00:00:00+00"]
+        }
+        for method in BatchUpsert.Method.allCases {
+            try await connection.execute("TRUNCATE profiles")
+            _ = try await connection.upsert(try PostgresProfilesFixture.plan("profiles"), rows: rows, method: method)
+            let stored = try await connection.query("SELECT first_name FROM profiles ORDER BY crm_id")
+            #expect(stored.map { $0["first_name"] } == awkward, "method \(method)")
+        }
+        await connection.close()
+    }
+
+    @Test func aNulByteIsRefusedInsteadOfTruncated() async throws {
+        let connection = try await connect()
+        let error = await #expect(throws: PostgresError.self) {
+            try await connection.query("SELECT $1::text", ["a\u{0}b"])
+        }
+        #expect(error?.code == .invalidArgument)
+        await connection.close()
+    }
+
+    @Test func aClosedConnectionRefusesWork() async throws {
+        let connection = try await connect()
+        await connection.close()
+        let error = await #expect(throws: PostgresError.self) { try await connection.query("SELECT 1") }
+        #expect(error?.code == .closed)
+    }
+
+    @Test func connectingToANonexistentDatabaseFailsWithAConnectionError() async throws {
+        let server = try await TestPostgres.shared()
+        let url = TestPostgres.url(server.adminURL, replacingDatabaseWith: "no_such_database")
+        let configuration = PostgresConfiguration(url: url, reconnect: .init(maxAttempts: 1))
+        let error = await #expect(throws: PostgresError.self) {
+            _ = try await PostgresConnection.connect(configuration: configuration, logger: TestPostgres.logger)
+        }
+        #expect(error?.code == .connection)
+        #expect(error?.description.contains("no_such_database") == true)
     }
 }

@@ -54,6 +54,13 @@ import Testing
         #expect(v.status == .starting)
     }
 
+    @Test func aFailureFromBeforeTheLastStartDoesNotCount() {
+        let v = rule.verdict(desired: .running, runningVersion: 2, roles: roles,
+                             heartbeats: [beat("reader", .running), beat("writer", .failed, ago: 2, error: "table gone")],
+                             startedAt: now.addingTimeInterval(-1), now: now)
+        #expect(v == .init(status: .starting, reason: "waiting for writer"))
+    }
+
     @Test func unknownWorkflowNamesTheValidOnes() {
         #expect(throws: UnknownWorkflowError.self) { try WorkflowName.parse("crm2campaign") }
         #expect(UnknownWorkflowError(name: "x").description.contains("crm-to-campaign, campaign-to-crm, opt-in-out"))

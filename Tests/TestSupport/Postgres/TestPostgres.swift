@@ -40,19 +40,53 @@ public final class TestPostgres: Sendable {
     public func freshDatabase() async throws -> String {
         let name = "crmb_test_\(ProcessInfo.processInfo.processIdentifier)_\(Self.counter.next())"
         let admin = try await PostgresConnection.connect(url: adminURL, logger: Self.logger)
-        defer { Task { await admin.close() } }
-        try await admin.execute("CREATE DATABASE \(PostgresIdentifier.quote(name))")
+        do {
+            try await admin.execute("CREATE DATABASE \(PostgresIdentifier.quote(name))")
+        } catch {
+            await admin.close()
+            throw error
+        }
+        await admin.close()
         return Self.url(adminURL, replacingDatabaseWith: name)
     }
 
     /// Stops and starts the server again on the same port (`pg_ctl stop -m fast`, then
     /// start): every open session is terminated.
     public func restart() async throws {
-        guard let dataDirectory, let port else {
-            throw TestPostgresError("cannot restart an external server; use makePrivate()")
+        try await stopServer()
+        try await startServer()
+    }
+
+    /// Stops the server but keeps its data, so `startServer()` brings it back.
+    public func stopServer() async throws {
+        guard let dataDirectory else {
+            throw TestPostgresError("cannot stop an external server; use makePrivate()")
         }
         _ = try await Self.runScript(["stop", dataDirectory])
+    }
+
+    /// Starts a server stopped by `stopServer()` on its old port.
+    public func startServer() async throws {
+        guard let dataDirectory, let port else {
+            throw TestPostgresError("cannot start an external server; use makePrivate()")
+        }
         _ = try await Self.runScript(["start", dataDirectory, String(port)])
+    }
+
+    /// Runs `operation`, failing with a timeout error when it takes longer than `timeout`.
+    public static func withDeadline<T: Sendable>(
+        _ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw TestPostgresError("timed out after \(timeout)")
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw TestPostgresError("no result") }
+            return first
+        }
     }
 
     /// Stops the server (only one this process started) and deletes its directory.
@@ -110,7 +144,7 @@ public final class TestPostgres: Sendable {
         _ = try await run("/bin/bash", ["-c", command])
     }
 
-    static func url(_ url: String, replacingDatabaseWith name: String) -> String {
+    public static func url(_ url: String, replacingDatabaseWith name: String) -> String {
         let parts = url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let base = String(parts[0])
         let query = parts.count > 1 ? "?" + parts[1] : ""
@@ -186,22 +220,5 @@ public final class TestPostgres: Sendable {
         }
         guard bound else { throw TestPostgresError("could not bind a free port") }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-}
-
-public struct TestPostgresError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
-}
-
-final class TestPostgresCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
     }
 }

@@ -3,15 +3,20 @@ import Logging
 import Shared
 
 /// The real parts one end-to-end test runs against: a fresh Campaign database on the
-/// test PostgreSQL, the Kafka mock cluster over TCP, the CRM emulator over HTTP, and a
+/// test PostgreSQL, its own Kafka mock cluster over TCP (so the fixed topic and group
+/// names of the product never meet another test's), the CRM emulator over HTTP, and a
 /// `crmbridge.yaml` pointing at them. Roles run as child processes.
 public final class TestStack: Sendable {
     public let databaseURL: String
-    public let bootstrapServers: String
+    public let kafka: KafkaMockCluster
     public let emulator: TestEmulator
     public let crm: CRMKind
     public let configPath: String
     public let http = HTTPClient()
+    /// The CRM's own API, as a user of the CRM changes data.
+    public let crmAPI: TestCRMClient
+
+    public var bootstrapServers: String { kafka.bootstrapServers }
 
     public var environment: [String: String] {
         [
@@ -30,36 +35,38 @@ public final class TestStack: Sendable {
         ]
     }
 
-    /// - Parameter workflowsYAML: the `workflows:` section's body, indented by two spaces.
-    public static func start(crm: CRMKind, workflowsYAML: String) async throws -> TestStack {
+    /// - Parameters:
+    ///   - workflowsYAML: the `workflows:` section's body, indented by two spaces.
+    ///   - prepare: SQL run on the fresh database after the migrations (test tables, triggers).
+    public static func start(crm: CRMKind, workflowsYAML: String, prepare: String? = nil) async throws -> TestStack {
         let databaseURL = try await TestPostgres.shared().freshDatabase()
-        let bootstrap = try TestKafka.cluster().bootstrapServers
+        let kafka = try KafkaMockCluster(brokers: 1, logger: TestKafka.logger)
         let emulator = try await TestEmulator.start(seed: 0)
         let configPath = NSTemporaryDirectory() + "crmbridge-test-\(UUID().uuidString.prefix(8)).yaml"
-        let connection = crm == .dynamics
-            ? "    kind: dynamics\n"
-            : "    kind: salesforce\n"
         let yaml = """
             instance: test
             connections:
               campaign: {}
               kafka: {}
               crm:
-            \(connection)workflows:
+                kind: \(crm.rawValue)
+            workflows:
             \(workflowsYAML)
             """
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let stack = TestStack(databaseURL: databaseURL, bootstrapServers: bootstrap, emulator: emulator, crm: crm, configPath: configPath)
+        let stack = TestStack(databaseURL: databaseURL, kafka: kafka, emulator: emulator, crm: crm, configPath: configPath)
         try await CampaignMigrations.run(databaseURL: databaseURL, logger: TestKafka.logger)
+        if let prepare { try await stack.execute(prepare) }
         return stack
     }
 
-    private init(databaseURL: String, bootstrapServers: String, emulator: TestEmulator, crm: CRMKind, configPath: String) {
+    private init(databaseURL: String, kafka: KafkaMockCluster, emulator: TestEmulator, crm: CRMKind, configPath: String) {
         self.databaseURL = databaseURL
-        self.bootstrapServers = bootstrapServers
+        self.kafka = kafka
         self.emulator = emulator
         self.crm = crm
         self.configPath = configPath
+        self.crmAPI = TestCRMClient(kind: crm, baseURL: emulator.baseURL, http: http)
     }
 
     /// The configuration as the roles read it.
@@ -67,17 +74,8 @@ public final class TestStack: Sendable {
         try CRMBridgeConfig.load(path: configPath, environment: environment)
     }
 
-    public func connect() async throws -> PostgresConnection {
-        try await PostgresConnection.connect(url: databaseURL, logger: TestKafka.logger)
-    }
-
-    /// Stores the workflow's section as version 1 (as the control service does) and presses Start.
-    public func startWorkflow(_ workflow: WorkflowName) async throws {
-        let database = try await connect()
-        defer { Task { await database.close() } }
-        let store = WorkflowStore(database: database)
-        try await store.ensure(workflow, initialConfig: try config().workflowYAML[workflow] ?? "{}")
-        try await store.start(workflow)
+    public func kafkaConfiguration(clientID: String = "crmbridge-test") -> KafkaConfiguration {
+        .localDefaults(bootstrapServers: bootstrapServers, clientID: clientID)
     }
 
     /// Starts a role executable (`IngressService reader`, …) as its own process.
@@ -85,19 +83,47 @@ public final class TestStack: Sendable {
         try RoleProcessHandle(executable, arguments, environment: environment)
     }
 
-    /// Seeds `count` deterministic records of an entity set / object in the emulator.
+    /// Seeds `count` deterministic records of an entity set / object in the emulator,
+    /// in chunks (the Dynamics seeder's duplicate check grows with the square of one call's count).
     public func seed(_ object: String, count: Int) async throws {
-        let path = crm == .dynamics
-            ? "/admin/dynamics/seed?entity=\(object)&count=\(count)"
-            : "/admin/salesforce/seed?object=\(object)&count=\(count)"
-        let response = try await http.execute(.init(method: "POST", url: emulator.baseURL + path))
-        guard response.status == 200 else { throw TestStackError("seeding \(object) failed: \(response.status) \(response.bodyText)") }
+        var left = count
+        while left > 0 {
+            let chunk = min(left, 2_500)
+            let path = crm == .dynamics
+                ? "/admin/dynamics/seed?entity=\(object)&count=\(chunk)"
+                : "/admin/salesforce/seed?object=\(object)&count=\(chunk)"
+            _ = try await admin("POST", path)
+            left -= chunk
+        }
     }
 
-    public func count(_ sql: String, _ parameters: [String?] = []) async throws -> Int {
-        let database = try await connect()
-        defer { Task { await database.close() } }
-        return try await database.query(sql, parameters).int(0, "count") ?? -1
+    /// Calls the emulator's admin API (never the CRM API); answers the body's text.
+    @discardableResult
+    public func admin(_ method: String, _ path: String, json: String? = nil) async throws -> String {
+        var request = HTTPRequest(method: method, url: emulator.baseURL + path, body: json.map { Array($0.utf8) })
+        if json != nil { request.headers.add("Content-Type", "application/json") }
+        let response = try await http.execute(request)
+        guard response.isSuccess else {
+            throw TestStackError("\(method) \(path) answered \(response.status): \(response.bodyText.prefix(500))")
+        }
+        return response.bodyText
+    }
+
+    /// A record that becomes visible now with an older last-modified time (a late
+    /// commit), through the emulator's admin "late" endpoint. Returns its id.
+    public func lateRecord(_ object: String, _ fields: [String: Any], modifiedAt: String) async throws -> String {
+        let text: String
+        switch crm {
+        case .dynamics:
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
+            text = try await admin("POST", "/admin/dynamics/late?entity=\(object)&modifiedon=\(HTTPRequest.percentEncoded(modifiedAt))", json: body)
+        case .salesforce:
+            let request: [String: Any] = ["object": object, "fields": fields, "systemModstamp": modifiedAt]
+            text = try await admin("POST", "/admin/salesforce/late", json: String(decoding: try JSONSerialization.data(withJSONObject: request), as: UTF8.self))
+        }
+        let answer = try JSONDecoder().decode([String: TestJSON].self, from: Data(text.utf8))
+        guard let id = answer["id"]?.stringValue else { throw TestStackError("late record: no id in \(text)") }
+        return id
     }
 }
 

@@ -42,10 +42,3 @@ public struct SalesforceConfiguration: Sendable {
         return configuration
     }
 }
-
-extension Duration {
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-}

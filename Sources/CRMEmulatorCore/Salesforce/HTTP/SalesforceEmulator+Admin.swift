@@ -27,7 +27,8 @@ extension SalesforceEmulator {
         group.post("seed") { request, _ in try self.adminSeed(request) }
         group.get("counts") { _, _ in try self.adminCounts() }
         group.post("tokens/expire") { _, _ -> HTTPResponse.Status in
-            _ = self.state.withLock { $0.sessions.expireAll() }
+            let expired = self.state.withLock { $0.sessions.expireAll() }
+            self.logger.info("salesforce sessions expired by admin", metadata: ["sessions": "\(expired)"])
             return .noContent
         }
         group.get("limits") { _, _ in try jsonResponse(self.currentLimits()) }
@@ -38,7 +39,7 @@ extension SalesforceEmulator {
     }
 
     private func adminSeed(_ request: Request) throws -> Response {
-        let parameters = SalesforceFormDecoding.dictionary(request.uri.query ?? "")
+        let parameters = FormDecoding.dictionary(request.uri.query ?? "")
         guard let name = parameters["object"], let schema = SalesforceObjectSchema.byLowercasedName[name.lowercased()] else {
             return try jsonResponse(["error": "object must name one of: \(SalesforceObjectSchema.catalog.map(\.name).joined(separator: ", "))"],
                                     status: .badRequest)
@@ -50,6 +51,7 @@ extension SalesforceEmulator {
             SalesforceSeeder.seed(schema, count: count, into: &org, anchor: seedAnchor)
             return org.table(for: schema).records.count
         }
+        logger.info("salesforce records seeded", metadata: ["object": "\(schema.name)", "count": "\(count)"])
         return try jsonResponse(SeedAnswer(object: schema.name, created: count, total: total))
     }
 
@@ -66,8 +68,8 @@ extension SalesforceEmulator {
     private func currentLimits() -> Limits {
         state.withLock { org in
             Limits(dailyApiRequests: org.usage.allocation, apiRequestsUsed: org.usage.used,
-                   getUpdatedMaxAgeDays: Int(org.getUpdatedMaxAge / SalesforceDateTime.millisecondsPerDay),
-                   getDeletedMaxAgeDays: Int(org.getDeletedMaxAge / SalesforceDateTime.millisecondsPerDay))
+                   getUpdatedMaxAgeDays: Int(org.getUpdatedMaxAge / CivilCalendar.millisecondsPerDay),
+                   getDeletedMaxAgeDays: Int(org.getDeletedMaxAge / CivilCalendar.millisecondsPerDay))
         }
     }
 
@@ -81,13 +83,20 @@ extension SalesforceEmulator {
         guard values.allSatisfy({ ($0 ?? 0) >= 0 }) else {
             return try jsonResponse(["error": "limits must not be negative"], status: .badRequest)
         }
+        guard [limits.getUpdatedMaxAgeDays, limits.getDeletedMaxAgeDays].allSatisfy({ ($0 ?? 0) <= 36_500 }) else {
+            return try jsonResponse(["error": "replication reach must be at most 36500 days"], status: .badRequest)
+        }
         state.withLock { org in
             if let allocation = limits.dailyApiRequests { org.usage.allocation = allocation }
             if let used = limits.apiRequestsUsed { org.usage.setUsed(used) }
-            if let days = limits.getUpdatedMaxAgeDays { org.getUpdatedMaxAge = Int64(days) * SalesforceDateTime.millisecondsPerDay }
-            if let days = limits.getDeletedMaxAgeDays { org.getDeletedMaxAge = Int64(days) * SalesforceDateTime.millisecondsPerDay }
+            if let days = limits.getUpdatedMaxAgeDays { org.getUpdatedMaxAge = Int64(days) * CivilCalendar.millisecondsPerDay }
+            if let days = limits.getDeletedMaxAgeDays { org.getDeletedMaxAge = Int64(days) * CivilCalendar.millisecondsPerDay }
         }
-        return try jsonResponse(currentLimits())
+        let current = currentLimits()
+        logger.info("salesforce limits changed", metadata: [
+            "dailyApiRequests": "\(current.dailyApiRequests ?? 0)", "apiRequestsUsed": "\(current.apiRequestsUsed ?? 0)",
+        ])
+        return try jsonResponse(current)
     }
 
     private func adminPutRules(_ request: Request) async throws -> Response {
@@ -106,6 +115,7 @@ extension SalesforceEmulator {
         }
         guard problems.isEmpty else { return try jsonResponse(["errors": problems], status: .badRequest) }
         state.withLock { $0.rules = rules }
+        logger.info("salesforce validation rules replaced", metadata: ["rules": "\(rules.count)"])
         return try jsonResponse(definitions)
     }
 }

@@ -5,30 +5,31 @@ import Hummingbird
 /// the resource. Every authenticated answer carries `Sforce-Limit-Info`.
 extension SalesforceEmulator {
     func handleAPI(_ request: Request) async -> Response {
-        let components = request.uri.path.split(separator: "/").map { SalesforceFormDecoding.decodeComponent($0, plusIsSpace: false) }
-        guard components.count >= 3, isSupported(version: components[2]) else { return errorResponse(.notFound) }
-        let now = SalesforceDateTime.now()
-        guard let token = Self.bearerToken(request) else { return errorResponse(.invalidSession) }
+        let components = request.uri.path.split(separator: "/").map { PercentEncoding.decode($0, plusIsSpace: false) }
+        let now = CivilCalendar.nowWholeSeconds()
+        let token = Self.bearerToken(request)
         let timeout = configuration.sessionTimeout.milliseconds
+        // Only calls with a live session count against the allocation.
         let admission: (authorized: Bool, allowed: Bool, usage: String) = state.withLock { org in
-            guard org.sessions.isValid(token, now: now, timeout: timeout) else { return (false, false, "") }
+            guard let token, org.sessions.isValid(token, now: now, timeout: timeout) else { return (false, false, org.usage.headerValue) }
             let allowed = org.usage.consume(now: now)
             return (true, allowed, org.usage.headerValue)
         }
-        guard admission.authorized else { return errorResponse(.invalidSession) }
-        let headers: HTTPFields = [Self.limitInfoHeader: admission.usage]
+        let headers: HTTPFields = [SalesforceHeaders.limitInfo: admission.usage]
+        guard components.count >= 3, isSupported(version: components[2]) else { return errorResponse(.notFound, headers: headers) }
+        guard admission.authorized else { return errorResponse(.invalidSession, headers: headers) }
         guard admission.allowed else { return errorResponse(.requestLimitExceeded, headers: headers) }
 
         let api = SalesforceAPIRequest(
             request: request, version: components[2], path: Array(components.dropFirst(3)),
-            parameters: SalesforceFormDecoding.dictionary(request.uri.query ?? ""), now: now)
+            parameters: FormDecoding.dictionary(request.uri.query ?? ""), now: now)
         var response: Response
         do {
             response = try await route(api)
         } catch {
             response = errorResponse(error)
         }
-        response.headers[Self.limitInfoHeader] = admission.usage
+        response.headers[SalesforceHeaders.limitInfo] = admission.usage
         return response
     }
 

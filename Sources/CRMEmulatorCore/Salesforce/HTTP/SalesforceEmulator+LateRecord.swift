@@ -20,11 +20,11 @@ extension SalesforceEmulator {
         guard let name = body["object"]?.stringValue, let schema = SalesforceObjectSchema.byLowercasedName[name.lowercased()] else {
             return try jsonResponse(["error": "object must name a known sObject"], status: .badRequest)
         }
-        let now = SalesforceDateTime.now()
+        let now = CivilCalendar.nowWholeSeconds()
         let stamp: Int64
         if let text = body["systemModstamp"]?.stringValue, let parsed = SalesforceDateTime.parseDateTime(text) {
             stamp = parsed
-        } else if case .number(let seconds, _)? = body["secondsAgo"], seconds >= 0 {
+        } else if case .number(let seconds, _)? = body["secondsAgo"], (0...3_000_000_000).contains(seconds) {
             stamp = now - Int64(seconds) * 1000
         } else {
             return try jsonResponse(["error": "give systemModstamp (ISO 8601) or secondsAgo"], status: .badRequest)

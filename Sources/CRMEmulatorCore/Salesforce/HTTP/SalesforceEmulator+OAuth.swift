@@ -11,8 +11,8 @@ extension SalesforceEmulator {
 
     func token(_ request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: 1 << 20)
-        var form = SalesforceFormDecoding.dictionary(request.uri.query ?? "")
-        for (name, value) in SalesforceFormDecoding.decode(String(buffer: body)) where form[name] == nil { form[name] = value }
+        var form = FormDecoding.dictionary(request.uri.query ?? "")
+        for (name, value) in FormDecoding.decode(String(buffer: body)) where form[name] == nil { form[name] = value }
         if let (clientID, clientSecret) = Self.basicCredentials(request) {
             form["client_id"] = form["client_id"] ?? clientID
             form["client_secret"] = form["client_secret"] ?? clientSecret
@@ -32,7 +32,7 @@ extension SalesforceEmulator {
             guard claims["iss"] as? String == configuration.clientID else {
                 return tokenError("invalid_client_id", "client identifier invalid")
             }
-            guard let expiry = claims["exp"] as? Double, expiry * 1000 > Double(SalesforceDateTime.now()) else {
+            guard let expiry = claims["exp"] as? Double, expiry * 1000 > Double(CivilCalendar.nowWholeSeconds()) else {
                 return tokenError("invalid_grant", "expired authorization code")
             }
         case nil:
@@ -46,7 +46,7 @@ extension SalesforceEmulator {
     private func issueToken(instanceURL: String) -> Response {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let token = "\(Self.organizationID.prefix(15))!" + Self.randomText(length: 96)
-        state.withLock { $0.sessions.add(token, issuedAt: SalesforceDateTime.now()) }
+        state.withLock { $0.sessions.add(token, issuedAt: CivilCalendar.nowWholeSeconds()) }
         var json = SalesforceJSONWriter(capacity: 512)
         json.raw("{\"access_token\":")
         json.string(token)
@@ -76,7 +76,7 @@ extension SalesforceEmulator {
     /// The base URL the request came to (its `Host`), so `instance_url` points back here.
     static func instanceURL(_ request: Request) -> String {
         let host = request.head.authority ?? "127.0.0.1"
-        let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!] ?? "http"
+        let scheme = request.headers[SalesforceHeaders.forwardedProto] ?? "http"
         return "\(scheme)://\(host)"
     }
 
@@ -85,16 +85,14 @@ extension SalesforceEmulator {
               let data = Data(base64Encoded: String(header.dropFirst(6))),
               let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
         else { return nil }
-        return (SalesforceFormDecoding.decodeComponent(text[..<colon]),
-                SalesforceFormDecoding.decodeComponent(text[text.index(after: colon)...]))
+        return (FormDecoding.decodeComponent(text[..<colon]),
+                FormDecoding.decodeComponent(text[text.index(after: colon)...]))
     }
 
     private static func jwtClaims(_ assertion: String) -> [String: Any]? {
         let parts = assertion.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { return nil }
-        var payload = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while payload.count % 4 != 0 { payload += "=" }
-        guard let data = Data(base64Encoded: payload) else { return nil }
+        guard let data = Base64URL.decode(parts[1]) else { return nil }
         return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
     }
 

@@ -46,11 +46,11 @@ extension SalesforceEmulator {
         let requested = batchSize(api.request)
         let found = state.withLock { org in
             org.cursors.use(cursorID, now: api.now) { cursor in
-                offset + (requested ?? cursor.batchSize) >= cursor.rows.count
+                offset >= cursor.rows.count - (requested ?? cursor.batchSize)
             }
         }
         guard let cursor = found, offset < cursor.rows.count else { throw invalid }
-        let end = min(cursor.rows.count, offset + (requested ?? cursor.batchSize))
+        let end = offset + min(cursor.rows.count - offset, requested ?? cursor.batchSize)
         let next = end < cursor.rows.count ? nextRecordsURL(api, cursor: cursor.id, offset: end, queryAll: cursor.isQueryAll) : nil
         let page = SalesforceQueryPage(schema: cursor.schema, fields: cursor.fields, version: api.version)
         return salesforceResponse(page.encode(totalSize: cursor.rows.count, nextRecordsURL: next, rows: cursor.rows[offset..<end]))
@@ -62,7 +62,7 @@ extension SalesforceEmulator {
 
     /// `Sforce-Query-Options: batchSize=N`, clamped to 200...2000 (a hint, as on the platform).
     func batchSize(_ request: Request) -> Int? {
-        guard let options = request.headers[Self.queryOptionsHeader] else { return nil }
+        guard let options = request.headers[SalesforceHeaders.queryOptions] else { return nil }
         for option in options.split(separator: ",") {
             let parts = option.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             if parts.count == 2, parts[0].lowercased() == "batchsize", let size = Int(parts[1]) {

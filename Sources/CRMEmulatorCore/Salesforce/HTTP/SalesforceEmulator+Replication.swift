@@ -51,7 +51,7 @@ extension SalesforceEmulator {
             json.raw("}")
         }
         json.raw("],\"earliestDateAvailable\":")
-        json.dateTime(SalesforceDateTime.truncatedToMinute(api.now - maxAge))
+        json.dateTime(CivilCalendar.truncatedToMinute(api.now - maxAge))
         json.raw(",\"latestDateCovered\":")
         json.dateTime(window.end)
         json.raw("}")
@@ -69,16 +69,16 @@ extension SalesforceEmulator {
             throw SalesforceAPIError(.badRequest, "INVALID_REPLICATION_DATE",
                                      "start and end must be ISO 8601 datetimes such as 2024-01-01T00:00:00+00:00")
         }
-        let start = SalesforceDateTime.truncatedToMinute(rawStart)
-        let end = SalesforceDateTime.truncatedToMinute(rawEnd)
+        let start = CivilCalendar.truncatedToMinute(rawStart)
+        let end = CivilCalendar.truncatedToMinute(rawEnd)
         guard end - start > 60_000 else {
             throw SalesforceAPIError(.badRequest, "INVALID_REPLICATION_DATE",
                                      "The end date must be more than one minute after the start date (seconds are ignored)")
         }
-        guard start >= SalesforceDateTime.truncatedToMinute(api.now - maxAge) else {
-            let days = maxAge / SalesforceDateTime.millisecondsPerDay
+        guard start >= CivilCalendar.truncatedToMinute(api.now - maxAge) else {
+            let days = maxAge / CivilCalendar.millisecondsPerDay
             throw SalesforceAPIError(.badRequest, "INVALID_REPLICATION_DATE", "startDate cannot be more than \(days) days ago")
         }
-        return Window(start: start, end: min(end, SalesforceDateTime.truncatedToMinute(api.now)))
+        return Window(start: start, end: min(end, CivilCalendar.truncatedToMinute(api.now)))
     }
 }

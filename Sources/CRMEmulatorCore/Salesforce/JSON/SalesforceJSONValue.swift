@@ -52,7 +52,7 @@ indirect enum SalesforceJSONValue: Sendable, Equatable {
         switch self {
         case .null: "null"
         case .bool(let flag): String(flag)
-        case .number(let number, let isInteger): isInteger ? String(Int64(number)) : String(number)
+        case .number(let number, let isInteger): isInteger ? Int64(exactly: number).map { String($0) } ?? String(number) : String(number)
         case .string(let text): text
         case .array: "["
         case .object: "{"

@@ -47,40 +47,10 @@ struct SalesforceJSONWriter {
         if value { raw("true") } else { raw("false") }
     }
 
-    /// A JSON string: quotes, backslashes and control characters escaped;
-    /// everything else copied as UTF-8 in one go when nothing needs escaping.
+    /// A JSON string: quotes, backslashes and control characters escaped
+    /// (`\b` and `\f` in their short forms).
     mutating func string(_ text: String) {
-        byte(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { bytes in
-            var start = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if index > start { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start..<index])) }
-                writeEscaped(byte)
-                start = index + 1
-            }
-            if start < bytes.count { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[start...])) }
-        }
-        byte(UInt8(ascii: "\""))
-    }
-
-    private mutating func writeEscaped(_ byte: UInt8) {
-        switch byte {
-        case UInt8(ascii: "\""): raw("\\\"")
-        case UInt8(ascii: "\\"): raw("\\\\")
-        case 0x0A: raw("\\n")
-        case 0x0D: raw("\\r")
-        case 0x09: raw("\\t")
-        case 0x08: raw("\\b")
-        case 0x0C: raw("\\f")
-        default:
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            raw("\\u00")
-            self.byte(hex[Int(byte >> 4)])
-            self.byte(hex[Int(byte & 0x0F)])
-        }
+        JSONStringEscaper.write(text, to: &buffer, backspaceAndFormFeed: .shortEscapes)
     }
 
     /// `"2013-05-20T20:49:32.000+0000"` with the quotes.
@@ -112,8 +82,8 @@ struct SalesforceJSONWriter {
     /// `2013-05-20T20:49:32.000+0000`, written in place (28 bytes).
     mutating func writeDateTimeDigits(_ milliseconds: Int64) {
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 28) { target in
-            let days = SalesforceDateTime.days(of: milliseconds)
-            let within = Int(milliseconds - Int64(days) * SalesforceDateTime.millisecondsPerDay)
+            let days = CivilCalendar.days(of: milliseconds)
+            let within = CivilCalendar.millisecondOfDay(milliseconds)
             var cursor = Self.putDate(days, into: target, at: 0)
             target[cursor] = UInt8(ascii: "T")
             cursor = Self.put(within / 3_600_000, digits: 2, into: target, at: cursor + 1)
@@ -139,7 +109,7 @@ struct SalesforceJSONWriter {
     }
 
     private static func putDate(_ days: Int, into target: UnsafeMutableRawBufferPointer, at start: Int) -> Int {
-        let (year, month, day) = SalesforceDateTime.civilFromDays(days)
+        let (year, month, day) = CivilCalendar.civil(days: days)
         var cursor = put(year, digits: 4, into: target, at: start)
         target[cursor] = UInt8(ascii: "-")
         cursor = put(month, digits: 2, into: target, at: cursor + 1)

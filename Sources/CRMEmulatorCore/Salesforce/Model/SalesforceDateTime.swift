@@ -1,65 +1,7 @@
-import Foundation
-
-/// Salesforce datetimes and dates as integers: milliseconds and days since
-/// 1970-01-01 UTC. Formatting and parsing are hand-written (no DateFormatter):
-/// they run once per field on the query hot path.
+/// Salesforce's wire forms of datetimes and dates, kept as integers (milliseconds and
+/// days since 1970-01-01 UTC, see `CivilCalendar`). Formatting and parsing are
+/// hand-written (no DateFormatter): they run once per field on the query hot path.
 enum SalesforceDateTime {
-    static let millisecondsPerDay: Int64 = 86_400_000
-
-    /// Now, truncated to whole seconds: Salesforce stores datetimes with second
-    /// precision, so equal timestamps are common (as they are on a real org).
-    static func now() -> Int64 {
-        Int64(Date().timeIntervalSince1970) * 1000
-    }
-
-    static func truncatedToMinute(_ milliseconds: Int64) -> Int64 {
-        milliseconds - positiveModulo(milliseconds, 60_000)
-    }
-
-    static func startOfDay(_ milliseconds: Int64) -> Int64 {
-        milliseconds - positiveModulo(milliseconds, millisecondsPerDay)
-    }
-
-    static func days(of milliseconds: Int64) -> Int {
-        Int((milliseconds - positiveModulo(milliseconds, millisecondsPerDay)) / millisecondsPerDay)
-    }
-
-    private static func positiveModulo(_ value: Int64, _ modulus: Int64) -> Int64 {
-        let remainder = value % modulus
-        return remainder < 0 ? remainder + modulus : remainder
-    }
-
-    // MARK: Civil calendar (Howard Hinnant's algorithms)
-
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    static func isValid(year: Int, month: Int, day: Int) -> Bool {
-        guard (1...12).contains(month), day >= 1 else { return false }
-        let lengths = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        return day <= (month == 2 && leap ? 29 : lengths[month - 1])
-    }
-
     // MARK: Formatting
 
     /// `2013-05-20T20:49:32.000+0000`, the REST API's datetime form.
@@ -88,18 +30,7 @@ enum SalesforceDateTime {
               let second = scanner.readNumber(digits: 2),
               hour < 24, minute < 60, second < 60
         else { return nil }
-        var milliseconds = 0
-        if scanner.consume(UInt8(ascii: ".")) {
-            var scale = 100
-            var count = 0
-            while let digit = scanner.readDigit() {
-                milliseconds += digit * scale
-                scale /= 10
-                count += 1
-            }
-            guard count > 0 else { return nil }
-        }
-        guard let offsetSeconds = scanner.readZone(), scanner.atEnd else { return nil }
+        guard let milliseconds = scanner.readFractionMilliseconds(), let offsetSeconds = scanner.readZone(), scanner.atEnd else { return nil }
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
         return seconds * 1000 + Int64(milliseconds)
     }
@@ -109,62 +40,5 @@ enum SalesforceDateTime {
         var scanner = DigitScanner(Array(text.utf8))
         guard let days = scanner.readDate(), scanner.atEnd else { return nil }
         return days
-    }
-}
-
-/// A cursor over ASCII bytes for the date parsers.
-struct DigitScanner {
-    private let bytes: [UInt8]
-    private(set) var position = 0
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    var atEnd: Bool { position == bytes.count }
-
-    mutating func consume(_ byte: UInt8) -> Bool {
-        guard position < bytes.count, bytes[position] == byte else { return false }
-        position += 1
-        return true
-    }
-
-    mutating func readDigit() -> Int? {
-        guard position < bytes.count, bytes[position] >= 48, bytes[position] <= 57 else { return nil }
-        position += 1
-        return Int(bytes[position - 1] - 48)
-    }
-
-    mutating func readNumber(digits: Int) -> Int? {
-        var value = 0
-        for _ in 0..<digits {
-            guard let digit = readDigit() else { return nil }
-            value = value * 10 + digit
-        }
-        return value
-    }
-
-    mutating func readDate() -> Int? {
-        guard let year = readNumber(digits: 4), consume(UInt8(ascii: "-")),
-              let month = readNumber(digits: 2), consume(UInt8(ascii: "-")),
-              let day = readNumber(digits: 2),
-              SalesforceDateTime.isValid(year: year, month: month, day: day)
-        else { return nil }
-        return SalesforceDateTime.daysFromCivil(year: year, month: month, day: day)
-    }
-
-    /// `Z`, `+hh:mm`, `-hh:mm`, `+hhmm` (a space stands for a form-decoded `+`).
-    mutating func readZone() -> Int? {
-        if consume(UInt8(ascii: "Z")) { return 0 }
-        let sign: Int
-        if consume(UInt8(ascii: "+")) || consume(UInt8(ascii: " ")) {
-            sign = 1
-        } else if consume(UInt8(ascii: "-")) {
-            sign = -1
-        } else {
-            return nil
-        }
-        guard let hours = readNumber(digits: 2) else { return nil }
-        _ = consume(UInt8(ascii: ":"))
-        guard let minutes = readNumber(digits: 2), hours < 24, minutes < 60 else { return nil }
-        return sign * (hours * 3600 + minutes * 60)
     }
 }

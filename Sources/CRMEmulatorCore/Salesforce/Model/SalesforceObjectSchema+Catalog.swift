@@ -3,6 +3,14 @@
 extension SalesforceObjectSchema {
     static let catalog: [SalesforceObjectSchema] = [account, contact, lead, opportunity, membership, emailEvent]
 
+    /// Objects by lowercased name (object names are case-insensitive on the wire).
+    static let byLowercasedName: [String: SalesforceObjectSchema] =
+        Dictionary(uniqueKeysWithValues: catalog.map { ($0.name.lowercased(), $0) })
+
+    /// Objects by the 3-character key prefix of their ids.
+    static let byKeyPrefix: [String: SalesforceObjectSchema] =
+        Dictionary(uniqueKeysWithValues: catalog.map { ($0.keyPrefix, $0) })
+
     static let account = SalesforceObjectSchema(
         name: "Account", label: "Account", labelPlural: "Accounts", keyPrefix: "001",
         fields: [

@@ -5,6 +5,9 @@ struct SOQLParser {
     private let query: String
     private let tokens: [SOQLToken]
     private var position = 0
+    private var depth = 0
+    /// Nesting of NOT and parentheses; deeper input is refused, not recursed into.
+    private static let maximumDepth = 100
 
     private static let relativeDates: Set<String> = ["TODAY", "YESTERDAY", "TOMORROW"]
     private static let relativeDateRanges: Set<String> = ["LAST_N_DAYS", "NEXT_N_DAYS"]
@@ -127,6 +130,11 @@ struct SOQLParser {
     }
 
     private mutating func term() throws(SOQLError) -> SOQLStatement.Condition {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else {
+            throw .malformed("the condition is nested too deeply", at: current.offset, in: query)
+        }
         if acceptKeyword("NOT") { return .not(try term()) }
         if current.kind == .leftParenthesis {
             _ = advance()

@@ -36,7 +36,7 @@ indirect enum SOQLPredicate: Sendable {
             let instant: Int64
             switch record[field] {
             case .dateTime(let milliseconds) where !isDateField: instant = milliseconds
-            case .date(let days) where isDateField: instant = Int64(days) * SalesforceDateTime.millisecondsPerDay
+            case .date(let days) where isDateField: instant = Int64(days) * CivilCalendar.millisecondsPerDay
             default: return comparison == .notEqual
             }
             switch comparison {
@@ -69,51 +69,6 @@ indirect enum SOQLPredicate: Sendable {
         case .lessOrEqual: return order <= 0
         case .greater: return order > 0
         case .greaterOrEqual: return order >= 0
-        }
-    }
-}
-
-/// ORDER BY keys and the value ordering SOQL uses (text case-insensitive,
-/// ids exact, `false` before `true`).
-struct SOQLOrdering: Sendable {
-    struct Key: Sendable {
-        let field: Int
-        let kind: SOQLValueKind
-        let descending: Bool
-        let nullsFirst: Bool
-    }
-
-    let keys: [Key]
-
-    func areInIncreasingOrder(_ left: SalesforceRecord, _ right: SalesforceRecord) -> Bool {
-        for key in keys {
-            let a = left[key.field]
-            let b = right[key.field]
-            let order: Int
-            switch (a.isNull, b.isNull) {
-            case (true, true): continue
-            case (true, false): order = key.nullsFirst ? -1 : 1
-            case (false, true): order = key.nullsFirst ? 1 : -1
-            case (false, false): order = key.descending ? -Self.compare(a, b, key.kind) : Self.compare(a, b, key.kind)
-            }
-            if order != 0 { return order < 0 }
-        }
-        return false
-    }
-
-    static func compare(_ left: SalesforceValue, _ right: SalesforceValue, _ kind: SOQLValueKind) -> Int {
-        switch (left, right) {
-        case let (.string(a), .string(b)):
-            return kind == .id ? SalesforceText.compareExactly(a, b) : SalesforceText.compareIgnoringCase(a, b)
-        case let (.boolean(a), .boolean(b)):
-            return a == b ? 0 : (a ? 1 : -1)
-        case let (.dateTime(a), .dateTime(b)):
-            return a == b ? 0 : (a < b ? -1 : 1)
-        case let (.date(a), .date(b)):
-            return a == b ? 0 : (a < b ? -1 : 1)
-        default:
-            guard let a = left.numericValue, let b = right.numericValue else { return 0 }
-            return a == b ? 0 : (a < b ? -1 : 1)
         }
     }
 }

@@ -17,15 +17,18 @@ struct SOQLQuery: Sendable {
     /// Matching rows, ordered, after OFFSET and LIMIT. Without ORDER BY rows
     /// come in insertion order.
     func run(on table: SalesforceTable, includeDeleted: Bool) -> [SalesforceRecord] {
-        var rows: [SalesforceRecord] = []
-        for record in table.records where includeDeleted || !record.isDeleted {
+        var positions: [Int] = []
+        for (position, record) in table.records.enumerated() where includeDeleted || !record.isDeleted {
             if let predicate, !predicate.matches(record) { continue }
-            rows.append(record)
+            positions.append(position)
         }
-        if !ordering.keys.isEmpty { rows.sort(by: ordering.areInIncreasingOrder) }
-        if offset > 0 { rows.removeFirst(min(offset, rows.count)) }
-        if let limit, rows.count > limit { rows.removeLast(rows.count - limit) }
-        return rows
+        var order = Array(positions.indices)
+        if !ordering.keys.isEmpty {
+            order = SOQLSorter(ordering: ordering, table: table, positions: positions).sortedRowNumbers(count: positions.count)
+        }
+        let start = min(offset, order.count)
+        let end = start + min(order.count - start, limit ?? order.count)
+        return order[start..<end].map { table.records[positions[$0]] }
     }
 }
 

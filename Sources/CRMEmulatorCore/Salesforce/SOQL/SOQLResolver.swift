@@ -36,8 +36,9 @@ struct SOQLResolver {
             guard let comparison = SOQLPredicate.Comparison(rawValue: op) else {
                 throw .malformed("unexpected token: '\(op)'", at: offset, in: query)
             }
-            if comparison != .equal && comparison != .notEqual && [.boolean, .id].contains(fieldType.kind) {
-                throw .invalidOperator("invalid operator on \(fieldType.kind == .id ? "id" : "boolean") field", at: name.offset, in: query)
+            // Ids order (`Id > '003…'` pages by id); booleans only compare for equality.
+            if comparison != .equal && comparison != .notEqual && fieldType.kind == .boolean {
+                throw .invalidOperator("invalid operator on boolean field", at: name.offset, in: query)
             }
             if case let .relativeDate(dateName, count) = literal {
                 return try within(index, dateName, count, comparison, offset)
@@ -63,13 +64,14 @@ struct SOQLResolver {
     private func within(_ index: Int, _ name: String, _ count: Int?, _ comparison: SOQLPredicate.Comparison, _ offset: Int) throws(SOQLError) -> SOQLPredicate {
         let type = schema.fields[index].type
         guard type == .date || type == .dateTime else { throw .invalidField(mistyped(index), at: offset, in: query) }
-        let day = SalesforceDateTime.millisecondsPerDay
-        let today = SalesforceDateTime.startOfDay(now)
+        let day = CivilCalendar.millisecondsPerDay
+        let today = CivilCalendar.startOfDay(now)
+        let count = Int64(min(count ?? 0, 100_000))
         let bounds: (Int64, Int64) = switch name {
         case "YESTERDAY": (today - day, today)
         case "TOMORROW": (today + day, today + 2 * day)
-        case "LAST_N_DAYS": (today - Int64(count ?? 0) * day, today + day)
-        case "NEXT_N_DAYS": (today + day, today + day + Int64(count ?? 0) * day)
+        case "LAST_N_DAYS": (today - count * day, today + day)
+        case "NEXT_N_DAYS": (today + day, today + day + count * day)
         default: (today, today + day)
         }
         return .within(field: index, lower: bounds.0, upper: bounds.1, comparison, isDateField: type == .date)

@@ -7,11 +7,8 @@ struct SalesforceSeedValues {
 
     func draw(_ bound: Int, _ purpose: UInt64) -> Int {
         guard bound > 0 else { return 0 }
-        var z = UInt64(truncatingIfNeeded: index) &* 0x9E37_79B9_7F4A_7C15 &+ salt &+ purpose &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Int(z % UInt64(bound))
+        let z = UInt64(truncatingIfNeeded: index) &* SplitMix64.golden &+ salt &+ purpose &* 0xBF58_476D_1CE4_E5B9
+        return Int(SplitMix64.mix(z) % UInt64(bound))
     }
 
     func pick<T>(_ values: [T], _ purpose: UInt64) -> T {

@@ -22,7 +22,7 @@ enum SalesforceSeeder {
         let accounts = liveIDs(org, .account)
         let contacts = liveIDs(org, .contact)
         for index in first..<(first + count) {
-            let values = SalesforceSeedValues(index: index, salt: UInt64(truncatingIfNeeded: schema.keyPrefix.hashValueStable))
+            let values = SalesforceSeedValues(index: index, salt: StableHash.fnv1a(schema.keyPrefix))
             var record = SalesforceRecord(id: org.nextID(for: schema), schema: schema, now: anchor)
             stamp(&record, values: values, anchor: anchor)
             var fields = SeededFields(schema: schema, record: record)
@@ -60,12 +60,5 @@ enum SalesforceSeeder {
             record[SalesforceObjectSchema.lastModifiedDateIndex] = .dateTime(deleted)
             record[SalesforceObjectSchema.systemModstampIndex] = .dateTime(deleted)
         }
-    }
-}
-
-extension String {
-    /// A hash that does not change between runs (Swift's `hashValue` is seeded per process).
-    var hashValueStable: UInt64 {
-        utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
     }
 }

@@ -70,7 +70,7 @@ struct SeededFields {
         set("Name", "Deal \(v.index + 1)")
         set("AccountId", accounts.isEmpty ? nil : accounts[v.draw(accounts.count, 50)])
         set("StageName", v.pick(SalesforceSeedValues.stages, 51))
-        set("CloseDate", .date(SalesforceDateTime.days(of: modified) + v.draw(120, 52)))
+        set("CloseDate", .date(CivilCalendar.days(of: modified) + v.draw(120, 52)))
         set("Amount", .double(Double(v.draw(500_000, 53)) * 10))
         set("Probability", .double(Double(v.draw(11, 54)) * 10))
         set("CRMB_External_Id__c", "O-\(SalesforceSeedValues.padded(v.index + 1, width: 6))")
@@ -82,7 +82,7 @@ struct SeededFields {
         set("CRMB_Contact__c", contacts.isEmpty ? nil : contacts[v.draw(contacts.count, 60)])
         set("CRMB_Level__c", v.pick(SalesforceSeedValues.levels, 61))
         set("CRMB_Points__c", .double(Double(v.draw(100_000, 62)) / 10))
-        set("CRMB_Start_Date__c", .date(SalesforceDateTime.days(of: modified) - v.draw(1000, 63)))
+        set("CRMB_Start_Date__c", .date(CivilCalendar.days(of: modified) - v.draw(1000, 63)))
         set("CRMB_Active__c", .boolean(v.chance(85, 64)))
         set("CRMB_Membership_Number__c", number)
     }

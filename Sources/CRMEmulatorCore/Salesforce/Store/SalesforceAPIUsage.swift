@@ -9,7 +9,7 @@ struct SalesforceAPIUsage: Sendable {
 
     /// Counts one request; false when the allocation is spent (the request is refused).
     mutating func consume(now: Int64) -> Bool {
-        if let start = windowStart, now - start >= SalesforceDateTime.millisecondsPerDay {
+        if let start = windowStart, now - start >= CivilCalendar.millisecondsPerDay {
             used = 0
             windowStart = nil
         }
@@ -22,23 +22,4 @@ struct SalesforceAPIUsage: Sendable {
     mutating func setUsed(_ value: Int) { used = max(0, value) }
 
     var headerValue: String { "api-usage=\(used)/\(allocation)" }
-}
-
-/// Access tokens handed out by the token endpoint, with their issue time.
-struct SalesforceSessions: Sendable {
-    private var issued: [String: Int64] = [:]
-
-    mutating func add(_ token: String, issuedAt: Int64) { issued[token] = issuedAt }
-
-    /// Whether `token` is known and younger than `timeout` milliseconds.
-    func isValid(_ token: String, now: Int64, timeout: Int64) -> Bool {
-        guard let issuedAt = issued[token] else { return false }
-        return now - issuedAt < timeout
-    }
-
-    /// Forces every session to expire (the next call answers `INVALID_SESSION_ID`).
-    mutating func expireAll() -> Int {
-        defer { issued.removeAll() }
-        return issued.count
-    }
 }

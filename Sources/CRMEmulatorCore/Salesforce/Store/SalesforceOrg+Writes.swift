@@ -56,8 +56,8 @@ extension SalesforceOrg {
         } else {
             input.assignments.append((externalField, value))
         }
-        let table = self.table(for: schema)
-        if let position = table.position(uniqueField: externalField, value: value) {
+        // No local copy of the table: holding one while writing would copy it.
+        if let position = table(for: schema).position(uniqueField: externalField, value: value) {
             return update(at: position, input, schema: schema, now: now).map { ($0, false) }
         }
         return create(input, schema: schema, now: now).map { ($0, true) }

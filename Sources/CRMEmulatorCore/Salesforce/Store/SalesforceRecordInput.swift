@@ -51,17 +51,18 @@ struct SalesforceRecordInput: Sendable {
         case (.id, .string(let text)):
             return .string(SalesforceID.normalized(text) ?? text)
         case (.text, .number(let number, let isInteger)):
-            return .string(isInteger ? String(Int64(number)) : String(number))
+            return .string(isInteger ? Int64(exactly: number).map { String($0) } ?? String(number) : String(number))
         case (.boolean, .bool(let flag)):
             return .boolean(flag)
         case (.number, .number(let number, let isInteger)):
-            return field.type == .integer && isInteger ? .integer(Int(number)) : .double(number)
+            if field.type == .integer, isInteger, let integer = Int(exactly: number) { return .integer(integer) }
+            return .double(number)
         case (.date, .string(let text)):
             if let days = SalesforceDateTime.parseDate(text) { return .date(days) }
-            if let milliseconds = SalesforceDateTime.parseDateTime(text) { return .date(SalesforceDateTime.days(of: milliseconds)) }
+            if let milliseconds = SalesforceDateTime.parseDateTime(text) { return .date(CivilCalendar.days(of: milliseconds)) }
         case (.dateTime, .string(let text)):
             if let milliseconds = SalesforceDateTime.parseDateTime(text) { return .dateTime(milliseconds) }
-            if let days = SalesforceDateTime.parseDate(text) { return .dateTime(Int64(days) * SalesforceDateTime.millisecondsPerDay) }
+            if let days = SalesforceDateTime.parseDate(text) { return .dateTime(Int64(days) * CivilCalendar.millisecondsPerDay) }
         default:
             break
         }

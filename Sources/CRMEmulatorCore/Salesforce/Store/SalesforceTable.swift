@@ -4,12 +4,15 @@ struct SalesforceTable: Sendable {
     let schema: SalesforceObjectSchema
     private(set) var records: [SalesforceRecord] = []
     private var positions: [String: Int] = [:]
-    private var uniqueIndexes: [Int: [String: Int]] = [:]
+    /// One index per unique field, in `uniqueFields` order.
+    private var uniqueIndexes: [[String: Int]]
+    private let uniqueFields: [Int]
     private(set) var deletedCount = 0
 
     init(schema: SalesforceObjectSchema) {
         self.schema = schema
-        for index in schema.uniqueFieldIndices { uniqueIndexes[index] = [:] }
+        uniqueFields = schema.uniqueFieldIndices
+        uniqueIndexes = Array(repeating: [:], count: uniqueFields.count)
     }
 
     var liveCount: Int { records.count - deletedCount }
@@ -22,13 +25,8 @@ struct SalesforceTable: Sendable {
 
     /// The live row holding `value` in the unique field at `fieldIndex`.
     func position(uniqueField fieldIndex: Int, value: SalesforceValue) -> Int? {
-        guard let key = Self.uniqueKey(value) else { return nil }
-        return uniqueIndexes[fieldIndex]?[key]
-    }
-
-    /// Live rows holding `value` in any field (for non-unique external ids).
-    func positions(field fieldIndex: Int, value: SalesforceValue) -> [Int] {
-        records.indices.filter { !records[$0].isDeleted && records[$0][fieldIndex] == value }
+        guard let key = Self.uniqueKey(value), let slot = uniqueFields.firstIndex(of: fieldIndex) else { return nil }
+        return uniqueIndexes[slot][key]
     }
 
     mutating func insert(_ record: SalesforceRecord) {
@@ -46,15 +44,17 @@ struct SalesforceTable: Sendable {
         if !record.isDeleted { index(record, at: position) }
     }
 
+    // Iterates `uniqueFields` (a separate array), never `uniqueIndexes` itself:
+    // holding a view of the storage being mutated would copy it on every write.
     private mutating func index(_ record: SalesforceRecord, at position: Int) {
-        for fieldIndex in uniqueIndexes.keys {
-            if let key = Self.uniqueKey(record[fieldIndex]) { uniqueIndexes[fieldIndex]?[key] = position }
+        for (slot, fieldIndex) in uniqueFields.enumerated() {
+            if let key = Self.uniqueKey(record[fieldIndex]) { uniqueIndexes[slot][key] = position }
         }
     }
 
     private mutating func unindex(_ record: SalesforceRecord) {
-        for fieldIndex in uniqueIndexes.keys {
-            if let key = Self.uniqueKey(record[fieldIndex]) { uniqueIndexes[fieldIndex]?[key] = nil }
+        for (slot, fieldIndex) in uniqueFields.enumerated() {
+            if let key = Self.uniqueKey(record[fieldIndex]) { uniqueIndexes[slot][key] = nil }
         }
     }
 

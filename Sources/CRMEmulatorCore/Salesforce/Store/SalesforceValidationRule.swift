@@ -17,8 +17,8 @@ struct SalesforceValidationRule: Sendable {
     let predicate: SOQLPredicate
 
     init(_ definition: Definition) throws(SOQLError) {
-        let query = SOQLQuery.compileRule(object: definition.object, condition: definition.condition)
-        let compiled = try SOQLQuery.compile(query, objects: SalesforceObjectSchema.byLowercasedName, now: SalesforceDateTime.now())
+        let query = "SELECT Id FROM \(definition.object) WHERE \(definition.condition)"
+        let compiled = try SOQLQuery.compile(query, objects: SalesforceObjectSchema.byLowercasedName, now: CivilCalendar.nowWholeSeconds())
         guard let predicate = compiled.predicate else {
             throw SOQLError(errorCode: "MALFORMED_QUERY", message: "a validation rule needs a condition")
         }
@@ -34,18 +34,4 @@ struct SalesforceValidationRule: Sendable {
         guard predicate.matches(record) else { return nil }
         return SalesforceRecordError("FIELD_CUSTOM_VALIDATION_EXCEPTION", definition.message, fields: definition.field.map { [$0] } ?? [])
     }
-}
-
-extension SOQLQuery {
-    static func compileRule(object: String, condition: String) -> String {
-        "SELECT Id FROM \(object) WHERE \(condition)"
-    }
-}
-
-extension SalesforceObjectSchema {
-    static let byLowercasedName: [String: SalesforceObjectSchema] =
-        Dictionary(uniqueKeysWithValues: catalog.map { ($0.name.lowercased(), $0) })
-
-    static let byKeyPrefix: [String: SalesforceObjectSchema] =
-        Dictionary(uniqueKeysWithValues: catalog.map { ($0.keyPrefix, $0) })
 }

@@ -3,7 +3,7 @@ import Shared
 import Testing
 import TestSupport
 
-@Suite struct BatchUpsertTests {
+@Suite struct PostgresBatchUpsertTests {
     private func connect() async throws -> PostgresConnection {
         let url = try await TestPostgres.shared().freshDatabase()
         return try await PostgresConnection.connect(url: url, logger: TestPostgres.logger)
@@ -11,29 +11,29 @@ import TestSupport
 
     @Test func hundredThousandRowsLandExactlyThenOlderChangeNothingThenNewerUpdateAll() async throws {
         let connection = try await connect()
-        try await ProfilesFixture.createTable("profiles", on: connection)
-        let plan = try ProfilesFixture.plan("profiles")
+        try await PostgresProfilesFixture.createTable("profiles", on: connection)
+        let plan = try PostgresProfilesFixture.plan("profiles")
         let count = 100_000
 
-        let first = ProfilesFixture.rows(count: count, generation: 1, baseSeconds: 1_700_000_000)
+        let first = PostgresProfilesFixture.rows(count: count, generation: 1, baseSeconds: 1_700_000_000)
         let inserted = try await connection.upsert(plan, rows: first)
         #expect(inserted == BatchUpsertResult(received: count, inserted: count, updated: 0))
-        let afterFirst = try await ProfilesFixture.checksum("profiles", on: connection)
+        let afterFirst = try await PostgresProfilesFixture.checksum("profiles", on: connection)
         #expect(afterFirst.count == count)
-        #expect(afterFirst.md5 == (try await ProfilesFixture.expectedChecksum(first, on: connection)))
+        #expect(afterFirst.md5 == (try await PostgresProfilesFixture.expectedChecksum(first, on: connection)))
 
-        let older = ProfilesFixture.rows(count: count, generation: 2, baseSeconds: 1_600_000_000)
+        let older = PostgresProfilesFixture.rows(count: count, generation: 2, baseSeconds: 1_600_000_000)
         let skipped = try await connection.upsert(plan, rows: older)
         #expect(skipped.applied == 0)
         #expect(skipped.skipped == count)
-        #expect(try await ProfilesFixture.checksum("profiles", on: connection) == afterFirst)
+        #expect(try await PostgresProfilesFixture.checksum("profiles", on: connection) == afterFirst)
 
-        let newer = ProfilesFixture.rows(count: count, generation: 3, baseSeconds: 1_800_000_000)
+        let newer = PostgresProfilesFixture.rows(count: count, generation: 3, baseSeconds: 1_800_000_000)
         let updated = try await connection.upsert(plan, rows: newer)
         #expect(updated == BatchUpsertResult(received: count, inserted: 0, updated: count))
-        let afterNewer = try await ProfilesFixture.checksum("profiles", on: connection)
+        let afterNewer = try await PostgresProfilesFixture.checksum("profiles", on: connection)
         #expect(afterNewer.count == count)
-        #expect(afterNewer.md5 == (try await ProfilesFixture.expectedChecksum(newer, on: connection)))
+        #expect(afterNewer.md5 == (try await PostgresProfilesFixture.expectedChecksum(newer, on: connection)))
         #expect(afterNewer.md5 != afterFirst.md5)
         await connection.close()
     }
@@ -41,8 +41,8 @@ import TestSupport
     @Test(arguments: BatchUpsert.Method.allCases)
     func bothMethodsKeepTheNewestOfDuplicateKeysAndCountWhatTheyDid(method: BatchUpsert.Method) async throws {
         let connection = try await connect()
-        try await ProfilesFixture.createTable("profiles", on: connection)
-        let plan = try ProfilesFixture.plan("profiles")
+        try await PostgresProfilesFixture.createTable("profiles", on: connection)
+        let plan = try PostgresProfilesFixture.plan("profiles")
         let rows: [[String?]] = [
             ["A", "old", "x", nil, nil, "2026-01-01 00:00:00+00"],
             ["A", "new", "x", nil, nil, "2026-01-02 00:00:00+00"],
@@ -74,7 +74,7 @@ import TestSupport
     @Test(arguments: BatchUpsert.Method.allCases)
     func insertOnlyColumnsAreWrittenOnInsertButNeverUpdated(method: BatchUpsert.Method) async throws {
         let connection = try await connect()
-        try await ProfilesFixture.createTable("profiles", on: connection)
+        try await PostgresProfilesFixture.createTable("profiles", on: connection)
         let plan = try BatchUpsert(
             table: PostgresIdentifier("profiles"), keyColumns: ["crm_id"],
             columns: [.init("crm_id"), .init("first_name", applyUpdates: false), .init("email"),
@@ -92,8 +92,8 @@ import TestSupport
 
     @Test func deletesRemoveOnlyRowsNotNewerThanTheDelete() async throws {
         let connection = try await connect()
-        try await ProfilesFixture.createTable("profiles", on: connection)
-        let plan = try ProfilesFixture.plan("profiles")
+        try await PostgresProfilesFixture.createTable("profiles", on: connection)
+        let plan = try PostgresProfilesFixture.plan("profiles")
         _ = try await connection.upsert(plan, rows: [
             ["old", "a", nil, nil, nil, "2026-01-01 00:00:00+00"],
             ["same", "b", nil, nil, nil, "2026-01-05 00:00:00+00"],
@@ -114,7 +114,7 @@ import TestSupport
 
     @Test func aMissingColumnIsASchemaMismatchNamingIt() async throws {
         let connection = try await connect()
-        try await ProfilesFixture.createTable("profiles", on: connection)
+        try await PostgresProfilesFixture.createTable("profiles", on: connection)
         let plan = try BatchUpsert(table: PostgresIdentifier("profiles"), keyColumns: ["crm_id"],
                                    columns: ["crm_id", "nickname", "crm_modified_at"], versionColumn: "crm_modified_at")
         let error = await #expect(throws: PostgresError.self) {
@@ -127,8 +127,8 @@ import TestSupport
 
     @Test func badRowsAreRefusedWithAClearError() async throws {
         let connection = try await connect()
-        try await ProfilesFixture.createTable("profiles", on: connection)
-        let plan = try ProfilesFixture.plan("profiles")
+        try await PostgresProfilesFixture.createTable("profiles", on: connection)
+        let plan = try PostgresProfilesFixture.plan("profiles")
         let narrow = await #expect(throws: PostgresError.self) {
             try await connection.upsert(plan, rows: [["X", "only two"]])
         }

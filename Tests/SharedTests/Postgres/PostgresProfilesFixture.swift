@@ -4,7 +4,7 @@ import Shared
 /// Profiles-like rows (crm_id, first_name, last_name, email, phone, crm_modified_at) with
 /// awkward values mixed in: quotes, backslashes, tabs, newlines, braces, commas, unicode,
 /// empty strings, NULLs and the word NULL.
-enum ProfilesFixture {
+enum PostgresProfilesFixture {
     static let columns = ["crm_id", "first_name", "last_name", "email", "phone", "crm_modified_at"]
 
     static func createTable(_ name: String, on connection: PostgresConnection) async throws {

@@ -1,0 +1,91 @@
+import Logging
+import Shared
+import Synchronization
+
+/// A workflow's backlog as Kafka sees it: the lag of its writer group
+/// (`Topics.writerGroup`) over its topics, log-end offset minus committed offset,
+/// never a counter of ours. A topic not created yet counts as empty.
+final class BacklogReader: Sendable {
+    struct Reading: Sendable, Equatable {
+        /// Records read and queued but not yet written.
+        var total: Int64
+        var byTopic: [String: Int64]
+        /// Why Kafka could not be read; `total` is then the last value read.
+        var error: String?
+    }
+
+    private struct Memory {
+        var lastKnown: [WorkflowName: Int64] = [:]
+        /// The last failure, so that during an outage each answer does not wait for
+        /// Kafka's timeout again: reads are skipped for `retryAfter`.
+        var failure: (at: ContinuousClock.Instant, message: String)?
+    }
+
+    private let admin: KafkaAdmin
+    private let logger: Logger
+    private let retryAfter: Duration
+    private let memory = Mutex(Memory())
+
+    init(admin: KafkaAdmin, logger: Logger, retryAfter: Duration = .seconds(10)) {
+        self.admin = admin
+        self.logger = logger
+        self.retryAfter = retryAfter
+    }
+
+    func read(_ workflow: WorkflowName, topics: [String]) async -> Reading {
+        let retryAfter = retryAfter
+        if let recent = memory.withLock({ memory in
+            memory.failure.flatMap { ContinuousClock.now - $0.at < retryAfter ? $0.message : nil }
+        }) {
+            return Reading(total: memory.withLock { $0.lastKnown[workflow] } ?? 0, byTopic: [:], error: recent)
+        }
+        do {
+            let byTopic = try await lag(group: Topics.writerGroup(workflow), topics: topics)
+            let total = byTopic.values.reduce(0, +)
+            memory.withLock {
+                $0.lastKnown[workflow] = total
+                $0.failure = nil
+            }
+            return Reading(total: total, byTopic: byTopic, error: nil)
+        } catch {
+            logger.warning("backlog not readable from Kafka", metadata: ["workflow": "\(workflow.rawValue)", "error": "\(error)"])
+            let message = "Kafka not readable: \(Self.describe(error))"
+            let last = memory.withLock { memory in
+                memory.failure = (ContinuousClock.now, message)
+                return memory.lastKnown[workflow] ?? 0
+            }
+            return Reading(total: last, byTopic: [:], error: message)
+        }
+    }
+
+    private func lag(group: String, topics: [String]) async throws -> [String: Int64] {
+        guard !topics.isEmpty else { return [:] }
+        do {
+            return Self.byTopic(try await admin.lag(group: group, topics: topics), topics: topics)
+        } catch let error as KafkaError where Self.isMissingTopic(error) {
+            // One call per topic to tell the missing ones (never produced to yet) apart.
+            var result: [String: Int64] = [:]
+            for topic in topics {
+                do {
+                    result[topic] = try await admin.lag(group: group, topics: [topic]).total
+                } catch let error as KafkaError where Self.isMissingTopic(error) {
+                    result[topic] = 0
+                }
+            }
+            return result
+        }
+    }
+
+    private static func byTopic(_ lag: KafkaGroupLag, topics: [String]) -> [String: Int64] {
+        Dictionary(uniqueKeysWithValues: topics.map { ($0, lag.total(topic: $0)) })
+    }
+
+    static func isMissingTopic(_ error: KafkaError) -> Bool {
+        [.unknownTopicOrPartition, .unknownTopic, .unknownPartition].contains(error.code)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? KafkaError { return "\(error.code.name): \(error.message)" }
+        return "\(error)"
+    }
+}
