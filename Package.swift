@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "ControlService", targets: ["ControlService"]),
         .executable(name: "crm-emulator", targets: ["CRMEmulator"]),
         .executable(name: "crmbridge", targets: ["CLI"]),
+        .executable(name: "crmbridge-bench", targets: ["Bench"]),
         .library(name: "Shared", targets: ["Shared"]),
     ],
     dependencies: [
@@ -98,6 +99,14 @@ let package = Package(
             dependencies: [
                 "CRMEmulatorCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // `make bench`: throughput, latency and memory against ceilings measured in the same run.
+        .executableTarget(
+            name: "Bench",
+            dependencies: [
+                "Shared",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

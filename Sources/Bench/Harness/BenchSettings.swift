@@ -1,0 +1,29 @@
+import Foundation
+
+/// What one `crmbridge-bench` run measures, from its options (and `BENCH_*` variables).
+struct BenchSettings: Sendable {
+    /// The N of the headline figures (`BENCH_N`, default 1,000,000).
+    var records: Int
+    /// Every N the per-scale benchmarks run at, ascending; always includes `records`.
+    var scales: [Int]
+    /// Records of one page / one writer batch of the ceilings, as the product's config.
+    var pageSize = 5000
+    /// Change latency: changes per second, for how long, over how many contacts.
+    var latencyRate = 200
+    var latencyDuration: Duration = .seconds(60)
+    var latencyContacts = 10_000
+    /// The reader's `interval` in the latency run (the product's default is 30 s).
+    var latencyInterval = "1s"
+    /// Only these benchmarks (by name); empty for all.
+    var only: [String] = []
+    /// Where the JSON goes.
+    var outputPath: String
+
+    /// Partitions of a topic that must hold `records` envelopes on the local broker. The
+    /// librdkafka mock broker keeps only the last 5 MiB of each partition (older message
+    /// sets are dropped as new ones arrive; 2.0.2 has no setting for it), about 11,000 of
+    /// the bench's envelopes (~450 B on the wire): 8,000 per partition leaves room.
+    static func partitions(holding records: Int) -> Int {
+        max(4, (records + 7999) / 8000)
+    }
+}

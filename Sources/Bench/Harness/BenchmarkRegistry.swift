@@ -1,0 +1,21 @@
+/// Every benchmark of `make bench`, in running order. Ceilings come before the workflow
+/// figures that are divided by them; the initial load comes before the replay, which
+/// re-reads the load's topic.
+enum BenchmarkRegistry {
+    static let all: [any Benchmark] = [
+        // crm-to-campaign: the three ceilings measured alone, then the product.
+        EmulatorPagingCeiling(),
+        BrokerCeiling(),
+        UpsertCeiling(),
+        InitialLoadBenchmark(),
+        ReplayBenchmark(),
+        WriterAloneBenchmark(),
+        ChangeLatencyBenchmark(),
+    ]
+
+    /// The benchmarks whose names are in `only` (all when `only` is empty), in order.
+    static func selected(_ only: [String]) -> [any Benchmark] {
+        guard !only.isEmpty else { return all }
+        return all.filter { only.contains($0.name) }
+    }
+}
