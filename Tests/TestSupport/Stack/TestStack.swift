@@ -76,7 +76,8 @@ public final class TestStack: Sendable {
     public static let entityTopicPartitions: Int32 = 16
 
     private func createEntityTopics() throws {
-        let section = try config().workflowYAML[.crmToCampaign] ?? ""
+        // A test may give an invalid file on purpose: the roles report it, not the stack.
+        guard let section = (try? config())?.workflowYAML[.crmToCampaign] else { return }
         guard case .crmToCampaign(let workflow)? = try? WorkflowConfig.parse(yaml: section, workflow: .crmToCampaign, crm: crm) else { return }
         for entity in workflow.entities {
             try kafka.createTopic(Topics.crmToCampaign(entity: entity.name), partitions: Self.entityTopicPartitions)
