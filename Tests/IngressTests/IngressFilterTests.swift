@@ -85,6 +85,30 @@ extension IngressEndToEnd {
             #expect(imported == matching, "\(imported.subtracting(matching).count) extra, \(matching.subtracting(imported).count) missing")
         }
 
+        /// `deleteWhenFilteredOut`: a record changed so that it no longer matches is deleted
+        /// from Campaign; the records still matching stay.
+        @Test(arguments: [CRMKind.dynamics, .salesforce])
+        func aRecordLeavingTheFilterIsDeletedWhenTheToggleSaysSo(crm: CRMKind) async throws {
+            let field = crm == .dynamics ? "donotbulkemail" : "HasOptedOutOfEmail"
+            let entity = TestEntity.contact(crm).with {
+                $0.extra = ["filter: \"\(field) eq false\"", "deletes: { enabled: true, deleteWhenFilteredOut: true }"]
+                $0.deletes = false
+            }
+            let stack = try await TestStack.start(crm: crm, workflowsYAML: TestEntity.workflow([entity]))
+            var ids: [String] = []
+            for index in 1...3 {
+                var fields = TestRecords.contact(crm, first: "Filtered", last: "Out \(index)", email: nil)
+                fields[field] = false
+                ids.append(try await stack.crmAPI.create(entity.remoteObject, fields))
+            }
+            let roles = try await IngressRoles.start(stack)
+            defer { roles.stop() }
+            try await roles.waitForRows(entity, 3)
+            try await stack.crmAPI.update(entity.remoteObject, id: ids[0], [field: true])
+            try await roles.waitUntil("the record that left the filter to go") { try await stack.rowCount(entity, ids: [ids[0]]) == 0 }
+            #expect(try await stack.rowCount(entity, ids: Array(ids.dropFirst())) == 2)
+        }
+
         /// With `allowStringComparisons`, literals holding quotes and the metacharacters of
         /// SQL, OData, SOQL, LIKE and URLs match literally, nothing more.
         @Test(arguments: [CRMKind.dynamics, .salesforce])
