@@ -53,6 +53,10 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let stack = try makeStack(environment, logger: logger)
         let context = BenchContext(settings: settings, stack: stack, logger: logger)
+        if environment["BENCH_PG_LOG_STATEMENTS"] == "1" {
+            // Diagnosis: every statement with its duration in the server log (BENCH_KEEP=1 keeps it).
+            try await stack.logEveryStatement()
+        }
         let loadAtStart = BenchReport.Machine.loadAverage()
         let started = ContinuousClock.now
 

@@ -53,6 +53,15 @@ struct BenchStack: Sendable {
         return url
     }
 
+    /// `log_min_duration_statement = 0` on the whole cluster, for a timeline of a role's statements.
+    func logEveryStatement() async throws {
+        let admin = try await PostgresConnection.connect(url: adminDatabaseURL, logger: logger)
+        defer { Task { await admin.close() } }
+        try await admin.execute("ALTER SYSTEM SET log_min_duration_statement = 0", [])
+        try await admin.execute("ALTER SYSTEM SET log_line_prefix = '%m [%p] %d '", [])
+        _ = try await admin.query("SELECT pg_reload_conf()", [])
+    }
+
     /// Drops a database made by `freshDatabase` (disk space: a million profiles is ~0.5 GB).
     func dropDatabase(_ name: String) async {
         guard let admin = try? await PostgresConnection.connect(url: adminDatabaseURL, logger: logger) else { return }

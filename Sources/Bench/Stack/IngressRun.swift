@@ -58,7 +58,7 @@ final class IngressRun: Sendable {
         instance: bench
         connections:
           campaign: {}
-          kafka: {}
+          kafka: {\(kafkaProperties)}
           crm:
             kind: dynamics
         workflows:
@@ -78,6 +78,15 @@ final class IngressRun: Sendable {
                 lookBack: 5s
 
         """ + (interval.map { "        interval: \($0)\n" } ?? "")
+    }
+
+    /// `BENCH_KAFKA_PROPERTIES="a=1,b=2"`: librdkafka properties for the roles' clients
+    /// (`connections.kafka.properties`), to try a setting without changing the product.
+    static var kafkaProperties: String {
+        let pairs = (ProcessInfo.processInfo.environment["BENCH_KAFKA_PROPERTIES"] ?? "")
+            .split(separator: ",").map { $0.split(separator: "=", maxSplits: 1) }.filter { $0.count == 2 }
+        guard !pairs.isEmpty else { return "" }
+        return " properties: { " + pairs.map { "\"\($0[0])\": \"\($0[1])\"" }.joined(separator: ", ") + " } "
     }
 
     /// Starts `IngressService <role>` and waits until its supervisor reports (idle).

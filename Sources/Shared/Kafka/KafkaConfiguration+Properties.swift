@@ -41,6 +41,8 @@ extension KafkaConfiguration {
             properties["enable.auto.offset.store"] = "false"
             properties["auto.offset.reset"] = "earliest"
             properties["enable.partition.eof"] = "false"
+            properties["queued.max.messages.kbytes"] = additional["queued.max.messages.kbytes"]
+                ?? String(max(1, consumerPrefetchBytes / 1024))
         case .offsetClient(let groupID):
             properties["group.id"] = groupID
             properties["session.timeout.ms"] = String(sessionTimeout.kafkaMilliseconds)

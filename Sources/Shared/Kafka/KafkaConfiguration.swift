@@ -17,6 +17,11 @@ public struct KafkaConfiguration: Sendable, Hashable {
     /// How long admin and offset calls (metadata, watermarks, committed offsets, offset
     /// commits) wait for the broker. Default 10 s.
     public var requestTimeout: Duration
+    /// How many bytes of fetched messages a group consumer keeps ready ahead of `poll`
+    /// (`queued.max.messages.kbytes`). Default 16 MiB: several writer batches, while
+    /// librdkafka's own 64 MiB default made a writer's memory grow with the backlog
+    /// (`make bench`, docs/performance.md). `additional` may override it.
+    public var consumerPrefetchBytes: Int = 16 * 1024 * 1024
     /// Any other librdkafka property (see librdkafka's CONFIGURATION.md). Applied before
     /// the bridge's own guarantees, which it cannot override: producer idempotence and
     /// `acks=all`, manual offset commits and `auto.offset.reset=earliest` of consumers.

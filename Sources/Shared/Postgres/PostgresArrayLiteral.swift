@@ -10,9 +10,15 @@ public enum PostgresArrayLiteral {
             first = false
             guard let value else { out.append("NULL"); continue }
             out.append("\"")
-            for ch in value.unicodeScalars {
-                if ch == "\"" || ch == "\\" { out.append("\\") }
-                out.unicodeScalars.append(ch)
+            // Most values need no escape: append them whole (appending scalar by scalar
+            // was a quarter of the ingress writer's CPU).
+            if value.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                for ch in value.unicodeScalars {
+                    if ch == "\"" || ch == "\\" { out.append("\\") }
+                    out.unicodeScalars.append(ch)
+                }
+            } else {
+                out.append(value)
             }
             out.append("\"")
         }

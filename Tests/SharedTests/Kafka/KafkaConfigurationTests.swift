@@ -27,6 +27,15 @@ struct KafkaConfigurationTests {
         #expect(properties["heartbeat.interval.ms"] == "3000")
     }
 
+    @Test func groupConsumersPrefetchAtMost16MiBUnlessAdditionalSaysOtherwise() {
+        var configuration = KafkaConfiguration(bootstrapServers: "b:9092")
+        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.max.messages.kbytes"] == "16384")
+        configuration.consumerPrefetchBytes = 4 * 1024 * 1024
+        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.max.messages.kbytes"] == "4096")
+        configuration.additional = ["queued.max.messages.kbytes": "65536"]
+        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.max.messages.kbytes"] == "65536")
+    }
+
     @Test func localDefaultsShortenGroupTimeoutsForTheMockBroker() {
         let properties = KafkaConfiguration.localDefaults(bootstrapServers: "127.0.0.1:1")
             .librdkafkaProperties(for: .groupConsumer(groupID: "g"))

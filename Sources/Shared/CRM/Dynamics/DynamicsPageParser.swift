@@ -44,7 +44,8 @@ enum DynamicsPageParser {
         var fields: [String: FieldValue] = [:]
         fields.reserveCapacity(row.count)
         for (key, value) in row {
-            if key.contains("@") {
+            // Bytes, not Foundation's `contains(_: StringProtocol)`: that search was 13% of the reader's CPU.
+            if key.utf8.contains(UInt8(ascii: "@")) {
                 guard keepFormattedValues, key.hasSuffix("@OData.Community.Display.V1.FormattedValue") else { continue }
             }
             fields[key] = CRMJSON.fieldValue(value)
