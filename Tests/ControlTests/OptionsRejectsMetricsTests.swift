@@ -85,6 +85,11 @@ struct OptionsRejectsMetricsTests {
                 let text = try await harness.call("GET", "/metrics", token: .none).text
                 return text.contains(#"crmbridge_records_written_total{workflow="crm-to-campaign",role="writer"} 180"#)
             }
+            // Fresh heartbeats (same counters, so nothing is added): on a loaded machine the
+            // first ones may be older than the 5 s after which a role counts as not running.
+            try await harness.beat(.crmToCampaign, "reader", .running, version: 1, detail: #"{"recordsRead": 500}"#)
+            try await harness.beat(.crmToCampaign, "writer", .running, version: 1, detail: detail(130))
+            try await harness.beat(.crmToCampaign, "writer", .running, version: 1, instance: "test-2", detail: detail(50))
             let metrics = try await harness.call("GET", "/metrics", token: .none).text
             #expect(metrics.contains(#"crmbridge_records_read_total{workflow="crm-to-campaign",role="reader"} 500"# + "\n"), "whole numbers")
             #expect(metrics.contains(#"crmbridge_records_rejected_total{workflow="crm-to-campaign",role="writer"} 4"#))

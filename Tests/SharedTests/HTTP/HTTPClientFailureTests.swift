@@ -1,3 +1,4 @@
+import Glibc
 import Shared
 import Testing
 import TestSupport
@@ -5,7 +6,11 @@ import TestSupport
 /// Transport failures: each gives a clear `HTTPError` without secrets.
 @Suite struct HTTPClientFailureTests {
     @Test func closedPortGivesConnectionRefused() async throws {
-        let port = try await closedPort()
+        // A socket bound but not listening: the port refuses connections, and no other
+        // test's server can take it while this test holds it.
+        let socket = try BoundSocket()
+        defer { socket.close() }
+        let port = socket.port
         let client = HTTPClient()
         defer { client.shutdown() }
         let error = await #expect(throws: HTTPError.self) {
@@ -40,7 +45,11 @@ import TestSupport
     }
 
     @Test func errorDescriptionHasNoQueryStringNoCredentialsAndNoHeaderValue() async throws {
-        let port = try await closedPort()
+        // A socket bound but not listening: the port refuses connections, and no other
+        // test's server can take it while this test holds it.
+        let socket = try BoundSocket()
+        defer { socket.close() }
+        let port = socket.port
         let client = HTTPClient()
         defer { client.shutdown() }
         let url = "http://user:pa55word@127.0.0.1:\(port)/services/data?q=SELECT+Id&access_token=s3cr3t#frag"
@@ -57,10 +66,33 @@ import TestSupport
         }
     }
 
-    /// A port that was just listening and is now closed.
-    private func closedPort() async throws -> Int {
-        let server = try await LocalHTTPServer.start()
-        await server.stop()
-        return server.port
+}
+
+/// A TCP socket bound to a free port on 127.0.0.1, never listening.
+private struct BoundSocket {
+    let descriptor: Int32
+    let port: Int
+
+    struct Failed: Error {}
+
+    init() throws {
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failed() }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) }
+        }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard bound == 0, named == 0 else { Glibc.close(fd); throw Failed() }
+        descriptor = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
     }
+
+    func close() { _ = Glibc.close(descriptor) }
 }
