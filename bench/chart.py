@@ -12,19 +12,25 @@ import math
 import sys
 from html import escape
 
-WIDTH, HEIGHT = 1100, 470
+WIDTH, HEIGHT = 1100, 500
 PANEL_W, PANEL_H = 430, 330
 LEFT1, LEFT2, TOP = 90, 640, 70
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf", "#7f7f7f", "#e377c2"]
 
+# (figure id, label, style): "solid" the product from Start, "dotted" the product's steady
+# rate (first commit to end), "dashed" a ceiling. Same colour for a figure and its steady rate.
 THROUGHPUT = [
-    ("initial-load.rate", "Initial load end to end", False),
-    ("replay.rate", "Replay from earliest", False),
-    ("writer-alone.rate", "Writer alone", False),
-    ("ceiling.emulator-paging", "Ceiling: emulator paging", True),
-    ("ceiling.broker", "Ceiling: broker produce+consume", True),
-    ("ceiling.postgres-upsert", "Ceiling: PostgreSQL raw upsert", True),
+    ("initial-load.rate", "Initial load end to end", "solid", 0),
+    ("initial-load.steady-rate", "Initial load, steady", "dotted", 0),
+    ("replay.rate", "Replay from earliest", "solid", 1),
+    ("replay.steady-rate", "Replay, steady", "dotted", 1),
+    ("writer-alone.rate", "Writer alone", "solid", 2),
+    ("writer-alone.steady-rate", "Writer alone, steady", "dotted", 2),
+    ("ceiling.emulator-paging", "Ceiling: emulator paging", "dashed", 3),
+    ("ceiling.broker", "Ceiling: broker produce+consume", "dashed", 4),
+    ("ceiling.postgres-upsert", "Ceiling: PostgreSQL raw upsert", "dashed", 5),
 ]
+DASHES = {"solid": "", "dotted": ' stroke-dasharray="2,3"', "dashed": ' stroke-dasharray="6,4"'}
 
 
 def series(figures, figure_id):
@@ -52,7 +58,7 @@ def fmt(value):
 
 
 def panel(out, left, title, y_label, lines, scales, target=None):
-    """lines: [(label, points, dashed, color)]; log x over scales, linear y from 0."""
+    """lines: [(label, points, style, color)]; log x over scales, linear y from 0."""
     xs = sorted(set(scales)) or [1]
     x_low, x_high = math.log10(min(xs)), math.log10(max(xs))
     if x_high - x_low < 1e-9:
@@ -86,8 +92,10 @@ def panel(out, left, title, y_label, lines, scales, target=None):
         out.append(f'<line x1="{left}" y1="{y}" x2="{left + PANEL_W}" y2="{y}" stroke="#000" stroke-dasharray="2,3"/>')
         out.append(f'<text x="{left + PANEL_W - 4}" y="{y - 4}" text-anchor="end" font-size="11">target {fmt(target)}</text>')
     legend_y = TOP + PANEL_H + 52
-    for index, (label, pts, dashed, color) in enumerate(lines):
-        dash = ' stroke-dasharray="6,4"' if dashed else ""
+    if len(lines) > 6:
+        legend_y -= 0
+    for index, (label, pts, style, color) in enumerate(lines):
+        dash = DASHES[style]
         if len(pts) > 1:
             path = " ".join(f"{px(n):.1f},{py(v):.1f}" for n, v in pts)
             out.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"{dash}/>')
@@ -107,16 +115,16 @@ def main():
     scales = report["settings"]["scales"]
 
     throughput = []
-    for index, (figure_id, label, dashed) in enumerate(THROUGHPUT):
+    for figure_id, label, style, color in THROUGHPUT:
         pts = series(figures, figure_id)
         if pts:
-            throughput.append((label, pts, dashed, COLORS[index % len(COLORS)]))
+            throughput.append((label, pts, style, COLORS[color]))
 
     memory_ids = sorted({f["id"] for f in figures if f["id"].startswith("rss.")})
     memory = []
     for index, figure_id in enumerate(memory_ids):
         _, phase, role = figure_id.split(".", 2)
-        memory.append((f"{role} ({phase})", series(figures, figure_id), False, COLORS[index % len(COLORS)]))
+        memory.append((f"{role} ({phase})", series(figures, figure_id), "solid", COLORS[index % len(COLORS)]))
 
     machine = report["machine"]
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT + 30}" font-family="sans-serif">',

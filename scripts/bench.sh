@@ -65,14 +65,16 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit="$commit-dirty"
 
 echo "== running crmbridge-bench"
+output="$root/bench/results/latest.json"
+for ((i = 1; i <= $#; i++)); do [ "${!i}" = --output ] && { j=$((i + 1)); output=${!j}; }; done
 BENCH_DATABASE_URL="$database_url" \
 KAFKA_BOOTSTRAP_SERVERS=$(tr -d '[:space:]' <"$work/broker.address") \
 BENCH_EMULATOR_URL="http://127.0.0.1:$(tr -d '[:space:]' <"$work/emulator.port")" \
 BENCH_BIN_DIR="$bin" BENCH_WORK_DIR="$work" BENCH_COMMIT="$commit" \
 BENCH_BROKER_PID="${pids[0]}" BENCH_EMULATOR_PID="${pids[1]}" \
 BENCH_POSTGRES_PID=$(head -n 1 "$work/postgres/postmaster.pid") \
-    "$bin/crmbridge-bench" --output "$root/bench/results/latest.json" "$@"
+    "$bin/crmbridge-bench" --output "$output" "$@"
 
 if command -v python3 >/dev/null; then
-    python3 "$root/bench/chart.py" "$root/bench/results/latest.json" "$root/bench/results/latest.svg"
+    python3 "$root/bench/chart.py" "$output" "${output%.json}.svg"
 fi

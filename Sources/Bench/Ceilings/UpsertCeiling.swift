@@ -26,8 +26,8 @@ struct UpsertCeiling: Benchmark {
     func run(_ context: BenchContext, scale: Int?) async throws -> [Figure] {
         let records = scale ?? context.settings.records
         let dataset = try await context.dataset(records)
-        let name = "bench_" + BenchContext.name("upsert", scale: records)
-        let url = try await context.stack.freshDatabase(name)
+        let databaseName = "bench_" + BenchContext.name("upsert", scale: records)
+        let url = try await context.stack.freshDatabase(databaseName)
         let parameters = dataset.batches(of: context.settings.pageSize).map { range in
             dataset.rowColumns(range).map { PostgresArrayLiteral.text($0) as String? }
         }
@@ -42,13 +42,13 @@ struct UpsertCeiling: Benchmark {
             }
         } catch {
             await database.close()
-            await context.stack.dropDatabase(name)
+            await context.stack.dropDatabase(databaseName)
             throw error
         }
         let seconds = Stopwatch.seconds(since: started)
         let cpuFigures = CPUAccount.figures(from: before, to: cpu.snapshot(), records: records, phase: name, scale: records)
         await database.close()
-        await context.stack.dropDatabase(name)
+        await context.stack.dropDatabase(databaseName)
         guard written == records else { throw BenchError("the raw upsert wrote \(written) rows of \(records)") }
         return [
             Figure(

@@ -35,7 +35,7 @@ struct ReplayBenchmark: Benchmark {
             let peaks = roles.map { $0.peakResidentBytes ?? 0 }
             await run.finish(roles, dropDatabase: true)
             await context.state.setArtefact(InitialLoadBenchmark.artefactKey(records), nil)
-            let (_, figures) = Throughput.figures(
+            let (_, _, figures) = Throughput.figures(
                 id: "replay", label: "Replay from earliest", records: records, drain: drain, started: started,
                 target: .atLeast(30_000))
             return figures + PeakMemory.figures(phase: "replay", roles: ["reader", "writer"], peaks: peaks, scale: records) + cpuFigures

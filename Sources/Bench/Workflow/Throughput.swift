@@ -4,7 +4,7 @@ enum Throughput {
     static func figures(
         id: String, label: String, records: Int, drain: IngressRun.Drain, started: ContinuousClock.Instant,
         target: Figure.Target?
-    ) -> (total: Double, figures: [Figure]) {
+    ) -> (total: Double, steady: Double?, figures: [Figure]) {
         let (total, steady, note) = drain.rates(records: records, started: started)
         var figures = [
             Figure(id: "\(id).rate", workflow: "crm-to-campaign", label: label, value: total, unit: "records/s",
@@ -15,6 +15,6 @@ enum Throughput {
                 id: "\(id).steady-rate", workflow: "crm-to-campaign", label: "\(label), steady", value: steady,
                 unit: "records/s", scale: records, note: "from the writer group's first commit to the end"))
         }
-        return (total, figures)
+        return (total, steady, figures)
     }
 }

@@ -31,13 +31,19 @@ struct WriterAloneBenchmark: Benchmark {
             let peak = roles[0].peakResidentBytes ?? 0
             await run.finish(roles, dropDatabase: true)
 
-            var (rate, figures) = Throughput.figures(
+            var (rate, steady, figures) = Throughput.figures(
                 id: "writer-alone", label: "Writer alone", records: records, drain: drain, started: started, target: nil)
             if let ceiling = await context.figure("ceiling.postgres-upsert", scale: records) {
                 figures.append(Figure(
                     id: "writer-alone.ratio", workflow: "crm-to-campaign", label: "Writer alone / raw upsert",
                     value: rate / ceiling.value, unit: "ratio", scale: records, target: .atLeast(0.7),
                     note: "raw upsert ceiling \(Int(ceiling.value)) records/s"))
+                if let steady {
+                    figures.append(Figure(
+                        id: "writer-alone.steady-ratio", workflow: "crm-to-campaign", label: "Writer alone steady / raw upsert",
+                        value: steady / ceiling.value, unit: "ratio", scale: records,
+                        note: "without the start (group join with the broker's 3 s initial rebalance delay)"))
+                }
             }
             figures += PeakMemory.figures(phase: "writer-alone", roles: ["writer"], peaks: [peak], scale: records)
             return figures + cpuFigures
