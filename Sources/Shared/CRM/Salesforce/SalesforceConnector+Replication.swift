@@ -54,7 +54,7 @@ extension SalesforceConnector {
         }
         let path = HTTPRequest.url(
             "\(configuration.dataPath)/sobjects/\(object)/\(kind)/",
-            query: [("start", CRMTimestamp.string(window.lowerBound)), ("end", CRMTimestamp.string(window.upperBound))])
+            query: [("start", Self.replicationDate(window.lowerBound)), ("end", Self.replicationDate(window.upperBound))])
         do {
             return try await exchange.perform(
                 operation, tokens: tokens,
@@ -65,6 +65,12 @@ extension SalesforceConnector {
             error.message = "the window is beyond the \(limit)-day limit of get\(kind.capitalized) (\(error.message))"
             throw error
         }
+    }
+
+    /// Whole seconds, the form the replication API documents (it drops the seconds
+    /// anyway): a window ending at a fraction of a second loses nothing.
+    private static func replicationDate(_ date: Date) -> String {
+        CRMTimestamp.string(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
     }
 
     private static func days(_ duration: Duration) -> Int {
