@@ -2,27 +2,33 @@ import Foundation
 import Logging
 import Shared
 
-/// Applies one `WriterBatch` to Campaign in one transaction. When a value breaks a
+/// Applies one `PreparedBatch` to Campaign in one transaction. When a value breaks a
 /// column's constraint (SQLSTATE class 22 or 23), the batch is applied again record
 /// by record, each under a savepoint, and only the offending records are rejected.
 /// A table or column that disappeared (42P01, 42703, 42804) stops the role as FAILED.
 struct BatchApplier: Sendable {
-    let tables: [String: EntityTableWriter]
     let database: PostgresConnection
     let rejectsProducer: KafkaProducer
     let run: RoleRun
     let logger: Logger
 
-    func apply(_ batch: WriterBatch) async throws {
+    func apply(_ batch: PreparedBatch) async throws {
         var rejects = batch.rejects
         do {
-            let (applied, mapped) = try await applyAll(batch, perRecord: false)
-            rejects += mapped
+            let applied = try await database.transaction { tx in
+                var applied = 0
+                for work in batch.work {
+                    applied += try await work.table.upsert(work.rows, in: tx)
+                    applied += try await work.table.delete(work.deletes, in: tx)
+                }
+                try await RejectStore(database: tx).record(rejects)
+                return applied
+            }
             run.counters.written(applied)
         } catch let error as PostgresError where error.isDataError {
             logger.notice("a record broke a constraint; applying the batch record by record", metadata: ["sqlState": "\(error.sqlState ?? "")"])
-            let (applied, mapped) = try await applyAll(batch, perRecord: true)
-            rejects += mapped
+            let (applied, failed) = try await applyOneByOne(batch)
+            rejects += failed
             run.counters.written(applied)
         } catch let error as PostgresError where error.isSchemaError {
             throw RoleFailure("Campaign schema changed under the writer: \(error.message)")
@@ -31,52 +37,29 @@ struct BatchApplier: Sendable {
         recordLatency(batch)
     }
 
-    private func applyAll(_ batch: WriterBatch, perRecord: Bool) async throws -> (applied: Int, rejects: [RejectStore.Reject]) {
+    private func applyOneByOne(_ batch: PreparedBatch) async throws -> (applied: Int, rejects: [RejectStore.Reject]) {
         try await database.transaction { tx in
             var applied = 0
-            var rejects: [RejectStore.Reject] = []
-            for (entity, changes) in batch.changes {
-                guard let table = tables[entity] else { continue }
-                let (columns, mappingRejects) = table.rows(for: changes.upserts)
-                rejects += mappingRejects.map { reject(entity, $0, changes.origins[$0.id]) }
-                if perRecord {
-                    let (count, failed) = try await applyOneByOne(table, columns, changes.deletes, tx)
-                    applied += count
-                    rejects += failed.map { reject(entity, $0, changes.origins[$0.id]) }
-                } else {
-                    applied += try await table.upsert(columns, in: tx)
-                    applied += try await table.delete(changes.deletes, in: tx)
+            var failed: [RejectStore.Reject] = []
+            for work in batch.work {
+                for row in 0..<work.rows.count {
+                    try await tx.execute("SAVEPOINT record", [])
+                    do {
+                        applied += try await work.table.upsert(work.rows.single(row), in: tx)
+                        try await tx.execute("RELEASE SAVEPOINT record", [])
+                    } catch let error as PostgresError where error.isDataError {
+                        try await tx.execute("ROLLBACK TO SAVEPOINT record", [])
+                        let id = work.rows.id(row)
+                        let reject = EntityTableWriter.RowReject(
+                            id: id, symbol: "sqlstate-\(error.sqlState ?? "unknown")", message: error.message)
+                        failed.append(PreparedBatch.reject(work.entity, reject, work.origins[id]))
+                    }
                 }
+                applied += try await work.table.delete(work.deletes, in: tx)
             }
-            try await RejectStore(database: tx).record(batch.rejects + rejects)
-            return (applied, rejects)
+            try await RejectStore(database: tx).record(batch.rejects + failed)
+            return (applied, failed)
         }
-    }
-
-    private func applyOneByOne(
-        _ table: EntityTableWriter, _ columns: [[String?]], _ deletes: [(id: String, at: Date)], _ tx: PostgresTransaction
-    ) async throws -> (Int, [EntityTableWriter.RowReject]) {
-        var applied = 0
-        var failed: [EntityTableWriter.RowReject] = []
-        let rowCount = columns.first?.count ?? 0
-        for row in 0..<rowCount {
-            try await tx.execute("SAVEPOINT record", [])
-            do {
-                applied += try await table.upsert(columns.map { [$0[row]] }, in: tx)
-                try await tx.execute("RELEASE SAVEPOINT record", [])
-            } catch let error as PostgresError where error.isDataError {
-                try await tx.execute("ROLLBACK TO SAVEPOINT record", [])
-                failed.append(.init(id: columns[0][row] ?? "", symbol: "sqlstate-\(error.sqlState ?? "unknown")", message: error.message))
-            }
-        }
-        applied += try await table.delete(deletes, in: tx)
-        return (applied, failed)
-    }
-
-    private func reject(_ entity: String, _ row: EntityTableWriter.RowReject, _ origin: WriterBatch.Origin?) -> RejectStore.Reject {
-        RejectStore.Reject(
-            workflow: .crmToCampaign, entity: entity, recordID: row.id, errorSymbol: row.symbol, errorMessage: row.message,
-            topic: origin?.topic, partition: origin?.partition, offset: origin?.offset)
     }
 
     /// Every reject also goes to the workflow's rejects topic, and is logged as a warning.
@@ -95,17 +78,11 @@ struct BatchApplier: Sendable {
         try await rejectsProducer.send(records)
     }
 
-    private func recordLatency(_ batch: WriterBatch) {
-        let now = Date()
-        var sum = 0.0
-        var count = 0
-        for changes in batch.changes.values {
-            for envelope in changes.upserts {
-                sum += max(0, now.timeIntervalSince(envelope.modifiedAt))
-                count += 1
-            }
-        }
-        if count > 0 { run.counters.latency(seconds: sum, count: count) }
+    private func recordLatency(_ batch: PreparedBatch) {
+        guard batch.upsertCount > 0 else { return }
+        let now = Date().timeIntervalSince1970
+        let sum = Double(batch.upsertCount) * now - batch.modifiedAtSum
+        run.counters.latency(seconds: max(0, sum), count: batch.upsertCount)
     }
 }
 

@@ -5,6 +5,10 @@ import Shared
 /// The writer role of crm-to-campaign. Any number of processes share the group
 /// `crmbridge.crm-to-campaign.writer`; each batch is applied in one transaction and
 /// its offsets are committed only after that transaction committed.
+///
+/// Two stages overlap: while PostgreSQL applies batch n, the next batch is polled,
+/// decoded and mapped to its statement parameters. Batches are still applied and
+/// committed one after the other, in order.
 struct IngressWriter: Sendable {
     let base: CRMBridgeConfig
     let logger: Logger
@@ -30,12 +34,22 @@ struct IngressWriter: Sendable {
         try await IngressTopics.create(for: workflow, kafka: kafka, logger: logger)
         let consumer = try KafkaConsumer(configuration: kafka, groupID: Topics.writerGroup(.crmToCampaign), logger: logger)
         let rejectsProducer = try KafkaProducer(configuration: kafka, logger: logger)
-        let applier = BatchApplier(tables: tables, database: database, rejectsProducer: rejectsProducer, run: run, logger: logger)
+        let applier = BatchApplier(database: database, rejectsProducer: rejectsProducer, run: run, logger: logger)
+        let (maxBatch, pollTimeout) = (maxBatch, pollTimeout)
+        let knownTables = tables
+        /// Stage one: poll, decode, map. Nil when nothing came within the poll timeout.
+        let prepareNext: @Sendable () async throws -> PreparedBatch? = {
+            let messages = try await consumer.poll(maxMessages: maxBatch, timeout: pollTimeout)
+            guard !messages.isEmpty else { return nil }
+            return PreparedBatch(WriterBatch(messages: messages, knownEntities: Set(knownTables.keys)), tables: knownTables)
+        }
 
+        var next: Task<PreparedBatch?, any Error>?
         do {
             try await consumer.subscribe(topics: IngressTopics.names(for: workflow))
             run.markRunning()
             var nextSchemaCheck = ContinuousClock.now + schemaCheckInterval
+            next = Task(operation: prepareNext)
             while !Task.isCancelled {
                 if ContinuousClock.now >= nextSchemaCheck {
                     // A mapped table or column dropped while idle shows as FAILED now,
@@ -45,19 +59,29 @@ struct IngressWriter: Sendable {
                     }
                     nextSchemaCheck = ContinuousClock.now + schemaCheckInterval
                 }
-                let messages = try await consumer.poll(maxMessages: maxBatch, timeout: pollTimeout)
-                guard !messages.isEmpty else { continue }
-                let batch = WriterBatch(messages: messages, knownEntities: Set(tables.keys))
+                let batch = try await next!.value
+                // Stage two for this batch runs while stage one prepares the next.
+                next = Task(operation: prepareNext)
+                guard let batch else { continue }
                 try await applier.apply(batch)
                 // The transaction committed: only now may Kafka forget these messages.
                 _ = try await consumer.commit(batch.offsets)
             }
         } catch {
-            await consumer.close()
-            await rejectsProducer.close()
-            await database.close()
+            await Self.finish(next, consumer, rejectsProducer, database)
             throw error
         }
+        await Self.finish(next, consumer, rejectsProducer, database)
+    }
+
+    /// A batch prepared but not applied is dropped: its offsets were never committed,
+    /// so its messages are delivered again to whoever owns their partitions next.
+    private static func finish(
+        _ next: Task<PreparedBatch?, any Error>?, _ consumer: KafkaConsumer, _ rejectsProducer: KafkaProducer,
+        _ database: PostgresConnection
+    ) async {
+        next?.cancel()
+        _ = try? await next?.value
         await consumer.close()
         await rejectsProducer.close()
         await database.close()

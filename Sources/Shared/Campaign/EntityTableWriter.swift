@@ -60,14 +60,17 @@ public struct EntityTableWriter: Sendable {
         (schema.table.schema.map { $0 + "." } ?? "") + schema.table.name
     }
 
-    /// Maps upserts to rows; a value that cannot be converted rejects its record.
-    public func rows(for upserts: [Envelope]) -> (columns: [[String?]], rejects: [RowReject]) {
+    /// Maps upserts to rows; a value that cannot be converted rejects its record. The
+    /// statement's parameters are built here too, so a writer can prepare the next batch
+    /// while the current one runs in PostgreSQL.
+    public func rows(for upserts: [Envelope]) -> (rows: Rows, rejects: [RowReject]) {
         var columns = Array(repeating: [String?](), count: 2 + entity.fields.count)
         var rejects: [RowReject] = []
         columns.indices.forEach { columns[$0].reserveCapacity(upserts.count) }
+        var values: [String?] = []
+        values.reserveCapacity(entity.fields.count)
         records: for envelope in upserts {
-            var values: [String?] = []
-            values.reserveCapacity(entity.fields.count)
+            values.removeAll(keepingCapacity: true)
             for field in entity.fields {
                 switch field.campaignValue(for: envelope.fields[field.remote] ?? .null) {
                 case .success(let value): values.append(value)
@@ -81,15 +84,15 @@ public struct EntityTableWriter: Sendable {
             columns[1].append(DateTimeText.rfc3339(envelope.modifiedAt))
             for (index, value) in values.enumerated() { columns[2 + index].append(value) }
         }
-        return (columns, rejects)
+        return (Rows(columns: columns, tombstoneTable: tombstoneTable), rejects)
     }
 
     /// Upserts (newest per key already chosen by the caller); rows not newer than what
     /// Campaign holds, or older than their tombstone, change nothing. Returns rows applied.
     @discardableResult
-    public func upsert(_ columns: [[String?]], in database: any PostgresQueryable) async throws -> Int {
-        guard let first = columns.first, !first.isEmpty else { return 0 }
-        return try await database.execute(upsertSQL, columns.map { PostgresArrayLiteral.text($0) } + [tombstoneTable])
+    public func upsert(_ rows: Rows, in database: any PostgresQueryable) async throws -> Int {
+        guard rows.count > 0 else { return 0 }
+        return try await database.execute(upsertSQL, rows.parameters)
     }
 
     /// Deletes (or soft-deletes) rows not newer than the delete, and leaves tombstones.
@@ -101,5 +104,29 @@ public struct EntityTableWriter: Sendable {
             PostgresArrayLiteral.text(deletes.map { DateTimeText.rfc3339($0.at) }),
             tombstoneTable,
         ])
+    }
+
+    /// Rows ready for the upsert statement: one value array per column (id, modified,
+    /// then the mapped fields) and the statement's parameters built from them.
+    public struct Rows: Sendable {
+        public let columns: [[String?]]
+        let tombstoneTable: String
+        let parameters: [String?]
+
+        init(columns: [[String?]], tombstoneTable: String) {
+            self.columns = columns
+            self.tombstoneTable = tombstoneTable
+            parameters = columns.map { PostgresArrayLiteral.text($0) } + [tombstoneTable]
+        }
+
+        public var count: Int { columns.first?.count ?? 0 }
+
+        /// The CRM id of row `index`.
+        public func id(_ index: Int) -> String { columns[0][index] ?? "" }
+
+        /// Row `index` alone, to apply it under its own savepoint.
+        public func single(_ index: Int) -> Rows {
+            Rows(columns: columns.map { [$0[index]] }, tombstoneTable: tombstoneTable)
+        }
     }
 }

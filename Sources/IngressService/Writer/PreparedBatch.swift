@@ -1,0 +1,44 @@
+import Foundation
+import Shared
+
+/// A `WriterBatch` mapped to what its transaction will execute: per entity the rows with
+/// their statement parameters and the deletes, plus every reject found so far. Built
+/// outside any transaction, while the previous batch is being applied.
+struct PreparedBatch: Sendable {
+    struct EntityWork: Sendable {
+        var entity: String
+        var table: EntityTableWriter
+        var rows: EntityTableWriter.Rows
+        var deletes: [(id: String, at: Date)]
+        var origins: [String: WriterBatch.Origin]
+    }
+
+    var work: [EntityWork] = []
+    /// Messages that are not valid envelopes and records whose values cannot be mapped.
+    var rejects: [RejectStore.Reject]
+    var offsets: [KafkaTopicPartitionOffset]
+    var messageCount: Int
+    /// For the latency counter: how many upserts, and the sum of their CRM times.
+    var upsertCount = 0
+    var modifiedAtSum = 0.0
+
+    init(_ batch: WriterBatch, tables: [String: EntityTableWriter]) {
+        rejects = batch.rejects
+        offsets = batch.offsets
+        messageCount = batch.messageCount
+        for (entity, changes) in batch.changes {
+            guard let table = tables[entity] else { continue }
+            let (rows, mappingRejects) = table.rows(for: changes.upserts)
+            rejects += mappingRejects.map { Self.reject(entity, $0, changes.origins[$0.id]) }
+            work.append(EntityWork(entity: entity, table: table, rows: rows, deletes: changes.deletes, origins: changes.origins))
+            upsertCount += changes.upserts.count
+            modifiedAtSum += changes.upserts.reduce(0) { $0 + $1.modifiedAt.timeIntervalSince1970 }
+        }
+    }
+
+    static func reject(_ entity: String, _ row: EntityTableWriter.RowReject, _ origin: WriterBatch.Origin?) -> RejectStore.Reject {
+        RejectStore.Reject(
+            workflow: .crmToCampaign, entity: entity, recordID: row.id, errorSymbol: row.symbol, errorMessage: row.message,
+            topic: origin?.topic, partition: origin?.partition, offset: origin?.offset)
+    }
+}
