@@ -51,6 +51,7 @@ public final class RoleSupervisor: Service, Sendable {
     public func run() async throws {
         let database = try await connectWithRetry()
         let loop = SupervisorLoop(configuration: configuration, database: database, work: work, logger: logger)
+        let listener = await listenForStartAndStop(database, wakeup: loop.wakeup)
         await withGracefulShutdownHandler {
             await loop.run()
         } onGracefulShutdown: {
@@ -58,6 +59,25 @@ public final class RoleSupervisor: Service, Sendable {
         }
         await loop.finish()
         await database.close()
+        listener?.cancel()
+    }
+
+    /// Wakes the loop when the workflow is started or stopped (`WorkflowStore` notifies),
+    /// so a Start takes effect at once rather than at the next heartbeat. Without it (the
+    /// LISTEN failed) the loop still sees every change at its next heartbeat.
+    private func listenForStartAndStop(_ database: PostgresConnection, wakeup: SupervisorWakeup) async -> Task<Void, Never>? {
+        do {
+            try await database.listen(channel: WorkflowStore.notificationChannel)
+        } catch {
+            logger.warning("cannot listen for Start and Stop; checking once per heartbeat", metadata: ["error": "\(error)"])
+            return nil
+        }
+        let workflow = configuration.workflow.rawValue
+        return Task {
+            for await notification in database.notifications where notification.payload == workflow {
+                wakeup.signal()
+            }
+        }
     }
 
     private func connectWithRetry() async throws -> PostgresConnection {

@@ -23,6 +23,8 @@ actor SupervisorLoop {
     /// The last transient error, shown in the heartbeat while the work retries.
     private var lastError: String?
     private var shuttingDown = false
+    /// Signalled when the workflow's Start or Stop is notified.
+    nonisolated let wakeup = SupervisorWakeup()
 
     init(configuration: RoleSupervisor.Configuration, database: PostgresConnection, work: @escaping RoleSupervisor.Work, logger: Logger) {
         self.configuration = configuration
@@ -39,7 +41,7 @@ actor SupervisorLoop {
             } catch {
                 logger.warning("supervisor tick failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: configuration.heartbeatInterval)
+            await wakeup.wait(upTo: configuration.heartbeatInterval)
         }
     }
 
@@ -47,7 +49,10 @@ actor SupervisorLoop {
         Task { await self.markShuttingDown() }
     }
 
-    private func markShuttingDown() { shuttingDown = true }
+    private func markShuttingDown() {
+        shuttingDown = true
+        wakeup.signal()
+    }
 
     /// Stops the work (it flushes and commits) and removes the heartbeat.
     func finish() async {
