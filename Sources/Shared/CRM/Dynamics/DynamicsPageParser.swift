@@ -18,6 +18,16 @@ enum DynamicsPageParser {
     static func page(
         _ body: [UInt8], idField: String, modifiedField: String, keepFormattedValues: Bool
     ) throws(CRMJSON.Problem) -> Page {
+        if let page = fastPage(body, idField: idField, modifiedField: modifiedField, keepFormattedValues: keepFormattedValues) {
+            return page
+        }
+        return try foundationPage(body, idField: idField, modifiedField: modifiedField, keepFormattedValues: keepFormattedValues)
+    }
+
+    /// Any page, through `JSONSerialization`: nested values, and every problem named.
+    static func foundationPage(
+        _ body: [UInt8], idField: String, modifiedField: String, keepFormattedValues: Bool
+    ) throws(CRMJSON.Problem) -> Page {
         let root = try CRMJSON.object(body)
         let rows = try CRMJSON.objects(root, "value")
         var records: [CRMRecord] = []
@@ -51,6 +61,35 @@ enum DynamicsPageParser {
             fields[key] = CRMJSON.fieldValue(value)
         }
         return CRMRecord(id: id, modifiedAt: modifiedAt, fields: fields)
+    }
+
+    /// The same page through `CRMFlatPageScanner`; nil when the page is not the common
+    /// flat shape or has a problem, which the Foundation path then reports.
+    static func fastPage(
+        _ body: [UInt8], idField: String, modifiedField: String, keepFormattedValues: Bool
+    ) -> Page? {
+        let scanner = CRMFlatPageScanner(recordsKey: "value") { key in
+            !key.utf8.contains(UInt8(ascii: "@"))
+                || (keepFormattedValues && key.hasSuffix("@OData.Community.Display.V1.FormattedValue"))
+        }
+        guard let scanned = scanner.scan(body) else { return nil }
+        var records: [CRMRecord] = []
+        records.reserveCapacity(scanned.rows.count)
+        for fields in scanned.rows {
+            guard case .string(let id)? = fields[idField], !id.isEmpty,
+                  case .string(let modified)? = fields[modifiedField], let modifiedAt = CRMTimestamp.parse(modified)
+            else { return nil }
+            records.append(CRMRecord(id: id, modifiedAt: modifiedAt, fields: fields))
+        }
+        func link(_ key: String) -> String?? {
+            switch scanned.members[key] {
+            case nil, .null?: .some(nil)
+            case .string(let text)?: .some(text)
+            default: nil
+            }
+        }
+        guard let nextLink = link("@odata.nextLink"), let deltaLink = link("@odata.deltaLink") else { return nil }
+        return Page(records: records, nextLink: nextLink, deltaLink: deltaLink)
     }
 
     /// A change-tracking page: changed rows carry `idField`; deleted rows are

@@ -4,6 +4,12 @@ import Foundation
 /// and the replication calls' `getDeleted` / `getUpdated` results.
 enum SalesforcePageParser {
     static func page(_ body: [UInt8], idField: String, modifiedField: String) throws(CRMJSON.Problem) -> CRMPage {
+        if let page = fastPage(body, idField: idField, modifiedField: modifiedField) { return page }
+        return try foundationPage(body, idField: idField, modifiedField: modifiedField)
+    }
+
+    /// Any page, through `JSONSerialization`: parent records, and every problem named.
+    static func foundationPage(_ body: [UInt8], idField: String, modifiedField: String) throws(CRMJSON.Problem) -> CRMPage {
         let root = try CRMJSON.object(body)
         let rows = try CRMJSON.objects(root, "records")
         var records: [CRMRecord] = []
@@ -16,6 +22,32 @@ enum SalesforcePageParser {
             throw CRMJSON.Problem(description: "'done' is false but there is no 'nextRecordsUrl'")
         }
         return CRMPage(records: records, next: root["done"] as? Bool == true ? nil : next)
+    }
+
+    /// The same page through `CRMFlatPageScanner` (records without parent objects); nil
+    /// when the page is not that shape or has a problem, which the Foundation path reports.
+    static func fastPage(_ body: [UInt8], idField: String, modifiedField: String) -> CRMPage? {
+        let scanner = CRMFlatPageScanner(recordsKey: "records", skippedRecordMember: "attributes")
+        guard let scanned = scanner.scan(body) else { return nil }
+        var records: [CRMRecord] = []
+        records.reserveCapacity(scanned.rows.count)
+        for fields in scanned.rows {
+            guard case .string(let id)? = fields[idField], !id.isEmpty,
+                  case .string(let modified)? = fields[modifiedField], let modifiedAt = CRMTimestamp.parse(modified)
+            else { return nil }
+            records.append(CRMRecord(id: id, modifiedAt: modifiedAt, fields: fields))
+        }
+        let next: String?
+        switch scanned.members["nextRecordsUrl"] {
+        case nil, .null?: next = nil
+        case .string(let text)?: next = text
+        default: return nil
+        }
+        switch scanned.members["done"] {
+        case .bool(true)?: return CRMPage(records: records, next: nil)
+        case .bool(false)?: return next.map { CRMPage(records: records, next: $0) }
+        default: return CRMPage(records: records, next: next)
+        }
     }
 
     static func record(_ row: [String: Any], index: Int, idField: String, modifiedField: String) throws(CRMJSON.Problem) -> CRMRecord {
