@@ -18,10 +18,13 @@ public struct KafkaConfiguration: Sendable, Hashable {
     /// commits) wait for the broker. Default 10 s.
     public var requestTimeout: Duration
     /// How many bytes of fetched messages a group consumer keeps ready ahead of `poll`
-    /// (`queued.max.messages.kbytes`). Default 16 MiB: several writer batches, while
-    /// librdkafka's own 64 MiB default made a writer's memory grow with the backlog
-    /// (`make bench`, docs/performance.md). `additional` may override it.
-    public var consumerPrefetchBytes: Int = 16 * 1024 * 1024
+    /// (`queued.max.messages.kbytes`). Default 32 MiB. librdkafka's own 64 MiB made a
+    /// writer's memory grow with the backlog past 150 MB. Less starves a fast writer:
+    /// once the queue is full, librdkafka before 2.2 fetches again only when its broker
+    /// thread wakes, up to a second later, so a writer that drains the queue within that
+    /// second waits (16 MiB held a writer to ~60,000 records/s, 32 MiB lets it reach
+    /// ~90,000; `make bench`, docs/performance.md). `additional` may override it.
+    public var consumerPrefetchBytes: Int = 32 * 1024 * 1024
     /// Any other librdkafka property (see librdkafka's CONFIGURATION.md). Applied before
     /// the bridge's own guarantees, which it cannot override: producer idempotence and
     /// `acks=all`, manual offset commits and `auto.offset.reset=earliest` of consumers.

@@ -11,7 +11,7 @@ import Logging
 /// dedicated serial queue, never on Swift's cooperative pool. Rebalance callbacks run
 /// inside poll on that queue, so a commit never races a revocation: offsets of partitions
 /// this consumer no longer owns are dropped (see `KafkaCommitResult`). A commit waits for
-/// a poll in progress, so keep poll timeouts short (the default 500 ms is fine).
+/// the poll slice in progress (10 ms at most), not for a whole poll timeout.
 public final class KafkaConsumer: Sendable {
     public let groupID: String
     private let client: RDKafkaClient
@@ -73,13 +73,24 @@ public final class KafkaConsumer: Sendable {
     /// during this call. Transient broker errors are logged, not thrown.
     public func poll(maxMessages: Int = 500, timeout: Duration = .milliseconds(500)) async throws -> [KafkaMessage] {
         let (client, logger) = (client, logger)
-        return try await run("rd_kafka_consumer_poll") {
-            let messages = try Self.pollMessages(
-                client: client, logger: logger, maxMessages: max(1, maxMessages), timeout: timeout)
-            if !messages.isEmpty { KafkaMetrics.consumed.increment(by: Int64(messages.count)) }
-            return messages
+        let deadline = ContinuousClock.now + timeout
+        // Waits in short slices, each its own job on the queue, so a commit asked for
+        // meanwhile (a pipelined writer commits while it polls) waits one slice at most.
+        while true {
+            let slice = min(max(deadline - ContinuousClock.now, .zero), Self.pollSlice)
+            let messages = try await run("rd_kafka_consumer_poll") {
+                try Self.pollMessages(client: client, logger: logger, maxMessages: max(1, maxMessages), timeout: slice)
+            }
+            if !messages.isEmpty {
+                KafkaMetrics.consumed.increment(by: Int64(messages.count))
+                return messages
+            }
+            if ContinuousClock.now >= deadline || Task.isCancelled { return [] }
         }
     }
+
+    /// The longest a poll holds the consumer's queue.
+    static let pollSlice: Duration = .milliseconds(10)
 
     /// Synchronously commits exactly `offsets` (each the NEXT offset to read, i.e. last
     /// processed + 1; for a partition given twice, the highest). Offsets of partitions no

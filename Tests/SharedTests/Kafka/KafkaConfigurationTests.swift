@@ -29,7 +29,7 @@ struct KafkaConfigurationTests {
 
     @Test func groupConsumersPrefetchAtMost16MiBUnlessAdditionalSaysOtherwise() {
         var configuration = KafkaConfiguration(bootstrapServers: "b:9092")
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.max.messages.kbytes"] == "16384")
+        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.max.messages.kbytes"] == "32768")
         configuration.consumerPrefetchBytes = 4 * 1024 * 1024
         #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.max.messages.kbytes"] == "4096")
         configuration.additional = ["queued.max.messages.kbytes": "65536"]
