@@ -118,6 +118,8 @@ ENV
     chmod 600 "$state/stack.env"
     set -a; . "$state/stack.env"; set +a
     export CRMBRIDGE_CONFIG="$config"
+    # As in the image (deploy/Dockerfile): two malloc arenas keep the roles' memory lower.
+    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
     for role in control ingress-reader ingress-writer; do
         local cmd=()
