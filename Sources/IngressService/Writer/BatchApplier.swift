@@ -42,6 +42,7 @@ struct BatchApplier: Sendable {
             var applied = 0
             var failed: [RejectStore.Reject] = []
             for work in batch.work {
+                let origins = work.origins.byID()
                 for row in 0..<work.rows.count {
                     try await tx.execute("SAVEPOINT record", [])
                     do {
@@ -52,7 +53,7 @@ struct BatchApplier: Sendable {
                         let id = work.rows.id(row)
                         let reject = EntityTableWriter.RowReject(
                             id: id, symbol: "sqlstate-\(error.sqlState ?? "unknown")", message: error.message)
-                        failed.append(PreparedBatch.reject(work.entity, reject, work.origins[id]))
+                        failed.append(PreparedBatch.reject(work.entity, reject, origins[id]))
                     }
                 }
                 applied += try await work.table.delete(work.deletes, in: tx)

@@ -10,7 +10,7 @@ struct PreparedBatch: Sendable {
         var table: EntityTableWriter
         var rows: EntityTableWriter.Rows
         var deletes: [(id: String, at: Date)]
-        var origins: [String: WriterBatch.Origin]
+        var origins: WriterBatch.Origins
     }
 
     var work: [EntityWork] = []
@@ -29,7 +29,10 @@ struct PreparedBatch: Sendable {
         for (entity, changes) in batch.changes {
             guard let table = tables[entity] else { continue }
             let (rows, mappingRejects) = table.rows(for: changes.upserts)
-            rejects += mappingRejects.map { Self.reject(entity, $0, changes.origins[$0.id]) }
+            if !mappingRejects.isEmpty {
+                let origins = changes.origins.byID()
+                rejects += mappingRejects.map { Self.reject(entity, $0, origins[$0.id]) }
+            }
             work.append(EntityWork(entity: entity, table: table, rows: rows, deletes: changes.deletes, origins: changes.origins))
             upsertCount += changes.upserts.count
             modifiedAtSum += changes.upserts.reduce(0) { $0 + $1.modifiedAt.timeIntervalSince1970 }

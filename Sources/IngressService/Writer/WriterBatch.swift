@@ -8,9 +8,25 @@ struct WriterBatch: Sendable {
     struct EntityChanges: Sendable {
         var upserts: [Envelope] = []
         var deletes: [(id: String, at: Date)] = []
-        /// Where each record's message is, by CRM id, so a reject names it (and a
-        /// re-delivered message is not rejected twice).
-        var origins: [String: Origin] = [:]
+        /// Where each record's message is, so a reject names it (and a re-delivered
+        /// message is not rejected twice).
+        var origins = Origins()
+    }
+
+    /// Record ids and where their messages are, side by side; a dictionary is built
+    /// only when a reject needs one.
+    struct Origins: Sendable {
+        var ids: [String] = []
+        var places: [Origin] = []
+
+        mutating func append(_ id: String, _ origin: Origin) {
+            ids.append(id)
+            places.append(origin)
+        }
+
+        func byID() -> [String: Origin] {
+            Dictionary(zip(ids, places), uniquingKeysWith: { _, last in last })
+        }
     }
 
     struct Origin: Sendable {
@@ -27,9 +43,9 @@ struct WriterBatch: Sendable {
 
     init(messages: [KafkaMessage], knownEntities: Set<String>) {
         messageCount = messages.count
-        var newest: [String: [String: (envelope: Envelope, order: Int, origin: Origin)]] = [:]
+        var entities = NewestPerKey.ByEntity(capacity: messages.count)
         var next: [KafkaTopicPartition: Int64] = [:]
-        for (order, message) in messages.enumerated() {
+        for message in messages {
             let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
             next[partition] = max(next[partition] ?? 0, message.offset + 1)
             switch Envelope.decode(message.value ?? []) {
@@ -41,21 +57,17 @@ struct WriterBatch: Sendable {
                                           "entity \"\(envelope.entity)\" is not mapped for topic \(message.topic)"))
                     continue
                 }
-                let current = newest[envelope.entity]?[envelope.id]
-                // Newer wins; at equal times the later message (a re-read) wins.
-                if current == nil || current!.envelope.modifiedAt <= envelope.modifiedAt {
-                    let origin = Origin(topic: message.topic, partition: message.partition, offset: message.offset)
-                    newest[envelope.entity, default: [:]][envelope.id] = (envelope, order, origin)
-                }
+                let origin = Origin(topic: message.topic, partition: message.partition, offset: message.offset)
+                entities.offer(envelope, origin)
             }
         }
-        for (entity, byID) in newest {
+        for (entity, newest) in entities.all {
             var entityChanges = EntityChanges()
-            for (_, item) in byID.sorted(by: { $0.value.order < $1.value.order }) {
-                entityChanges.origins[item.envelope.id] = item.origin
-                switch item.envelope.op {
-                case .upsert: entityChanges.upserts.append(item.envelope)
-                case .delete: entityChanges.deletes.append((item.envelope.id, item.envelope.modifiedAt))
+            for (envelope, origin) in newest.items {
+                entityChanges.origins.append(envelope.id, origin)
+                switch envelope.op {
+                case .upsert: entityChanges.upserts.append(envelope)
+                case .delete: entityChanges.deletes.append((envelope.id, envelope.modifiedAt))
                 }
             }
             changes[entity] = entityChanges
@@ -67,5 +79,50 @@ struct WriterBatch: Sendable {
         RejectStore.Reject(
             workflow: .crmToCampaign, entity: entity, recordID: id ?? message.key.map { String(decoding: $0, as: UTF8.self) },
             errorSymbol: symbol, errorMessage: text, topic: message.topic, partition: message.partition, offset: message.offset)
+    }
+}
+
+/// The newest envelope of each key of one entity, in the order keys first appeared.
+/// Newer wins; at equal times the later message (a re-read) wins.
+private struct NewestPerKey {
+    var items: [(envelope: Envelope, origin: WriterBatch.Origin)] = []
+    private var slots: [String: Int] = [:]
+
+    init(capacity: Int) {
+        items.reserveCapacity(capacity)
+        slots.reserveCapacity(capacity)
+    }
+
+    mutating func offer(_ envelope: Envelope, _ origin: WriterBatch.Origin) {
+        // One hash per new key: insert first, undo on the rare repeated key.
+        if let slot = slots.updateValue(items.count, forKey: envelope.id) {
+            slots[envelope.id] = slot
+            if items[slot].envelope.modifiedAt <= envelope.modifiedAt { items[slot] = (envelope, origin) }
+        } else {
+            items.append((envelope, origin))
+        }
+    }
+
+    /// Per entity, with the last entity remembered: a batch is nearly always one entity.
+    struct ByEntity {
+        private(set) var all: [(entity: String, newest: NewestPerKey)] = []
+        private var last = -1
+        private let capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+        }
+
+        mutating func offer(_ envelope: Envelope, _ origin: WriterBatch.Origin) {
+            if last < 0 || all[last].entity != envelope.entity {
+                if let index = all.firstIndex(where: { $0.entity == envelope.entity }) {
+                    last = index
+                } else {
+                    all.append((envelope.entity, NewestPerKey(capacity: capacity)))
+                    last = all.count - 1
+                }
+            }
+            all[last].newest.offer(envelope, origin)
+        }
     }
 }

@@ -166,6 +166,7 @@ extension Envelope {
             }
             try reader.consume(UInt8(ascii: "{"))
             var fields: [String: FieldValue] = [:]
+            fields.reserveCapacity(8)
             if reader.consumeIf(UInt8(ascii: "}")) {
                 return fields
             }

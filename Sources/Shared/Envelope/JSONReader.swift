@@ -95,15 +95,21 @@ struct JSONReader {
     mutating func readString() throws(EnvelopeError) -> String {
         try consume(UInt8(ascii: "\""))
         let start = index
+        var isASCII = true
         // Fast path: no escapes, one validated copy.
         while index < bytes.count {
             let byte = bytes[index]
+            isASCII = isASCII && byte < 0x80
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                // ASCII needs no validation, and `String(decoding:)` is specialised where
+                // `String(validating:)` looked up generic metadata on every call (a
+                // writer decodes a dozen strings per message).
+                if isASCII { return String(decoding: slice, as: UTF8.self) }
                 guard let string = String(validating: slice, as: UTF8.self) else {
                     throw EnvelopeError(.notJSON, "not JSON: invalid UTF-8 in the string at byte \(start)")
                 }
-                index += 1
                 return string
             }
             if byte == UInt8(ascii: "\\") {
