@@ -6,9 +6,9 @@ import Shared
 /// `crmbridge.crm-to-campaign.writer`; each batch is applied in one transaction and
 /// its offsets are committed only after that transaction committed.
 ///
-/// Two stages overlap: while PostgreSQL applies batch n, the next batch is polled,
-/// decoded and mapped to its statement parameters. Batches are still applied and
-/// committed one after the other, in order.
+/// Stages overlap: while PostgreSQL applies batch n, batch n+1 is polled, decoded and
+/// mapped to its statement parameters, and batch n-1's offsets are committed to Kafka.
+/// Batches are still applied one after the other, and committed in order.
 struct IngressWriter: Sendable {
     let base: CRMBridgeConfig
     let logger: Logger
@@ -45,6 +45,7 @@ struct IngressWriter: Sendable {
         }
 
         var next: Task<PreparedBatch?, any Error>?
+        var pendingCommit: Task<Void, any Error>?
         do {
             try await consumer.subscribe(topics: IngressTopics.names(for: workflow))
             run.markRunning()
@@ -64,24 +65,30 @@ struct IngressWriter: Sendable {
                 next = Task(operation: prepareNext)
                 guard let batch else { continue }
                 try await applier.apply(batch)
-                // The transaction committed: only now may Kafka forget these messages.
-                _ = try await consumer.commit(batch.offsets)
+                // The transaction committed: only now may Kafka forget these messages. The
+                // commit runs while the next batch is applied; one at a time, so in order.
+                try await pendingCommit?.value
+                let offsets = batch.offsets
+                pendingCommit = Task { _ = try await consumer.commit(offsets) }
             }
+            try await pendingCommit?.value
         } catch {
-            await Self.finish(next, consumer, rejectsProducer, database)
+            await Self.finish(next, pendingCommit, consumer, rejectsProducer, database)
             throw error
         }
-        await Self.finish(next, consumer, rejectsProducer, database)
+        await Self.finish(next, nil, consumer, rejectsProducer, database)
     }
 
     /// A batch prepared but not applied is dropped: its offsets were never committed,
-    /// so its messages are delivered again to whoever owns their partitions next.
+    /// so its messages are delivered again to whoever owns their partitions next. A
+    /// commit in flight is let finish: its batch is in Campaign.
     private static func finish(
-        _ next: Task<PreparedBatch?, any Error>?, _ consumer: KafkaConsumer, _ rejectsProducer: KafkaProducer,
-        _ database: PostgresConnection
+        _ next: Task<PreparedBatch?, any Error>?, _ pendingCommit: Task<Void, any Error>?, _ consumer: KafkaConsumer,
+        _ rejectsProducer: KafkaProducer, _ database: PostgresConnection
     ) async {
         next?.cancel()
         _ = try? await next?.value
+        _ = try? await pendingCommit?.value
         await consumer.close()
         await rejectsProducer.close()
         await database.close()

@@ -9,6 +9,7 @@ extension KafkaConsumer {
     ) throws -> [KafkaMessage] {
         let deadline = ContinuousClock.now + timeout
         var messages: [KafkaMessage] = []
+        var topics = TopicNames()
         while messages.count < maxMessages {
             let wait = messages.isEmpty ? (deadline - ContinuousClock.now).kafkaMilliseconds : 0
             guard let raw = rd_kafka_consumer_poll(client.handle, wait) else {
@@ -18,7 +19,7 @@ extension KafkaConsumer {
             defer { rd_kafka_message_destroy(raw) }
             let error = raw.pointee.err
             if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-                messages.append(message(from: raw))
+                messages.append(message(from: raw, topics: &topics))
             } else if error == RD_KAFKA_RESP_ERR__PARTITION_EOF {
                 continue
             } else {
@@ -51,10 +52,24 @@ extension KafkaConsumer {
         logger.warning("Kafka consumer error: \(text)", metadata: metadata)
     }
 
+    /// The topic names of one poll: messages of a topic share one `String`, not one copy
+    /// each (a writer batch is thousands of messages of one or two topics).
+    struct TopicNames {
+        private var last: (handle: OpaquePointer, name: String)?
+
+        mutating func name(_ handle: OpaquePointer?) -> String {
+            guard let handle else { return "" }
+            if let last, last.handle == handle { return last.name }
+            let name = String(cString: rd_kafka_topic_name(handle))
+            last = (handle, name)
+            return name
+        }
+    }
+
     /// Copies a librdkafka message into a `KafkaMessage`.
-    static func message(from raw: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaMessage {
+    static func message(from raw: UnsafeMutablePointer<rd_kafka_message_t>, topics: inout TopicNames) -> KafkaMessage {
         let message = raw.pointee
-        let topic = message.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+        let topic = topics.name(message.rkt)
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let milliseconds = rd_kafka_message_timestamp(raw, &timestampType)
         return KafkaMessage(
