@@ -2,9 +2,11 @@ import Foundation
 import Shared
 
 /// Turns CRM records into envelopes on the entity's topic, keyed by CRM id, and
-/// publishes them idempotently; `publish` returns once the broker acknowledged all.
+/// publishes them idempotently once the backlog gate lets them through; `publish`
+/// returns once the broker acknowledged all.
 struct EnvelopePublisher: Sendable {
     let producer: KafkaProducer
+    let backlog: BacklogGate
     let topic: String
     let system: Envelope.System
     let entity: String
@@ -21,6 +23,7 @@ struct EnvelopePublisher: Sendable {
 
     private func send(_ envelopes: [Envelope], traceID: String) async throws {
         guard !envelopes.isEmpty else { return }
+        try await backlog.admit(envelopes.count)
         let headers = [
             KafkaHeader(name: EnvelopeHeaders.configVersion, value: String(configVersion)),
             KafkaHeader(name: EnvelopeHeaders.traceID, value: traceID),

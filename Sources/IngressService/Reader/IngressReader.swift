@@ -24,9 +24,11 @@ struct IngressReader: Sendable {
         do {
             try await IngressTopics.create(for: workflow, kafka: kafka, logger: logger)
             let connector = connections.crm.makeSourceConnector(http: http, logger: logger)
+            let backlog = try BacklogGate(
+                maxBacklog: workflow.maxBacklog, kafka: kafka, topics: IngressTopics.names(for: workflow), run: run, logger: logger)
             let imports = workflow.entities.map { entity in
                 let publisher = EnvelopePublisher(
-                    producer: producer, topic: Topics.crmToCampaign(entity: entity.name),
+                    producer: producer, backlog: backlog, topic: Topics.crmToCampaign(entity: entity.name),
                     system: connections.crm.kind.envelopeSystem, entity: entity.name, configVersion: run.configVersion)
                 return EntityImport(
                     entity: entity, instance: base.instance, crm: connections.crm.kind, connector: connector,

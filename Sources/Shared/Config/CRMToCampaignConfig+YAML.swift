@@ -2,7 +2,7 @@ import Yams
 
 extension CRMToCampaignConfig {
     static func read(_ node: Node?, at path: ConfigPath, crm: CRMKind, reader: ConfigReader) -> CRMToCampaignConfig {
-        guard let node, !node.isNullScalar, let yaml = reader.mapping(node, at: path, keys: ["entities"]) else {
+        guard let node, !node.isNullScalar, let yaml = reader.mapping(node, at: path, keys: ["entities", "maxBacklog"]) else {
             return CRMToCampaignConfig()
         }
         var entities: [EntityConfig] = []
@@ -18,6 +18,7 @@ extension CRMToCampaignConfig {
             seen[entity.name] = itemPath
             entities.append(entity)
         }
-        return CRMToCampaignConfig(entities: entities)
+        let maxBacklog = yaml.int("maxBacklog", default: defaultMaxBacklog, range: 0...1_000_000_000)
+        return CRMToCampaignConfig(entities: entities, maxBacklog: maxBacklog)
     }
 }

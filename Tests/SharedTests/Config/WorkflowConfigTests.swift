@@ -34,6 +34,17 @@ import Testing
             == .campaignToCRM(CampaignToCRMConfig()))
     }
 
+    @Test func maxBacklogIsReadAndBounded() throws {
+        #expect(CRMToCampaignConfig().maxBacklog == 200_000)
+        guard case .crmToCampaign(let read) = try WorkflowConfig.parse(yaml: "maxBacklog: 0\nentities: []\n", workflow: .crmToCampaign, crm: .dynamics) else {
+            Issue.record("not a crm-to-campaign section")
+            return
+        }
+        #expect(read.maxBacklog == 0)
+        #expect(workflowProblems("maxBacklog: -5\n", .crmToCampaign).map(\.description)
+            == ["line 1: maxBacklog: -5 is out of range (0…1000000000)"])
+    }
+
     @Test func entitiesNeedTheirRequiredKeysAndUniqueNames() {
         let yaml = """
             entities:
