@@ -18,44 +18,27 @@ struct InitialLoadBenchmark: Benchmark {
         try await context.ensureEmulatorContacts(records)
         let entity = BenchContext.name("load", scale: records)
         let run = try await IngressRun.prepare(context, entity: entity)
-        var roles: [ChildProcess] = []
-        do {
-            roles = [try await run.spawn("reader"), try await run.spawn("writer")]
-            let cpu = context.stack.cpuAccount(roles: [("reader", roles[0]), ("writer", roles[1])])
-            let before = cpu.snapshot()
-            let started = ContinuousClock.now
-            try await run.start()
-            let drain = try await run.waitDrained(
-                records: records, fullLoad: true, timeout: Self.timeout(records), roles: roles)
-            let cpuFigures = CPUAccount.figures(from: before, to: cpu.snapshot(), records: records, phase: name, scale: records)
-            let count = try await run.profileCount()
-            guard count == records else { throw BenchError("\(count) profiles after the load of \(records)") }
-            let peaks = roles.map { $0.peakResidentBytes ?? 0 }
-            await run.finish(roles, dropDatabase: false)
-            await context.state.setArtefact(Self.artefactKey(records), entity)
+        let timed = try await TimedDrain.measure(
+            run, roles: ["reader", "writer"], records: records, fullLoad: true, phase: name, keepDatabase: true)
+        await context.state.setArtefact(Self.artefactKey(records), entity)
 
-            var (rate, steady, figures) = Throughput.figures(
-                id: "initial-load", label: "Initial load end to end", records: records, drain: drain, started: started,
-                target: .atLeast(20_000))
-            if let slowest = await Self.slowestCeiling(context, scale: records) {
+        var (rate, steady, figures) = Throughput.figures(
+            id: "initial-load", label: "Initial load end to end", records: records, drain: timed.drain, started: timed.started,
+            target: .atLeast(20_000))
+        if let slowest = await Self.slowestCeiling(context, scale: records) {
+            figures.append(Figure(
+                id: "initial-load.ratio", workflow: "crm-to-campaign", label: "Initial load / slowest ceiling",
+                value: rate / slowest.value, unit: "ratio", scale: records, target: .atLeast(0.5),
+                note: "slowest ceiling: \(slowest.label) \(Int(slowest.value)) records/s"))
+            if let steady {
                 figures.append(Figure(
-                    id: "initial-load.ratio", workflow: "crm-to-campaign", label: "Initial load / slowest ceiling",
-                    value: rate / slowest.value, unit: "ratio", scale: records, target: .atLeast(0.5),
-                    note: "slowest ceiling: \(slowest.label) \(Int(slowest.value)) records/s"))
-                if let steady {
-                    figures.append(Figure(
-                        id: "initial-load.steady-ratio", workflow: "crm-to-campaign", label: "Initial load steady / slowest ceiling",
-                        value: steady / slowest.value, unit: "ratio", scale: records,
-                        note: "without the start (the ceilings' clients join and connect before their clock starts)"))
-                }
+                    id: "initial-load.steady-ratio", workflow: "crm-to-campaign", label: "Initial load steady / slowest ceiling",
+                    value: steady / slowest.value, unit: "ratio", scale: records,
+                    note: "without the start (the ceilings' clients join and connect before their clock starts)"))
             }
-            figures += PeakMemory.figures(phase: "initial-load", roles: ["reader", "writer"], peaks: peaks, scale: records)
-            return figures + cpuFigures
-        } catch {
-            for role in roles { context.logger.error("role log", metadata: ["role": "\(role.name)", "tail": "\(role.logTail(1500))"]) }
-            await run.finish(roles, dropDatabase: true)
-            throw error
         }
+        figures += PeakMemory.figures(phase: "initial-load", roles: ["reader", "writer"], peaks: timed.peaks, scale: records)
+        return figures + timed.cpu
     }
 
     func brokerTopics(scale: Int?, settings: BenchSettings) -> [BrokerTopic] {

@@ -15,43 +15,31 @@ struct WriterAloneBenchmark: Benchmark {
         let dataset = try await context.dataset(records)
         let entity = BenchContext.name("writer", scale: records)
         let run = try await IngressRun.prepare(context, entity: entity)
-        var roles: [ChildProcess] = []
         do {
             try await prefill(run, dataset, context)
-            roles = [try await run.spawn("writer")]
-            let cpu = context.stack.cpuAccount(roles: [("writer", roles[0])])
-            let before = cpu.snapshot()
-            let started = ContinuousClock.now
-            try await run.start()
-            let drain = try await run.waitDrained(
-                records: records, fullLoad: false, timeout: InitialLoadBenchmark.timeout(records), roles: roles)
-            let cpuFigures = CPUAccount.figures(from: before, to: cpu.snapshot(), records: records, phase: name, scale: records)
-            let count = try await run.profileCount()
-            guard count == records else { throw BenchError("\(count) profiles after the writer drained \(records)") }
-            let peak = roles[0].peakResidentBytes ?? 0
-            await run.finish(roles, dropDatabase: true)
-
-            var (rate, steady, figures) = Throughput.figures(
-                id: "writer-alone", label: "Writer alone", records: records, drain: drain, started: started, target: nil)
-            if let ceiling = await context.figure("ceiling.postgres-upsert", scale: records) {
-                figures.append(Figure(
-                    id: "writer-alone.ratio", workflow: "crm-to-campaign", label: "Writer alone / raw upsert",
-                    value: rate / ceiling.value, unit: "ratio", scale: records, target: .atLeast(0.7),
-                    note: "raw upsert ceiling \(Int(ceiling.value)) records/s"))
-                if let steady {
-                    figures.append(Figure(
-                        id: "writer-alone.steady-ratio", workflow: "crm-to-campaign", label: "Writer alone steady / raw upsert",
-                        value: steady / ceiling.value, unit: "ratio", scale: records,
-                        note: "without the start (group join with the broker's 3 s initial rebalance delay)"))
-                }
-            }
-            figures += PeakMemory.figures(phase: "writer-alone", roles: ["writer"], peaks: [peak], scale: records)
-            return figures + cpuFigures
         } catch {
-            for role in roles { context.logger.error("role log", metadata: ["role": "\(role.name)", "tail": "\(role.logTail(1500))"]) }
-            await run.finish(roles, dropDatabase: true)
+            await run.finish([], dropDatabase: true)
             throw error
         }
+        let timed = try await TimedDrain.measure(
+            run, roles: ["writer"], records: records, fullLoad: false, phase: name, keepDatabase: false)
+
+        var (rate, steady, figures) = Throughput.figures(
+            id: "writer-alone", label: "Writer alone", records: records, drain: timed.drain, started: timed.started, target: nil)
+        if let ceiling = await context.figure("ceiling.postgres-upsert", scale: records) {
+            figures.append(Figure(
+                id: "writer-alone.ratio", workflow: "crm-to-campaign", label: "Writer alone / raw upsert",
+                value: rate / ceiling.value, unit: "ratio", scale: records, target: .atLeast(0.7),
+                note: "raw upsert ceiling \(Int(ceiling.value)) records/s"))
+            if let steady {
+                figures.append(Figure(
+                    id: "writer-alone.steady-ratio", workflow: "crm-to-campaign", label: "Writer alone steady / raw upsert",
+                    value: steady / ceiling.value, unit: "ratio", scale: records,
+                    note: "without the start (group join with the broker's 3 s initial rebalance delay)"))
+            }
+        }
+        figures += PeakMemory.figures(phase: "writer-alone", roles: ["writer"], peaks: timed.peaks, scale: records)
+        return figures + timed.cpu
     }
 
     func brokerTopics(scale: Int?, settings: BenchSettings) -> [BrokerTopic] {
