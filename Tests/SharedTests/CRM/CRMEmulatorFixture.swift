@@ -20,6 +20,15 @@ struct CRMEmulatorFixture {
         emulator.stop()
     }
 
+    /// How many live contacts the emulator holds, from its admin API.
+    func liveContacts(_ crm: CRMKind) async throws -> Int {
+        let response = try await admin("GET", crm == .dynamics ? "dynamics/counts" : "salesforce/counts")
+        let counts = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        let count = crm == .dynamics ? counts?["contacts"] as? Int : (counts?["Contact"] as? [String: Any])?["live"] as? Int
+        guard let count else { throw CRMEmulatorFixtureError("the emulator's counts have no live contacts: \(String(decoding: response.body, as: UTF8.self))") }
+        return count
+    }
+
     /// Short backoffs so tests stay quick; `Retry-After` is still honoured.
     static let testRetry = CRMRetryPolicy(maxAttempts: 12, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(200))
 
@@ -91,4 +100,9 @@ func collect(_ pages: CRMPages) async throws -> (records: [CRMRecord], pages: In
         count += 1
     }
     return (records, count)
+}
+
+struct CRMEmulatorFixtureError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -6,46 +6,6 @@ import Testing
 @Suite struct DynamicsConnectorTests {
     private let contacts = CRMQuery(remoteObject: "contacts", fields: ["firstname", "lastname", "emailaddress1"], pageSize: 250)
 
-    private func seededContacts(_ fixture: CRMEmulatorFixture) async throws -> Int {
-        let response = try await fixture.admin("GET", "dynamics/counts")
-        let counts = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Int]
-        return try #require(counts?["contacts"])
-    }
-
-    @Test func fullReadPagesThroughEverySeededContactExactlyOnce() async throws {
-        let fixture = try await CRMEmulatorFixture.start(seed: 1100)
-        defer { fixture.stop() }
-        let (records, pages) = try await collect(fixture.dynamics().pages(contacts, modifiedIn: nil))
-        #expect(records.count == (try await seededContacts(fixture)))
-        #expect(Set(records.map(\.id)).count == records.count)
-        #expect(pages >= 5)
-        let first = try #require(records.first)
-        #expect(first.fields["contactid"] == .string(first.id))
-        #expect(first.fields["lastname"] != nil)
-        #expect(first.fields.keys.allSatisfy { !$0.hasPrefix("@") })
-        // Ordered by modifiedon then contactid.
-        let keys = records.map { ($0.modifiedAt, $0.id) }
-        #expect(zip(keys, keys.dropFirst()).allSatisfy { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) })
-    }
-
-    @Test func windowReturnsExactlyTheRecordsModifiedInIt() async throws {
-        let fixture = try await CRMEmulatorFixture.start(seed: 800)
-        defer { fixture.stop() }
-        let connector = fixture.dynamics()
-        let all = try await collect(connector.pages(contacts, modifiedIn: nil)).records
-        let stamps = Array(Set(all.map(\.modifiedAt))).sorted()
-        let window = ModifiedWindow(start: stamps[stamps.count / 4], end: stamps[stamps.count * 3 / 4])
-        let expected = Set(all.filter { window.contains($0.modifiedAt) }.map(\.id))
-
-        let read = try await collect(connector.pages(contacts, modifiedIn: window)).records
-        #expect(read.count == expected.count)
-        #expect(Set(read.map(\.id)) == expected)
-        #expect(read.contains { $0.modifiedAt == window.start })
-        #expect(!read.contains { $0.modifiedAt == window.end })
-        let empty = try await collect(connector.pages(contacts, modifiedIn: ModifiedWindow(start: window.end, end: window.start)))
-        #expect(empty.records.isEmpty)
-    }
-
     @Test func combinesTheQueryFilterWithTheWindow() async throws {
         let fixture = try await CRMEmulatorFixture.start(seed: 300)
         defer { fixture.stop() }
@@ -69,7 +29,7 @@ import Testing
         try await fixture.admin("POST", "dynamics/tokens/expire")
         var count = first.count
         while let page = try await iterator.next() { count += page.count }
-        #expect(count == (try await seededContacts(fixture)))
+        #expect(count == (try await fixture.liveContacts(.dynamics)))
         #expect(try await connector.tokens.token().accessToken != before.accessToken)
     }
 
@@ -106,7 +66,7 @@ import Testing
         let start = clock.now
         let records = try await collect(fixture.dynamics().pages(contacts, modifiedIn: nil)).records
         try await fixture.faults()
-        #expect(records.count == (try await seededContacts(fixture)))
+        #expect(records.count == (try await fixture.liveContacts(.dynamics)))
         #expect(Set(records.map(\.id)).count == records.count)
         let counters = try await fixture.admin("GET", "counters")
         let injected = (try JSONSerialization.jsonObject(with: Data(counters.body)) as? [String: Int])?["faultsInjected"] ?? 0
@@ -121,7 +81,7 @@ import Testing
         do {
             let records = try await collect(fixture.dynamics().pages(contacts, modifiedIn: nil)).records
             #expect(Set(records.map(\.id)).count == records.count)
-            #expect(records.count == (try await seededContacts(fixture)))
+            #expect(records.count == (try await fixture.liveContacts(.dynamics)))
         } catch let error as CRMError {
             #expect(error.code == .malformedResponse)
         }
@@ -157,7 +117,7 @@ import Testing
         defer { fixture.stop() }
         let connector = fixture.dynamics()
         let initial = try await connector.changes(contacts, since: nil)
-        #expect(initial.changedIDs.count == (try await seededContacts(fixture)))
+        #expect(initial.changedIDs.count == (try await fixture.liveContacts(.dynamics)))
         #expect(initial.deletedIDs.isEmpty)
 
         let doomed = Array(initial.changedIDs.prefix(3))
@@ -205,7 +165,7 @@ extension DynamicsConnectorTests {
         try await fixture.faults(unavailableShare: 0.3)
         let records = try await collect(fixture.dynamics().pages(contacts, modifiedIn: nil)).records
         try await fixture.faults()
-        #expect(records.count == (try await seededContacts(fixture)))
+        #expect(records.count == (try await fixture.liveContacts(.dynamics)))
         #expect(Set(records.map(\.id)).count == records.count)
     }
 
@@ -247,7 +207,7 @@ extension DynamicsConnectorTests {
         let first = try await connector.tokens.token()
         #expect(try await connector.tokens.token() == first)
         let records = try await collect(connector.pages(contacts, modifiedIn: nil)).records
-        #expect(records.count == (try await seededContacts(fixture)))
+        #expect(records.count == (try await fixture.liveContacts(.dynamics)))
         #expect(try await connector.tokens.token() == first)
     }
 }

@@ -6,49 +6,12 @@ import Testing
 @Suite struct SalesforceConnectorTests {
     private let contacts = CRMQuery(remoteObject: "Contact", fields: ["FirstName", "LastName", "Email"], pageSize: 250)
 
-    private func liveContacts(_ fixture: CRMEmulatorFixture) async throws -> Int {
-        let response = try await fixture.admin("GET", "salesforce/counts")
-        let counts = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: [String: Int]]
-        return try #require(counts?["Contact"]?["live"])
-    }
-
     private func delete(_ ids: [String], _ fixture: CRMEmulatorFixture, _ connector: SalesforceConnector) async throws {
         for id in ids {
             let response = try await fixture.call(
                 "DELETE", fixture.emulator.baseURL + "/services/data/v60.0/sobjects/Contact/\(id)", tokens: connector.tokens)
             #expect(response.status == 204)
         }
-    }
-
-    @Test func fullReadPagesThroughEverySeededContactExactlyOnce() async throws {
-        let fixture = try await CRMEmulatorFixture.start(seed: 1100)
-        defer { fixture.stop() }
-        let (records, pages) = try await collect(fixture.salesforce().pages(contacts, modifiedIn: nil))
-        #expect(records.count == (try await liveContacts(fixture)))
-        #expect(Set(records.map(\.id)).count == records.count)
-        #expect(pages >= 5)
-        let first = try #require(records.first)
-        #expect(first.fields["Id"] == .string(first.id))
-        #expect(first.fields["attributes"] == nil)
-        #expect(first.fields["SystemModstamp"] != nil)
-        let keys = records.map { ($0.modifiedAt, $0.id) }
-        #expect(zip(keys, keys.dropFirst()).allSatisfy { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) })
-    }
-
-    @Test func windowReturnsExactlyTheRecordsModifiedInIt() async throws {
-        let fixture = try await CRMEmulatorFixture.start(seed: 800)
-        defer { fixture.stop() }
-        let connector = fixture.salesforce()
-        let all = try await collect(connector.pages(contacts, modifiedIn: nil)).records
-        let stamps = Array(Set(all.map(\.modifiedAt))).sorted()
-        let window = ModifiedWindow(start: stamps[stamps.count / 3], end: stamps[stamps.count * 2 / 3])
-        let expected = Set(all.filter { window.contains($0.modifiedAt) }.map(\.id))
-
-        let read = try await collect(connector.pages(contacts, modifiedIn: window)).records
-        #expect(read.count == expected.count)
-        #expect(Set(read.map(\.id)) == expected)
-        #expect(read.contains { $0.modifiedAt == window.start })
-        #expect(!read.contains { $0.modifiedAt == window.end })
     }
 
     @Test func expiredSessionIsRefreshedTransparentlyOnce() async throws {
@@ -61,7 +24,7 @@ import Testing
         #expect(before.instanceURL == fixture.emulator.baseURL)
         try await fixture.admin("POST", "salesforce/tokens/expire")
         while let page = try await iterator.next() { count += page.count }
-        #expect(count == (try await liveContacts(fixture)))
+        #expect(count == (try await fixture.liveContacts(.salesforce)))
         #expect(try await connector.tokens.token().accessToken != before.accessToken)
     }
 
@@ -71,7 +34,7 @@ import Testing
         try await fixture.faults(throttleShare: 0.3, retryAfterSeconds: 1)
         let records = try await collect(fixture.salesforce().pages(contacts, modifiedIn: nil)).records
         try await fixture.faults()
-        #expect(records.count == (try await liveContacts(fixture)))
+        #expect(records.count == (try await fixture.liveContacts(.salesforce)))
         #expect(Set(records.map(\.id)).count == records.count)
     }
 
@@ -82,7 +45,7 @@ import Testing
         do {
             let records = try await collect(fixture.salesforce().pages(contacts, modifiedIn: nil)).records
             #expect(Set(records.map(\.id)).count == records.count)
-            #expect(records.count == (try await liveContacts(fixture)))
+            #expect(records.count == (try await fixture.liveContacts(.salesforce)))
         } catch let error as CRMError {
             #expect(error.code == .malformedResponse)
         }
@@ -184,7 +147,7 @@ extension SalesforceConnectorTests {
                 modifiedField: "CRMB_No_Such_Stamp__c", retry: CRMEmulatorFixture.testRetry),
             http: fixture.http, logger: fixture.logger)
         let records = try await collect(connector.pages(contacts, modifiedIn: nil)).records
-        #expect(records.count == (try await liveContacts(fixture)))
+        #expect(records.count == (try await fixture.liveContacts(.salesforce)))
         #expect(records.allSatisfy { $0.fields["LastModifiedDate"] != nil })
         #expect(connector.fallbacks.contains("Contact"))
     }
