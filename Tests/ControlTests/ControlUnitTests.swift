@@ -11,6 +11,19 @@ struct ControlUnitTests {
               detail: #"{"recordsWritten": \#(written), "recordsRead": \#(read), "other": "x"}"#, at: Date())
     }
 
+    @Test func aBacklogAnswerWaitsForKafkaOnlySoLong() async throws {
+        let slow = Task<Int, any Error> { try await Task.sleep(for: .seconds(60)); return 1 }
+        defer { slow.cancel() }
+        let started = ContinuousClock.now
+        #expect(try await BacklogReader.value(of: slow, within: .milliseconds(50)) == nil)
+        #expect(ContinuousClock.now - started < .seconds(30), "the answer gave up at its bound, not with the task")
+        let quick = Task<Int, any Error> { 7 }
+        #expect(try await BacklogReader.value(of: quick, within: .seconds(30)) == 7)
+        struct Down: Error {}
+        let failing = Task<Int, any Error> { throw Down() }
+        await #expect(throws: Down.self) { try await BacklogReader.value(of: failing, within: .seconds(30)) }
+    }
+
     @Test func roleCountersOnlyAddTheirIncreaseAndSurviveARestart() {
         var totals = RoleCounterTotals()
         let first = totals.observe([report("writer", "a", written: 100)])

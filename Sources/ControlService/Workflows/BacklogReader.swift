@@ -19,17 +19,25 @@ final class BacklogReader: Sendable {
         /// The last failure, so that during an outage each answer does not wait for
         /// Kafka's timeout again: reads are skipped for `retryAfter`.
         var failure: (at: ContinuousClock.Instant, message: String)?
+        /// The read of each workflow under way. Kafka calls run one at a time on the
+        /// admin's queue and each may wait for Kafka's timeout: without this, answers and
+        /// samples asked for during an outage would queue reads faster than they finish.
+        var inFlight: [WorkflowName: Task<[String: Int64], any Error>] = [:]
     }
 
     private let admin: KafkaAdmin
     private let logger: Logger
     private let retryAfter: Duration
+    private let answerWithin: Duration
     private let memory = Mutex(Memory())
 
-    init(admin: KafkaAdmin, logger: Logger, retryAfter: Duration = .seconds(10)) {
+    /// `answerWithin`: how long an answer waits for Kafka before it shows the last backlog
+    /// read with the reason; the read goes on and its result is kept for the next answer.
+    init(admin: KafkaAdmin, logger: Logger, retryAfter: Duration = .seconds(10), answerWithin: Duration = .seconds(5)) {
         self.admin = admin
         self.logger = logger
         self.retryAfter = retryAfter
+        self.answerWithin = answerWithin
     }
 
     func read(_ workflow: WorkflowName, topics: [String]) async -> Reading {
@@ -40,7 +48,14 @@ final class BacklogReader: Sendable {
             return Reading(total: memory.withLock { $0.lastKnown[workflow] } ?? 0, byTopic: [:], error: recent)
         }
         do {
-            let byTopic = try await lag(group: Topics.writerGroup(workflow), topics: topics)
+            guard let byTopic = try await Self.value(of: inFlightRead(workflow, topics: topics), within: answerWithin) else {
+                let message = "Kafka not readable: no answer within \(answerWithin)"
+                let last = memory.withLock { memory in
+                    memory.failure = (ContinuousClock.now, message)
+                    return memory.lastKnown[workflow] ?? 0
+                }
+                return Reading(total: last, byTopic: [:], error: message)
+            }
             let total = byTopic.values.reduce(0, +)
             memory.withLock {
                 $0.lastKnown[workflow] = total
@@ -55,6 +70,53 @@ final class BacklogReader: Sendable {
                 return memory.lastKnown[workflow] ?? 0
             }
             return Reading(total: last, byTopic: [:], error: message)
+        }
+    }
+
+    /// The read of `workflow` under way, or a new one. A read that ends after its answer
+    /// gave up still records what it found.
+    private func inFlightRead(_ workflow: WorkflowName, topics: [String]) -> Task<[String: Int64], any Error> {
+        memory.withLock { state in
+            if let running = state.inFlight[workflow] { return running }
+            let task = Task { [self] in
+                defer { memory.withLock { _ = $0.inFlight.removeValue(forKey: workflow) } }
+                let byTopic = try await lag(group: Topics.writerGroup(workflow), topics: topics)
+                memory.withLock {
+                    $0.lastKnown[workflow] = byTopic.values.reduce(0, +)
+                    $0.failure = nil
+                }
+                return byTopic
+            }
+            state.inFlight[workflow] = task
+            return task
+        }
+    }
+
+    /// The task's value, or nil when it takes longer than `timeout` (the task goes on).
+    static func value<T: Sendable>(of task: Task<T, any Error>, within timeout: Duration) async throws -> T? {
+        try await withCheckedThrowingContinuation { continuation in
+            let once = ResumeOnce(continuation)
+            Task { once.resume(with: await task.result.map { Optional($0) }) }
+            Task {
+                try? await Task.sleep(for: timeout)
+                once.resume(with: .success(nil))
+            }
+        }
+    }
+
+    /// A continuation the first of two racing tasks resumes.
+    private final class ResumeOnce<T: Sendable>: Sendable {
+        private let continuation: Mutex<CheckedContinuation<T, any Error>?>
+
+        init(_ continuation: CheckedContinuation<T, any Error>) {
+            self.continuation = Mutex(continuation)
+        }
+
+        func resume(with result: Result<T, any Error>) {
+            continuation.withLock { waiting in
+                defer { waiting = nil }
+                return waiting
+            }?.resume(with: result)
         }
     }
 
