@@ -7,6 +7,8 @@ struct TestEntity: Sendable {
         var remote: String
         var column: String
         var conversion: String?
+        /// More keys of the field, as YAML flow (`applyUpdates: false`).
+        var options: String?
     }
 
     var name: String
@@ -37,7 +39,8 @@ struct TestEntity: Sendable {
         ]
         for field in fields {
             let conversion = field.conversion.map { ", conversion: \($0)" } ?? ""
-            lines.append("          - { remote: \(field.remote), column: \(field.column)\(conversion) }")
+            let options = field.options.map { ", " + $0 } ?? ""
+            lines.append("          - { remote: \(field.remote), column: \(field.column)\(conversion)\(options) }")
         }
         if deletes {
             lines.append("        deletes: { enabled: true" + (softDeleteColumn.map { ", softDeleteColumn: \($0)" } ?? "") + " }")
