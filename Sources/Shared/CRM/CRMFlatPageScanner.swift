@@ -12,6 +12,30 @@ struct CRMFlatPageScanner {
         var rows: [[String: FieldValue]] = []
         /// The page's other scalar members (`@odata.nextLink`, `done`, …).
         var members: [String: FieldValue] = [:]
+
+        /// The rows as records; nil when one lacks a non-empty string id or a readable
+        /// last-modified datetime (the Foundation path then names the record).
+        func records(idField: String, modifiedField: String) -> [CRMRecord]? {
+            var records: [CRMRecord] = []
+            records.reserveCapacity(rows.count)
+            for fields in rows {
+                guard case .string(let id)? = fields[idField], !id.isEmpty,
+                      case .string(let modified)? = fields[modifiedField], let modifiedAt = CRMTimestamp.parse(modified)
+                else { return nil }
+                records.append(CRMRecord(id: id, modifiedAt: modifiedAt, fields: fields))
+            }
+            return records
+        }
+
+        /// An optional string member: `.some(nil)` when absent or null, nil when it is
+        /// something else (the Foundation path then reports it).
+        func optionalString(_ key: String) -> String?? {
+            switch members[key] {
+            case nil, .null?: .some(nil)
+            case .string(let text)?: .some(text)
+            default: nil
+            }
+        }
     }
 
     /// The member of the page that holds the records (`value`, `records`).

@@ -72,23 +72,11 @@ enum DynamicsPageParser {
             !key.utf8.contains(UInt8(ascii: "@"))
                 || (keepFormattedValues && key.hasSuffix("@OData.Community.Display.V1.FormattedValue"))
         }
-        guard let scanned = scanner.scan(body) else { return nil }
-        var records: [CRMRecord] = []
-        records.reserveCapacity(scanned.rows.count)
-        for fields in scanned.rows {
-            guard case .string(let id)? = fields[idField], !id.isEmpty,
-                  case .string(let modified)? = fields[modifiedField], let modifiedAt = CRMTimestamp.parse(modified)
-            else { return nil }
-            records.append(CRMRecord(id: id, modifiedAt: modifiedAt, fields: fields))
-        }
-        func link(_ key: String) -> String?? {
-            switch scanned.members[key] {
-            case nil, .null?: .some(nil)
-            case .string(let text)?: .some(text)
-            default: nil
-            }
-        }
-        guard let nextLink = link("@odata.nextLink"), let deltaLink = link("@odata.deltaLink") else { return nil }
+        guard let scanned = scanner.scan(body),
+              let records = scanned.records(idField: idField, modifiedField: modifiedField),
+              let nextLink = scanned.optionalString("@odata.nextLink"),
+              let deltaLink = scanned.optionalString("@odata.deltaLink")
+        else { return nil }
         return Page(records: records, nextLink: nextLink, deltaLink: deltaLink)
     }
 

@@ -28,21 +28,10 @@ enum SalesforcePageParser {
     /// when the page is not that shape or has a problem, which the Foundation path reports.
     static func fastPage(_ body: [UInt8], idField: String, modifiedField: String) -> CRMPage? {
         let scanner = CRMFlatPageScanner(recordsKey: "records", skippedRecordMember: "attributes")
-        guard let scanned = scanner.scan(body) else { return nil }
-        var records: [CRMRecord] = []
-        records.reserveCapacity(scanned.rows.count)
-        for fields in scanned.rows {
-            guard case .string(let id)? = fields[idField], !id.isEmpty,
-                  case .string(let modified)? = fields[modifiedField], let modifiedAt = CRMTimestamp.parse(modified)
-            else { return nil }
-            records.append(CRMRecord(id: id, modifiedAt: modifiedAt, fields: fields))
-        }
-        let next: String?
-        switch scanned.members["nextRecordsUrl"] {
-        case nil, .null?: next = nil
-        case .string(let text)?: next = text
-        default: return nil
-        }
+        guard let scanned = scanner.scan(body),
+              let records = scanned.records(idField: idField, modifiedField: modifiedField),
+              let next = scanned.optionalString("nextRecordsUrl")
+        else { return nil }
         switch scanned.members["done"] {
         case .bool(true)?: return CRMPage(records: records, next: nil)
         case .bool(false)?: return next.map { CRMPage(records: records, next: $0) }
