@@ -36,4 +36,6 @@ check-page: build
 
 clean:
 	@scripts/stack.sh stop
+	@scripts/postgres.sh destroy .crmbridge/postgres
+	@scripts/postgres.sh destroy .crmbridge/test-postgres
 	rm -rf .build .crmbridge

@@ -22,13 +22,18 @@ rm -f "$build_log"
 bin=$(swift build -c release --show-bin-path)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/crmbridge-bench.XXXXXX")
-chmod 755 "$work"   # the PostgreSQL server runs as `postgres` when we are root
+# As root, $work/postgres links to a cluster outside $work (scripts/postgres.sh).
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    "$root/scripts/postgres.sh" stop "$work/postgres" || true
-    if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
+    if [ "${BENCH_KEEP:-0}" = 1 ]; then
+        "$root/scripts/postgres.sh" stop "$work/postgres" || true
+        echo "kept $work"
+    else
+        "$root/scripts/postgres.sh" destroy "$work/postgres" || true
+        rm -rf "$work"
+    fi
 }
 trap cleanup EXIT
 

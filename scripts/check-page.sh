@@ -23,7 +23,7 @@ cleanup() {
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     if [ -n "$own" ]; then
-        "$root/scripts/postgres.sh" stop "$own/postgres" >/dev/null 2>&1 || true
+        "$root/scripts/postgres.sh" destroy "$own/postgres" >/dev/null 2>&1 || true
         rm -rf "$own"
     fi
 }
@@ -40,7 +40,6 @@ if [ -z "$url" ]; then
     log "no running stack: starting PostgreSQL, a local broker and the control service"
     (cd "$root" && swift build --product ControlService >/dev/null && swift build --product crmbridge >/dev/null)
     own=$(mktemp -d /tmp/crmbridge-check-page.XXXXXX)
-    chmod 755 "$own"
     db_url=$("$root/scripts/postgres.sh" start "$own/postgres" "$(free_port)")
     "$bin/crmbridge" dev-broker --address-file "$own/kafka.bootstrap" >"$own/broker.log" 2>&1 &
     pids+=($!)

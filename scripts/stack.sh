@@ -80,6 +80,8 @@ start_all() {
     mkdir -p "$pids" "$logs"
     local bin; bin=$(cd "$root" && swift build -c "$BUILD_CONFIG" --show-bin-path)
 
+    # As root the cluster lives outside the checkout, .crmbridge/postgres links to it
+    # (scripts/postgres.sh, docs/deployment.md).
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
     local db_url; db_url=$("$root/scripts/postgres.sh" start "$state/postgres" "$PG_PORT")
 
@@ -105,7 +107,7 @@ CRMBRIDGE_CONTROL_URL=http://127.0.0.1:$CONTROL_PORT
 CRMBRIDGE_API_TOKEN=$(cat "$token_file")
 CAMPAIGN_DATABASE_URL=$db_url
 KAFKA_BOOTSTRAP_SERVERS=$bootstrap
-CRMBRIDGE_CRM=$CRM
+CRMBRIDGE_CONFIG=$config
 DYNAMICS_URL=$emulator
 DYNAMICS_TOKEN_URL=$emulator/crmbridge-demo-tenant/oauth2/v2.0/token
 DYNAMICS_CLIENT_ID=crmbridge-demo
@@ -117,7 +119,6 @@ CRMBRIDGE_LOCAL_BROKER=1
 ENV
     chmod 600 "$state/stack.env"
     set -a; . "$state/stack.env"; set +a
-    export CRMBRIDGE_CONFIG="$config"
     # As in the image (deploy/Dockerfile): two malloc arenas keep the roles' memory lower.
     export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
@@ -149,6 +150,7 @@ ENV
     Campaign         $CAMPAIGN_DATABASE_URL
     CRM emulator     $emulator
     Environment      .crmbridge/stack.env        Logs  .crmbridge/logs/
+    PostgreSQL data  $("$root/scripts/postgres.sh" where "$state/postgres")
   Ctrl-C (or make stop from another shell) stops everything.
 
 MSG

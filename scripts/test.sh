@@ -3,6 +3,8 @@
 # The tests start their own Kafka mock cluster and CRM emulator on free ports.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# As root this is a link to a cluster outside the checkout, where the `postgres` user can
+# enter (scripts/postgres.sh): the checkout may be in root's home or a `mktemp -d` folder.
 dir="$root/.crmbridge/test-postgres"
 # A free port unless one is given, so make test can run beside make run or another checkout.
 port=${TEST_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
