@@ -3,6 +3,14 @@
 // (PostgreSQL) in sync through Apache Kafka. See README.md for the map of targets.
 import PackageDescription
 
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+/// Everything a service role builds on.
+let shared: [Target.Dependency] = [
+    "KafkaBridge", "PostgresBridge", "HTTPBridge", "CoreValues", "Mapping", "Config",
+    "CRMConnectors", "Campaign", "WorkflowRuntime",
+]
+
 let package = Package(
     name: "crm-bridge",
     platforms: [.macOS(.v15)],
@@ -14,7 +22,6 @@ let package = Package(
         .executable(name: "crm-emulator", targets: ["CRMEmulator"]),
         .executable(name: "crmbridge", targets: ["CLI"]),
         .executable(name: "crmbridge-bench", targets: ["Bench"]),
-        .library(name: "Shared", targets: ["Shared"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -38,42 +45,74 @@ let package = Package(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
 
-        // What every service shares: the C bridges, the envelope, config, connectors.
+        // What every service shares: one small target per concern, so the compiler
+        // enforces who may use what (SPEC §1). Data flows CRM connector → envelope →
+        // Kafka | Kafka → envelope → Campaign (and back for campaign-to-crm).
+        //
+        // The bridges: the only importers of their C module.
         .target(
-            name: "Shared",
+            name: "KafkaBridge", dependencies: ["CRDKafka", logging, metrics],
+            path: "Sources/Shared/Kafka"),
+        .target(
+            name: "PostgresBridge", dependencies: ["CLibPQ", logging],
+            path: "Sources/Shared/Postgres"),
+        .target(
+            name: "HTTPBridge", dependencies: ["CCurl", logging],
+            path: "Sources/Shared/HTTP"),
+        // Core values: the envelope, field values, JSON, dates. Depends on nothing.
+        .target(
+            name: "CoreValues", dependencies: [],
+            path: "Sources/Shared/Core"),
+        // Field conversions, replacement rules, filters and their CRM dialects.
+        .target(
+            name: "Mapping", dependencies: ["CoreValues"],
+            path: "Sources/Shared/Mapping"),
+        // crmbridge.yaml and the workflow configurations, typed and validated.
+        .target(
+            name: "Config", dependencies: ["CoreValues", "Mapping", .product(name: "Yams", package: "Yams")],
+            path: "Sources/Shared/Config"),
+        // Dynamics 365 and Salesforce: HTTP and mapping only, nothing of Kafka or PostgreSQL.
+        .target(
+            name: "CRMConnectors", dependencies: ["HTTPBridge", "CoreValues", "Mapping", "Config", logging],
+            path: "Sources/Shared/CRM"),
+        // Every SQL that touches Campaign's tables.
+        .target(
+            name: "Campaign", dependencies: ["PostgresBridge", "CoreValues", "Mapping", "Config", logging],
+            path: "Sources/Shared/Campaign"),
+        // What runs a role: supervisor, locks, heartbeats, workflow state, health, metrics.
+        .target(
+            name: "WorkflowRuntime",
             dependencies: [
-                "CRDKafka", "CLibPQ", "CCurl",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                "KafkaBridge", "PostgresBridge", "CoreValues", "Config", logging, metrics,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Yams", package: "Yams"),
-            ]),
+            ],
+            path: "Sources/Shared/Workflow"),
+        // The local broker (librdkafka's mock cluster): `crmbridge dev-broker` and tests only.
+        .target(
+            name: "DevBroker", dependencies: ["CRDKafka", "KafkaBridge", logging],
+            path: "Sources/Shared/DevBroker"),
 
         // The three services, one executable each; every role is its own process.
         .executableTarget(
             name: "IngressService",
-            dependencies: [
-                "Shared",
+            dependencies: shared + [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "EgressService",
-            dependencies: [
-                "Shared",
+            dependencies: shared + [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "OptOutService",
-            dependencies: [
-                "Shared",
+            dependencies: shared + [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Workflow control: HTTP API + Workflows page, and the `crmbridge` CLI.
         .executableTarget(
             name: "ControlService",
-            dependencies: [
-                "Shared",
+            dependencies: shared + [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -82,8 +121,8 @@ let package = Package(
             resources: [.copy("Templates")]),
         .executableTarget(
             name: "CLI",
-            dependencies: [
-                "Shared",
+            dependencies: shared + [
+                "DevBroker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -105,31 +144,31 @@ let package = Package(
         // `make bench`: throughput, latency and memory against ceilings measured in the same run.
         .executableTarget(
             name: "Bench",
-            dependencies: [
-                "Shared",
+            dependencies: shared + [
+                "DevBroker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Helpers for tests only: starting PostgreSQL, the mock broker, the emulator.
         .target(
             name: "TestSupport",
-            dependencies: [
-                "Shared", "CRMEmulatorCore",
+            dependencies: shared + [
+                "CRMEmulatorCore", "DevBroker",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TestSupport"),
         .testTarget(
             name: "SharedTests",
-            dependencies: ["Shared", "TestSupport"]),
+            dependencies: shared + ["DevBroker", "TestSupport"]),
         .testTarget(
             name: "IngressTests",
-            dependencies: ["Shared", "TestSupport"]),
+            dependencies: shared + ["DevBroker", "TestSupport"]),
         .testTarget(
             name: "ControlTests",
-            dependencies: ["ControlService", "CLI", "Shared", "TestSupport"]),
+            dependencies: shared + ["ControlService", "CLI", "TestSupport"]),
         .testTarget(
             name: "CRMEmulatorTests",
-            dependencies: ["CRMEmulatorCore", "Shared", "TestSupport"]),
+            dependencies: shared + ["CRMEmulatorCore", "TestSupport"]),
     ]
 )

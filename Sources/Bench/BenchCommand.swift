@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import HTTPBridge
 import Logging
-import Shared
 
 /// `crmbridge-bench`: the benchmarks of `make bench`. `scripts/bench.sh` builds the
 /// release, starts PostgreSQL, the Kafka dev broker and the CRM emulator, and runs this

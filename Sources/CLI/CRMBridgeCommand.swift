@@ -12,6 +12,6 @@ struct CRMBridgeCommand: AsyncParsableCommand {
             """,
         subcommands: [
             WorkflowsCommand.self, ReplayCommand.self, OptionsCommand.self, RejectsCommand.self,
-            DevBrokerCommand.self,
+            DevBrokerCommand.self, DemoSchemaCommand.self,
         ])
 }

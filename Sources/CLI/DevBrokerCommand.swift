@@ -1,8 +1,11 @@
 import ArgumentParser
+import Config
+import DevBroker
 import Dispatch
 import Foundation
+import KafkaBridge
 import Logging
-import Shared
+import WorkflowRuntime
 
 /// `crmbridge dev-broker`: a local Kafka-protocol broker (librdkafka's mock cluster) for
 /// development, demos and tests. It lives in memory, in this process: data is gone when

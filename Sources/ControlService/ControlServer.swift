@@ -1,8 +1,11 @@
+import Config
 import Foundation
 import Hummingbird
+import KafkaBridge
 import Logging
+import PostgresBridge
 import ServiceLifecycle
-import Shared
+import WorkflowRuntime
 
 /// The control service assembled: database sessions, Kafka admin, the API and page
 /// routes, the history sampler. `prepare` readies the database (schema, the three

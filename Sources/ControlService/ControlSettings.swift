@@ -1,5 +1,6 @@
+import Config
 import Foundation
-import Shared
+import KafkaBridge
 
 /// Everything the control service needs to run, typed, with documented defaults.
 /// `ServeCommand` builds it from `crmbridge.yaml` and the environment; tests build it

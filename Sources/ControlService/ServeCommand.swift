@@ -1,7 +1,7 @@
 import ArgumentParser
+import Config
 import Foundation
 import Logging
-import Shared
 
 /// `ControlService serve`: reads crmbridge.yaml and the environment, prepares the
 /// database, and serves until SIGTERM or SIGINT.

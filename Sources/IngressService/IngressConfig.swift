@@ -1,5 +1,7 @@
+import Config
+import KafkaBridge
 import Logging
-import Shared
+import WorkflowRuntime
 
 /// Reads the crm-to-campaign section a role was started with.
 enum IngressConfig {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Logging
-import Shared
+import WorkflowRuntime
 
 /// IngressService: the crm-to-campaign workflow. Each role is its own process:
 /// `IngressService reader` (one active per workflow, others stand by) and

@@ -1,7 +1,7 @@
 import Foundation
-import Shared
-import Testing
+import HTTPBridge
 import TestSupport
+import Testing
 
 @Suite struct EmulatorAdminTests {
     let http = HTTPClient()

@@ -1,8 +1,10 @@
-import Foundation
-import Shared
-import Testing
-import TestSupport
 @testable import ControlService
+import CoreValues
+import Foundation
+import KafkaBridge
+import TestSupport
+import Testing
+import WorkflowRuntime
 
 /// The backlog is the writer group's lag read from Kafka; a replay moves that group's
 /// offsets, only while the workflow is stopped.

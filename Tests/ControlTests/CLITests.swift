@@ -1,8 +1,8 @@
-import Foundation
-import Shared
-import Testing
-import TestSupport
 @testable import ControlService
+import Foundation
+import TestSupport
+import Testing
+import WorkflowRuntime
 
 /// The built `crmbridge` binary against a running control service.
 @Suite("crmbridge CLI")

@@ -1,8 +1,7 @@
-import Foundation
-import Shared
-import Testing
-import TestSupport
 @testable import ControlService
+import Foundation
+import TestSupport
+import Testing
 
 @Suite("Control API: auth, listing, errors")
 struct ControlAPITests {

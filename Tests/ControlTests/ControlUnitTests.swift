@@ -1,8 +1,8 @@
-import Foundation
-import Shared
-import Testing
 @testable import CLI
 @testable import ControlService
+import Foundation
+import Testing
+import WorkflowRuntime
 
 @Suite("Control pieces alone: counters, history ring, token compare, CLI helpers")
 struct ControlUnitTests {

@@ -1,8 +1,9 @@
-import Foundation
-import Shared
-import Testing
-import TestSupport
+import Config
 @testable import ControlService
+import Foundation
+import TestSupport
+import Testing
+import WorkflowRuntime
 
 @Suite("Options, rejects, history, metrics and the page")
 struct OptionsRejectsMetricsTests {

@@ -1,8 +1,9 @@
-import Foundation
-import Shared
-import Testing
-import TestSupport
 @testable import ControlService
+import Foundation
+import PostgresBridge
+import TestSupport
+import Testing
+import WorkflowRuntime
 
 /// A role that checks its mapped Campaign column before and while it writes, and
 /// reports through `HeartbeatStore` as a role process does: FAILED naming the column

@@ -1,8 +1,7 @@
-import Foundation
-import Shared
-import Testing
-import TestSupport
 @testable import ControlService
+import Foundation
+import TestSupport
+import Testing
 
 /// Status transitions driven by heartbeats written through `HeartbeatStore`, as a role
 /// process writes them; Edit, Start and Stop with their rules.

@@ -1,7 +1,8 @@
 import Foundation
-import Shared
-import Testing
+import KafkaBridge
 import TestSupport
+import Testing
+import WorkflowRuntime
 
 extension IngressEndToEnd {
     /// The reader publishes no further page while the writers' backlog is at `maxBacklog`,

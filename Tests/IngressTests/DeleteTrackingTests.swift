@@ -1,7 +1,8 @@
 import Foundation
-import Shared
-import Testing
+import PostgresBridge
 import TestSupport
+import Testing
+import WorkflowRuntime
 
 extension IngressEndToEnd {
     /// Deletes that the per-window reads cannot see still reach Campaign: Salesforce

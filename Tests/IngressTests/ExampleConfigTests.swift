@@ -1,7 +1,7 @@
+import Config
 import Foundation
-import Shared
-import Testing
 import TestSupport
+import Testing
 
 /// The configurations `make run` starts with (Dynamics and `CRM=salesforce`) are valid
 /// and map the same Campaign tables.

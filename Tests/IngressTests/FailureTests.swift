@@ -1,7 +1,8 @@
+import CoreValues
 import Foundation
-import Shared
-import Testing
 import TestSupport
+import Testing
+import WorkflowRuntime
 
 extension IngressEndToEnd {
     /// What cannot be applied is refused clearly: a deletes window the CRM no longer

@@ -1,7 +1,7 @@
+import Config
 import Foundation
-import Shared
-import Testing
 import TestSupport
+import Testing
 
 extension IngressEndToEnd {
     /// Per-field options through the real roles: replacements (exact match on the value's

@@ -1,7 +1,7 @@
+import Config
 import Foundation
-import Shared
-import Testing
 import TestSupport
+import Testing
 
 extension IngressEndToEnd {
     /// A first run loads every record of every mapped entity: the CRM's API → reader

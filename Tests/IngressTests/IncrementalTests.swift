@@ -1,7 +1,8 @@
+import Config
 import Foundation
-import Shared
-import Testing
+import PostgresBridge
 import TestSupport
+import Testing
 
 extension IngressEndToEnd {
     /// After the full load, each window `[LASTIMPORT − lookBack, now)` brings what users

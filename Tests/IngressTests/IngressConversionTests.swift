@@ -1,7 +1,7 @@
+import Config
 import Foundation
-import Shared
-import Testing
 import TestSupport
+import Testing
 
 extension IngressEndToEnd {
     /// Conversions (SPEC §2.1) on real values, end to end, on the custom entity's

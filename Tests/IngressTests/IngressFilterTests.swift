@@ -1,7 +1,8 @@
+import Config
 import Foundation
-import Shared
-import Testing
+import Mapping
 import TestSupport
+import Testing
 
 extension IngressEndToEnd {
     /// Filters (SPEC §2.1): every rule broken is refused with the rule named, and a valid

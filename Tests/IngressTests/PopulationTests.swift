@@ -1,7 +1,8 @@
+import Config
 import Foundation
-import Shared
-import Testing
+import PostgresBridge
 import TestSupport
+import Testing
 
 extension IngressEndToEnd {
     /// "Use the population calculated upstream": with `population: {sql: …}` the reader

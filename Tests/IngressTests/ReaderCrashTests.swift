@@ -1,7 +1,6 @@
 import Foundation
-import Shared
-import Testing
 import TestSupport
+import Testing
 
 extension IngressEndToEnd {
     /// The reader advances LASTIMPORT only once every record of the window is in Kafka,

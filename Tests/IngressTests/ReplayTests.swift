@@ -1,7 +1,8 @@
 import Foundation
-import Shared
-import Testing
+import KafkaBridge
 import TestSupport
+import Testing
+import WorkflowRuntime
 
 extension IngressEndToEnd {
     /// Replays (SPEC §5): the writer group's offsets moved to the earliest with the

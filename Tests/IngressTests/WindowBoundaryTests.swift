@@ -1,7 +1,8 @@
+import Config
 import Foundation
-import Shared
-import Testing
+import PostgresBridge
 import TestSupport
+import Testing
 
 extension IngressEndToEnd {
     /// No record is missed at a window boundary: the look-back re-reads the end of the

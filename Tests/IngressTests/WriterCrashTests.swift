@@ -1,7 +1,8 @@
+import CoreValues
 import Foundation
-import Shared
-import Testing
 import TestSupport
+import Testing
+import WorkflowRuntime
 
 extension IngressEndToEnd {
     /// A writer killed with SIGKILL loses nothing (offsets are committed only after the

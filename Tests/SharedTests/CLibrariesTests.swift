@@ -1,10 +1,12 @@
+import HTTPBridge
+import KafkaBridge
+import PostgresBridge
 import Testing
-@testable import Shared
 
 @Suite struct CLibrariesTests {
-    @Test func linksAllThreeCLibraries() {
-        #expect(CLibraryVersions.librdkafka.hasPrefix("2."))
-        #expect(CLibraryVersions.libpq >= 150000)
-        #expect(CLibraryVersions.libcurl.contains("libcurl"))
+    @Test func eachBridgeLinksItsCLibrary() {
+        #expect(RDKafkaLibrary.version.hasPrefix("2."))
+        #expect(PGLibrary.version >= 150000)
+        #expect(CurlLibrary.version.contains("libcurl"))
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
+import KafkaBridge
 import Logging
-import Shared
 
 /// Ceiling 2 of the initial load: the local broker's produce+consume rate for the same
 /// envelopes (same keys, values and headers as the reader's), with the raw clients only:

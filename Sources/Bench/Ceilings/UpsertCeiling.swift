@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import PostgresBridge
 
 /// Ceiling 3 of the initial load, and the ceiling of the writer alone: PostgreSQL's raw
 /// batch-upsert rate for the same rows into an empty `profiles`, with a hand-written

@@ -1,5 +1,7 @@
+import CoreValues
 import Foundation
-import Shared
+import HTTPBridge
+import KafkaBridge
 
 /// The emulator's contacts as the bench holds them, column by column: fetched once by a
 /// plain client, then turned into the very envelopes the reader publishes and the very

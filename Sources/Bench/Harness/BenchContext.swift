@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Shared
 
 /// What every benchmark gets: the settings, the running parts (`BenchStack`), a logger,
 /// and the run's shared state (figures so far, the dataset, what is seeded).

@@ -1,5 +1,4 @@
 import Foundation
-import Shared
 
 /// Wall-clock timing on the monotonic clock.
 enum Stopwatch {

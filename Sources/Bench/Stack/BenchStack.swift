@@ -1,6 +1,9 @@
+import Campaign
 import Foundation
+import KafkaBridge
 import Logging
-import Shared
+import PostgresBridge
+import WorkflowRuntime
 
 /// The parts `scripts/bench.sh` started for this run: a private PostgreSQL, the local Kafka
 /// broker (`crmbridge dev-broker`, its own process) and the CRM emulator (its own process),
@@ -49,7 +52,8 @@ struct BenchStack: Sendable {
         }
         await admin.close()
         let url = Self.url(adminDatabaseURL, database: name)
-        try await CampaignMigrations.run(databaseURL: url, logger: logger)
+        try await BridgeSchema.createIfMissing(databaseURL: url, logger: logger)
+        try await CampaignDemoSchema.create(databaseURL: url, logger: logger)
         return url
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import HTTPBridge
 
 /// The CRM emulator as the bench drives it: its admin API (reset, seed, limits) and its
 /// Dynamics Web API as a plain client (token, pages, PATCH), over the product's libcurl

@@ -1,7 +1,10 @@
+import Config
 import Foundation
+import KafkaBridge
 import Logging
-import Shared
+import PostgresBridge
 import Synchronization
+import WorkflowRuntime
 
 /// One crm-to-campaign set-up for a benchmark, as an operator would have it: a Campaign
 /// database of its own, a `crmbridge.yaml` with one contact entity (its own topic), the

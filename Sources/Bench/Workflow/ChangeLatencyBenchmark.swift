@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import PostgresBridge
 
 /// crm-to-campaign, measure 3: change latency. After a full load of a few thousand
 /// contacts, the bench changes contacts through the emulator's Web API (`PATCH

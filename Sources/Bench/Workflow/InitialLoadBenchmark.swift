@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import WorkflowRuntime
 
 /// crm-to-campaign, measure 1: the first run of the workflow with N contacts in the CRM,
 /// reader and writer each their own process. The clock starts when the workflow is

@@ -1,5 +1,4 @@
 import Foundation
-import Shared
 
 /// crm-to-campaign, measure 4: a replay from the earliest offset into an empty
 /// `profiles`, as an operator does it (SPEC §5): with the workflow stopped, `profiles` is

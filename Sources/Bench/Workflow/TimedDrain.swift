@@ -1,5 +1,4 @@
 import Foundation
-import Shared
 
 /// The timed part every throughput benchmark of crm-to-campaign shares: role processes
 /// up and idle, Start, wait until the writer group committed all N (and, for a full load,

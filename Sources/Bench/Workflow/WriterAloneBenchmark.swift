@@ -1,5 +1,6 @@
 import Foundation
-import Shared
+import KafkaBridge
+import WorkflowRuntime
 
 /// crm-to-campaign, measure 2: the writer alone. The bench fills a fresh topic with the N
 /// envelopes the reader would publish (before the clock), then one writer process (its

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import HTTPBridge
 
 /// The control service's HTTP API, over the libcurl client. Every answer that is not a
 /// success becomes a `CLIError` with the service's own `error` message.
@@ -37,7 +37,7 @@ struct ControlClient: Sendable {
         }
     }
 
-    func send(_ method: String, _ path: String, body: Any? = nil, rawBody: [UInt8]? = nil, contentType: String? = nil) async throws -> Shared.HTTPResponse {
+    func send(_ method: String, _ path: String, body: Any? = nil, rawBody: [UInt8]? = nil, contentType: String? = nil) async throws -> HTTPBridge.HTTPResponse {
         var headers = HTTPHeaders()
         headers.add("Authorization", "Bearer \(endpoint.token)")
         headers.add("Accept", "application/json")
@@ -48,7 +48,7 @@ struct ControlClient: Sendable {
         } else if let contentType {
             headers.add("Content-Type", contentType)
         }
-        let request = Shared.HTTPRequest(method: method, url: endpoint.baseURL + path, headers: headers, body: bytes, timeout: .seconds(60))
+        let request = HTTPBridge.HTTPRequest(method: method, url: endpoint.baseURL + path, headers: headers, body: bytes, timeout: .seconds(60))
         do {
             return try await http.execute(request)
         } catch let error as HTTPError {
@@ -56,7 +56,7 @@ struct ControlClient: Sendable {
         }
     }
 
-    func failure(_ response: Shared.HTTPResponse) -> CLIError {
+    func failure(_ response: HTTPBridge.HTTPResponse) -> CLIError {
         let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
         let message = object?["error"] as? String ?? "the control service answered HTTP \(response.status)"
         var details: [String] = []

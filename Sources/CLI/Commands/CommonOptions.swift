@@ -1,5 +1,5 @@
 import ArgumentParser
-import Shared
+import Config
 
 /// Where the control service is; see `ControlEndpoint`.
 struct ClientOptions: ParsableArguments {

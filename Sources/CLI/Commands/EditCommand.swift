@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Shared
 
 extension WorkflowsCommand {
     /// `crmbridge workflows edit <workflow> [--file F]`: saves a new configuration

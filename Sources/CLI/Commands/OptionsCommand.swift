@@ -1,6 +1,7 @@
 import ArgumentParser
+import Config
 import Foundation
-import Shared
+import HTTPBridge
 
 /// `crmbridge options get [NAME]` and `crmbridge options set NAME VALUE`: the
 /// LASTIMPORT options (`yyyy/MM/dd HH:mm:ss`, UTC).
@@ -21,12 +22,12 @@ struct OptionsCommand: AsyncParsableCommand {
         func run() async throws {
             let api = try client.client()
             if let name {
-                let answer = try await api.json("GET", "/api/options/\(Shared.HTTPRequest.percentEncoded(name))")
+                let answer = try await api.json("GET", "/api/options/\(HTTPBridge.HTTPRequest.percentEncoded(name))")
                 if output.json { try JSONOutput.print(answer); return }
                 print((answer as? [String: Any])?["value"] as? String ?? "")
                 return
             }
-            let query = prefix.map { "?prefix=\(Shared.HTTPRequest.percentEncoded($0))" } ?? ""
+            let query = prefix.map { "?prefix=\(HTTPBridge.HTTPRequest.percentEncoded($0))" } ?? ""
             let answer = try await api.json("GET", "/api/options\(query)")
             if output.json { try JSONOutput.print(answer); return }
             var table = TextTable(headers: ["NAME", "VALUE", "UPDATED"])
@@ -55,7 +56,7 @@ struct OptionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let answer = try await client.client().json(
-                "PUT", "/api/options/\(Shared.HTTPRequest.percentEncoded(name))", body: ["value": value])
+                "PUT", "/api/options/\(HTTPBridge.HTTPRequest.percentEncoded(name))", body: ["value": value])
             let result = answer as? [String: Any] ?? [:]
             if let warning = result["warning"] as? String {
                 FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))

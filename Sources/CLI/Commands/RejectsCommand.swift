@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Shared
 
 /// `crmbridge rejects list [--workflow W] [--limit N]`: the latest rejects with their codes.
 struct RejectsCommand: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
+import CoreValues
 import Foundation
-import Shared
 
 /// `crmbridge replay <workflow> --entity E --from earliest|<time>` or `--resync`
 /// (SPEC §5). The workflow must be stopped; `--start` starts it afterwards and

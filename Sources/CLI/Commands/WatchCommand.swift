@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Shared
 
 extension WorkflowsCommand {
     /// `crmbridge workflows watch <workflow>`: a progress bar while the backlog drains.

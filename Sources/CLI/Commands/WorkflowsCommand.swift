@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Shared
+import WorkflowRuntime
 
 /// `crmbridge workflows list|show|start|stop|edit|watch`.
 struct WorkflowsCommand: AsyncParsableCommand {

@@ -1,5 +1,7 @@
+import Config
+import HTTPBridge
 import Hummingbird
-import Shared
+import WorkflowRuntime
 
 /// An answer of the API that is not a success: a status and a message a person can act
 /// on, sent as `{"error": …}` (with `problems` for an invalid configuration). Messages

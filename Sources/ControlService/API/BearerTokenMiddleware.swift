@@ -1,6 +1,6 @@
+import Config
 import Foundation
 import Hummingbird
-import Shared
 
 /// `Authorization: Bearer <token>` on every `/api/*` call; 401 with a JSON error
 /// otherwise. The comparison takes the same time whatever the first wrong byte.

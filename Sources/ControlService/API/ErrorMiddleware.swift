@@ -1,6 +1,8 @@
+import HTTPBridge
 import Hummingbird
+import KafkaBridge
 import Logging
-import Shared
+import PostgresBridge
 
 /// Turns every error of an API route into a JSON `{"error": …}` answer with a fitting
 /// status: our own `APIError`s as they are, unknown routes as 404, an unreachable

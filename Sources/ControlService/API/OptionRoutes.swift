@@ -1,6 +1,7 @@
+import Config
 import Foundation
 import Hummingbird
-import Shared
+import WorkflowRuntime
 
 /// `/api/options` (the LASTIMPORT options of crm-to-campaign) and `/api/rejects`.
 struct OptionRoutes: Sendable {

@@ -1,5 +1,6 @@
+import CoreValues
 import Foundation
-import Shared
+import KafkaBridge
 
 /// The body of `POST /api/workflows/{name}/replay`:
 /// `{"entity": "contact", "from": "earliest" | "<RFC 3339 time>"}` re-delivers the

@@ -1,6 +1,7 @@
+import Config
 import Foundation
 import Hummingbird
-import Shared
+import WorkflowRuntime
 
 /// `/api/workflows…` (SPEC §3): list and show, the configuration, Start, Stop, Replay,
 /// and the history the charts draw.

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import WorkflowRuntime
 
 extension WorkflowSummary {
     /// The API's view of a workflow: status from its roles, backlog from Kafka.

@@ -1,6 +1,7 @@
+import Config
 import Prometheus
-import Shared
 import Synchronization
+import WorkflowRuntime
 
 /// `/metrics` in Prometheus text format: per workflow its backlog and status, and per
 /// workflow and role the records read, written and rejected, errors and latency,

@@ -1,7 +1,7 @@
+import Config
 import Foundation
 import Logging
 import ServiceLifecycle
-import Shared
 
 /// Every `interval`, for each workflow: its status and backlog, and the role counters
 /// of its heartbeats; into the history ring buffer (the page's charts) and `/metrics`.

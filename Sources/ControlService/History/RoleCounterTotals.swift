@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import WorkflowRuntime
 
 /// The counters roles put in their heartbeat `detail` (see `RoleRun`), turned into
 /// monotonic totals per workflow and role: each instance's counters start at 0 when

@@ -1,5 +1,5 @@
+import Config
 import Foundation
-import Shared
 import Synchronization
 
 /// The last hour of each workflow, sampled every few seconds, in memory: what the

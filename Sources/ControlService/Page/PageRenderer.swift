@@ -1,6 +1,6 @@
 import Foundation
 import Mustache
-import Shared
+import WorkflowRuntime
 
 /// The Workflows page: mustache templates and the page's script and style, loaded once
 /// from the target's resources (`Templates/`).

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
-import Shared
+import PostgresBridge
+import WorkflowRuntime
 
 /// `GET /` (the Workflows page), its script and style, `/healthz` and `/metrics`.
 /// The page itself needs no token: it shows status and backlog only, and its script

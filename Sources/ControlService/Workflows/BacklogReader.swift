@@ -1,6 +1,8 @@
+import Config
+import KafkaBridge
 import Logging
-import Shared
 import Synchronization
+import WorkflowRuntime
 
 /// A workflow's backlog as Kafka sees it: the lag of its writer group
 /// (`Topics.writerGroup`) over its topics, log-end offset minus committed offset,

@@ -1,6 +1,9 @@
+import Config
+import CoreValues
 import Foundation
+import KafkaBridge
 import Logging
-import Shared
+import WorkflowRuntime
 
 /// Edit, Start, Stop and Replay (SPEC §3, §5), with the rules that make them safe:
 /// edits apply only at the next Start, Start never swaps the version under running

@@ -1,5 +1,6 @@
-import Shared
+import Config
 import Synchronization
+import WorkflowRuntime
 
 /// Validates workflow configurations for this deployment's CRM, and keeps the parsed
 /// form of each stored version (a saved version never changes).

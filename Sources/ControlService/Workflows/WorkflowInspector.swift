@@ -1,6 +1,7 @@
+import Config
 import Foundation
 import Logging
-import Shared
+import WorkflowRuntime
 
 /// Reads a workflow's state from PostgreSQL and its backlog from Kafka, and derives its
 /// status with `WorkflowStatusRule`, so the API, the page and the CLI show the same.

@@ -1,4 +1,6 @@
-import Shared
+import Config
+import WorkflowRuntime
+
 
 /// The Kafka topics a workflow's writers consume, by the name an operator uses for them
 /// (`--entity` of a replay): what the backlog sums over and what a replay rewinds.

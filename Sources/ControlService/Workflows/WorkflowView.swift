@@ -1,5 +1,6 @@
+import Config
 import Foundation
-import Shared
+import WorkflowRuntime
 
 /// Everything known about one workflow at one moment: what the operator asked for,
 /// what its roles report, the status derived from both, and its backlog.

@@ -1,6 +1,7 @@
 import Foundation
+import KafkaBridge
 import Logging
-import Shared
+import WorkflowRuntime
 
 /// Back-pressure between the reader and the writers: no page is published while the
 /// writers' backlog (their group's lag on the workflow's topics, what the Workflows page

@@ -1,6 +1,8 @@
+import CRMConnectors
+import Config
 import Foundation
 import Logging
-import Shared
+import WorkflowRuntime
 
 /// Finds what was deleted in the CRM for one entity and publishes it as `op:"delete"`
 /// envelopes (SPEC §2.1).

@@ -1,6 +1,8 @@
+import CRMConnectors
+import Config
 import Foundation
 import Logging
-import Shared
+import WorkflowRuntime
 
 /// One run of one entity: read its window from the CRM, publish every record, then
 /// advance the LASTIMPORT option — only after the broker acknowledged them all.

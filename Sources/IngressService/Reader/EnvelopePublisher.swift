@@ -1,5 +1,7 @@
+import CRMConnectors
+import CoreValues
 import Foundation
-import Shared
+import KafkaBridge
 
 /// Turns CRM records into envelopes on the entity's topic, keyed by CRM id, and
 /// publishes them idempotently once the backlog gate lets them through; `publish`

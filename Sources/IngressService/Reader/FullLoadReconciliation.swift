@@ -1,5 +1,7 @@
+import Config
 import Foundation
-import Shared
+import PostgresBridge
+import WorkflowRuntime
 
 /// After a full load with deletes enabled, the live rows of the entity's Campaign table
 /// that the load did not see are records deleted in the CRM while no delete tracking

@@ -1,5 +1,5 @@
+import CRMConnectors
 import Foundation
-import Shared
 
 /// The window one run of an entity reads (SPEC §2.1): a full load when there is no
 /// LASTIMPORT option yet (or a resync was asked for), otherwise

@@ -1,6 +1,10 @@
+import Config
 import Foundation
+import HTTPBridge
+import KafkaBridge
 import Logging
-import Shared
+import PostgresBridge
+import WorkflowRuntime
 
 /// The reader role of crm-to-campaign: one active instance (advisory lock), a full
 /// load of each entity first, then incremental windows at each entity's interval.

@@ -1,5 +1,7 @@
+import Config
 import Foundation
-import Shared
+import PostgresBridge
+import WorkflowRuntime
 
 /// "Use the population calculated upstream": the CRM ids to import, from a SQL query
 /// on Campaign (first column) or a file with one id per line.

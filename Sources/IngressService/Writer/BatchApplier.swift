@@ -1,6 +1,9 @@
+import Campaign
 import Foundation
+import KafkaBridge
 import Logging
-import Shared
+import PostgresBridge
+import WorkflowRuntime
 
 /// Applies one `PreparedBatch` to Campaign in one transaction. When a value breaks a
 /// column's constraint (SQLSTATE class 22 or 23), the batch is applied again record

@@ -1,6 +1,10 @@
+import Campaign
+import Config
 import Foundation
+import KafkaBridge
 import Logging
-import Shared
+import PostgresBridge
+import WorkflowRuntime
 
 /// The writer role of crm-to-campaign. Any number of processes share the group
 /// `crmbridge.crm-to-campaign.writer`; each batch is applied in one transaction and
@@ -25,7 +29,7 @@ struct IngressWriter: Sendable {
         var tables: [String: EntityTableWriter] = [:]
         do {
             for entity in workflow.entities {
-                tables[entity.name] = try await EntityTableWriter.resolve(entity, database: database)
+                tables[entity.name] = try await Self.resolveTable(entity, database: database)
             }
         } catch {
             await database.close()
@@ -56,7 +60,7 @@ struct IngressWriter: Sendable {
                     // A mapped table or column dropped while idle shows as FAILED now,
                     // not at the next record.
                     for entity in workflow.entities {
-                        _ = try await EntityTableWriter.resolve(entity, database: database)
+                        _ = try await Self.resolveTable(entity, database: database)
                     }
                     nextSchemaCheck = ContinuousClock.now + schemaCheckInterval
                 }
@@ -92,5 +96,15 @@ struct IngressWriter: Sendable {
         await consumer.close()
         await rejectsProducer.close()
         await database.close()
+    }
+
+    /// The entity's table as Campaign has it; a mismatch only an operator can fix
+    /// fails the workflow, naming the table and column.
+    private static func resolveTable(_ entity: EntityConfig, database: PostgresConnection) async throws -> EntityTableWriter {
+        do {
+            return try await EntityTableWriter.resolve(entity, database: database)
+        } catch let mismatch as CampaignSchemaMismatch {
+            throw RoleFailure(mismatch.message)
+        }
     }
 }

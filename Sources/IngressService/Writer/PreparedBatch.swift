@@ -1,5 +1,7 @@
+import Campaign
 import Foundation
-import Shared
+import KafkaBridge
+import WorkflowRuntime
 
 /// A `WriterBatch` mapped to what its transaction will execute: per entity the rows with
 /// their statement parameters and the deletes, plus every reject found so far. Built

@@ -1,5 +1,7 @@
+import CoreValues
 import Foundation
-import Shared
+import KafkaBridge
+import WorkflowRuntime
 
 /// One polled batch, sorted out: per entity the newest envelope of each key (one
 /// statement must not touch a row twice, and only the newest can win anyway), the

@@ -1,3 +1,5 @@
+import Config
+import HTTPBridge
 import Logging
 
 extension CRMConnection {

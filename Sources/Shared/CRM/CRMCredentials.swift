@@ -1,3 +1,5 @@
+import HTTPBridge
+
 /// OAuth 2.0 client-credentials of one CRM connection. The secret never appears in a
 /// description, a dump or a log line.
 public struct CRMCredentials: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import HTTPBridge
 import Logging
 
 /// Sends one logical call to a CRM and decodes its answer, retrying what is worth

@@ -1,3 +1,5 @@
+import CoreValues
+
 /// The fast path for reading a CRM page: one pass over the bytes (`JSONReader`) for the
 /// common shape, an object whose records array holds flat records. Reading 5000-record
 /// pages through `JSONSerialization` and `[String: Any]` was half of a reader's CPU.

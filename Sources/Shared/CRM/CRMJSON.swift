@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 
 /// JSON answers of a CRM turned into dictionaries and `FieldValue`s. Built on

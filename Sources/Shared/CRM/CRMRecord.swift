@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 
 /// One record read from a CRM: its id, when it last changed, and the fields the CRM

@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 
 /// Datetimes as the CRMs write them (Dynamics `2023-04-07T21:59:01Z`, Salesforce

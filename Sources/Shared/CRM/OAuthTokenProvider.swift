@@ -1,3 +1,4 @@
+import HTTPBridge
 import Logging
 
 /// Gets, caches and refreshes the access token of one CRM connection (OAuth 2.0 client

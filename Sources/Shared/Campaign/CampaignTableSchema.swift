@@ -1,3 +1,5 @@
+import PostgresBridge
+
 /// The real shape of a Campaign table, read from the catalog, so identifiers from the
 /// configuration are checked against it (never spliced unchecked into SQL) and values
 /// are cast to each column's type.

@@ -1,3 +1,6 @@
+import Config
+import PostgresBridge
+
 /// The two statements of an entity, built once from validated, quoted identifiers.
 /// Values always travel as parameters: one text array per column, cast to the
 /// column's type (`unnest`), so a batch of any size is one statement.

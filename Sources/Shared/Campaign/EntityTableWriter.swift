@@ -1,4 +1,7 @@
+import Config
+import CoreValues
 import Foundation
+import PostgresBridge
 
 /// Applies envelopes of one entity to its Campaign table: upserts and deletes in set
 /// statements, newer-wins on the last-modified column, tombstones against
@@ -31,19 +34,19 @@ public struct EntityTableWriter: Sendable {
         do {
             table = try PostgresIdentifier(validating: entity.table)
         } catch {
-            throw RoleFailure("entity \(entity.name): table name \"\(entity.table)\" is not valid: \(error)")
+            throw CampaignSchemaMismatch("entity \(entity.name): table name \"\(entity.table)\" is not valid: \(error)")
         }
         guard let schema = try await CampaignTableSchema.read(table, from: database) else {
-            throw RoleFailure("entity \(entity.name): table \(entity.table) does not exist in Campaign")
+            throw CampaignSchemaMismatch("entity \(entity.name): table \(entity.table) does not exist in Campaign")
         }
         var needed = [(entity.idColumn, "the CRM id"), (entity.modifiedColumn, "the last-modified time")]
         needed += entity.fields.map { ($0.column, "field \($0.remote)") }
         if let soft = entity.deletes.softDeleteColumn { needed.append((soft, "the soft-delete flag")) }
         for (column, role) in needed where schema.columnTypes[column] == nil {
-            throw RoleFailure("entity \(entity.name): column \(entity.table).\(column) (\(role)) does not exist in Campaign")
+            throw CampaignSchemaMismatch("entity \(entity.name): column \(entity.table).\(column) (\(role)) does not exist in Campaign")
         }
         guard try await CampaignTableSchema.hasUniqueIndex(table, column: entity.idColumn, in: database) else {
-            throw RoleFailure("entity \(entity.name): column \(entity.table).\(entity.idColumn) needs a unique index to be the upsert key")
+            throw CampaignSchemaMismatch("entity \(entity.name): column \(entity.table).\(entity.idColumn) needs a unique index to be the upsert key")
         }
         return EntityTableWriter(entity: entity, schema: schema)
     }

@@ -1,3 +1,5 @@
+import CoreValues
+
 /// The CRM a deployment talks to, and its conventions used as config defaults.
 public enum CRMKind: String, Sendable, CaseIterable {
     case dynamics

@@ -1,3 +1,4 @@
+import Mapping
 import Yams
 
 extension EntityConfig {

@@ -1,3 +1,5 @@
+import Mapping
+
 /// One CRM entity synced to one Campaign table (`workflows.crm-to-campaign.entities[]`).
 public struct EntityConfig: Sendable, Equatable {
     /// The entity's name in CRM Bridge (`contact`): topic `crmbridge.crm-to-campaign.<name>`,

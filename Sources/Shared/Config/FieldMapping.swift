@@ -1,3 +1,6 @@
+import CoreValues
+import Mapping
+
 /// One CRM field copied to one Campaign column (`fields:` of an entity).
 public struct FieldMapping: Sendable, Equatable {
     /// The CRM field (`emailaddress1`, `Email`).

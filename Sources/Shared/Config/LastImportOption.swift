@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 
 /// The option that remembers where the incremental import of an entity stopped

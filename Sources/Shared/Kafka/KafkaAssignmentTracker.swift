@@ -2,7 +2,7 @@ import CRDKafka
 
 /// The partitions a group consumer currently owns, as the rebalance callback reported them.
 /// Commits consult it so offsets of revoked partitions are dropped, never sent.
-final class KafkaAssignmentTracker: Sendable {
+package final class KafkaAssignmentTracker: Sendable {
     private let partitions = KafkaLocked(Set<KafkaTopicPartition>())
 
     var current: Set<KafkaTopicPartition> {

@@ -1,5 +1,5 @@
 /// The kinds of librdkafka handle the bridge creates, each with its fixed properties.
-enum KafkaClientRole: Sendable, Hashable {
+package enum KafkaClientRole: Sendable, Hashable {
     /// Idempotent producer, `acks=all`.
     case producer
     /// Group consumer with manual, synchronous offset commits.

@@ -67,7 +67,7 @@ public struct KafkaConfiguration: Sendable, Hashable {
 
 extension Duration {
     /// Whole milliseconds, clamped to librdkafka's `int` range (and at least 0).
-    var kafkaMilliseconds: Int32 {
+    package var kafkaMilliseconds: Int32 {
         let (seconds, attoseconds) = components
         let milliseconds = seconds.multipliedReportingOverflow(by: 1000)
         if milliseconds.overflow { return seconds < 0 ? 0 : Int32.max }

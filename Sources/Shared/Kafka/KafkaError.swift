@@ -17,7 +17,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
             rawValue = error.rawValue
         }
 
-        var rdKafka: rd_kafka_resp_err_t { rd_kafka_resp_err_t(rawValue: rawValue) }
+        package var rdKafka: rd_kafka_resp_err_t { rd_kafka_resp_err_t(rawValue: rawValue) }
 
         /// librdkafka's symbolic name, e.g. `_MSG_TIMED_OUT` or `UNKNOWN_TOPIC_OR_PART`.
         public var name: String { String(cString: rd_kafka_err2name(rdKafka)) }
@@ -116,7 +116,7 @@ extension KafkaError {
     }
 
     /// Throws when `error` is not `NO_ERROR`.
-    static func check(_ error: rd_kafka_resp_err_t, function: String) throws {
+    package static func check(_ error: rd_kafka_resp_err_t, function: String) throws {
         if error != RD_KAFKA_RESP_ERR_NO_ERROR {
             throw KafkaError(error, function: function)
         }
@@ -128,7 +128,7 @@ extension KafkaError {
             isRetriable: false)
     }
 
-    static func invalidArgument(_ message: String, function: String) -> KafkaError {
+    package static func invalidArgument(_ message: String, function: String) -> KafkaError {
         KafkaError(code: .invalidArgument, message: message, function: function, isRetriable: false)
     }
 }

@@ -4,8 +4,8 @@ import Logging
 /// Owns one librdkafka handle (`rd_kafka_t`) and the context its C callbacks reach
 /// through the configuration opaque. The handle is destroyed in `deinit`; librdkafka joins
 /// its threads there, so no callback runs once the context is released.
-final class RDKafkaClient: @unchecked Sendable {
-    let handle: OpaquePointer
+package final class RDKafkaClient: @unchecked Sendable {
+    package let handle: OpaquePointer
     let role: KafkaClientRole
     let logger: Logger
     private let context: Unmanaged<RDKafkaClientContext>
@@ -15,7 +15,7 @@ final class RDKafkaClient: @unchecked Sendable {
     ///   - events: librdkafka events (`RD_KAFKA_EVENT_*`) delivered on the main queue
     ///     instead of through callbacks (the producer's delivery reports).
     ///   - assignment: the consumer's assignment state, updated by the rebalance callback.
-    init(
+    package init(
         role: KafkaClientRole,
         properties: [String: String],
         logger: Logger,

@@ -1,5 +1,5 @@
-import Foundation
 import CRDKafka
+import Foundation
 import Logging
 
 /// Metadata keys of the Kafka bridge's log lines.

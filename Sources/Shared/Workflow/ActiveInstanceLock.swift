@@ -1,4 +1,5 @@
 import Logging
+import PostgresBridge
 
 /// "One active instance per workflow" (SPEC §4): a session-level PostgreSQL advisory
 /// lock held on a dedicated connection. A standby waits for it; when the active

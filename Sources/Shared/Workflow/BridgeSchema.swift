@@ -1,12 +1,32 @@
 import Logging
+import PostgresBridge
 
-/// The control service's entry to the Campaign migrations (one mechanism, one lock,
-/// whichever process starts first).
+/// The bridge's own schema (`crmbridge.*`: workflows, options, rejects, heartbeats,
+/// connector state, tombstones). Every process runs it at start; `MigrationRunner`
+/// serializes and records the steps, so starting several processes at once is safe.
+/// It creates nothing outside `crmbridge`: Campaign's tables are the customer's.
 public enum BridgeSchema {
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "crmbridge schema", sql: BridgeSchemaSQL.bridgeSchema),
+        Migration(version: 4, name: "rejects once per message", sql: BridgeSchemaSQL.rejectsOncePerMessage),
+    ]
+
+    public static func createIfMissing(databaseURL: String, logger: Logger) async throws {
+        let database = try await PostgresConnection.connect(url: databaseURL, logger: logger)
+        do {
+            try await createIfMissing(on: database, logger: logger)
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+
+    /// The same on an open connection.
     public static func createIfMissing(
         on database: some PostgresQueryable, logger: Logger = Logger(label: "crmbridge.migrations"),
         isolation: isolated (any Actor)? = #isolation
     ) async throws {
-        try await CampaignMigrations.run(on: database, logger: logger, isolation: isolation)
+        try await MigrationRunner(migrations: migrations, logger: logger).run(on: database, isolation: isolation)
     }
 }

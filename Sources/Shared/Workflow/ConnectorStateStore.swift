@@ -1,3 +1,6 @@
+import Config
+import PostgresBridge
+
 /// Connector bookkeeping that operators don't edit (`crmbridge.connector_state`):
 /// Dynamics delta links, the end of the last deleted-records window, resync requests.
 public struct ConnectorStateStore: Sendable {

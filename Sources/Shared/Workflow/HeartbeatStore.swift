@@ -1,4 +1,6 @@
+import Config
 import Foundation
+import PostgresBridge
 
 /// Role heartbeats in `crmbridge.role_heartbeats`. Ages are computed with the
 /// database's clock, so a skewed role clock cannot fake a live role.

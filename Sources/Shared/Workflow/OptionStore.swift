@@ -1,4 +1,5 @@
 import Foundation
+import PostgresBridge
 
 /// Operator-visible options (`crmbridge.options`), among them the LASTIMPORT
 /// options of crm-to-campaign. Values are validated by the caller for their kind.

@@ -1,4 +1,6 @@
+import Config
 import Foundation
+import PostgresBridge
 
 /// Rejected records (`crmbridge.rejects`): what a writer could not apply, what a CRM
 /// refused. Every reject is also published to the workflow's rejects topic.

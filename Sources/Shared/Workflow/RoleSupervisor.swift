@@ -1,5 +1,7 @@
+import Config
 import Foundation
 import Logging
+import PostgresBridge
 import ServiceLifecycle
 
 /// Runs one role of one workflow inside a long-lived process: follows the

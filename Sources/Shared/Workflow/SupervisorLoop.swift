@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostgresBridge
 
 /// The state machine behind `RoleSupervisor`: one tick per heartbeat interval
 /// compares what the operator asked for with what runs, starts or stops the work,

@@ -1,3 +1,5 @@
+import Config
+
 /// Kafka names of SPEC §4, in one place.
 public enum Topics {
     /// `crmbridge.crm-to-campaign.<entity>`: compacted, keyed by CRM id.

@@ -1,3 +1,5 @@
+import Config
+
 extension WorkflowName {
     /// The roles a workflow needs running, as they name themselves in their heartbeats
     /// (`crmbridge.role_heartbeats.role`): the workflow is RUNNING once each reports so.

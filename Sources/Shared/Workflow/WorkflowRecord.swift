@@ -1,3 +1,4 @@
+import Config
 import Foundation
 
 /// A workflow's row in `crmbridge.workflows`: what was edited, what runs, what the

@@ -1,4 +1,6 @@
+import Config
 import Foundation
+import PostgresBridge
 
 /// Workflow state in PostgreSQL (schema `crmbridge`), shared by the control service,
 /// the CLI and every role. Start and Stop notify `crmbridge_workflows` so roles react

@@ -1,6 +1,6 @@
 import CRMEmulatorCore
 import Foundation
-import struct Shared.HTTPRequest
+import struct HTTPBridge.HTTPRequest
 import TestSupport
 
 /// A small Web API client for the Dynamics emulator tests, over real HTTP.
@@ -73,7 +73,7 @@ struct DynamicsTestClient {
     }
 
     func send(_ method: String, url: String, headers: [String: String], body: Data?) async throws -> Answer {
-        var request = Shared.HTTPRequest(method: method, url: url, body: body.map { Array($0) })
+        var request = HTTPBridge.HTTPRequest(method: method, url: url, body: body.map { Array($0) })
         for (name, value) in headers { request.headers.add(name, value) }
         let response = try await sharedTestHTTPClient.execute(request)
         var fields: [String: String] = [:]

@@ -1,6 +1,6 @@
 import CRMEmulatorCore
 import Foundation
-import struct Shared.HTTPRequest
+import struct HTTPBridge.HTTPRequest
 import TestSupport
 
 /// A Salesforce REST client for the emulator tests, over real HTTP.
@@ -65,7 +65,7 @@ struct SalesforceTestClient {
     }
 
     private func send(_ method: String, _ path: String, body: Data?, headers: [String: String], authorized: Bool) async throws -> Answer {
-        var request = Shared.HTTPRequest(method: method, url: baseURL + path, body: body.map { Array($0) })
+        var request = HTTPBridge.HTTPRequest(method: method, url: baseURL + path, body: body.map { Array($0) })
         for (name, value) in headers { request.headers.add(name, value) }
         if authorized, let token { request.headers.add("Authorization", "Bearer \(token)") }
         let response = try await sharedTestHTTPClient.execute(request)

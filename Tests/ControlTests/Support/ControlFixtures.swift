@@ -1,4 +1,3 @@
-import Shared
 
 /// Configurations used by the control tests.
 enum ControlFixtures {

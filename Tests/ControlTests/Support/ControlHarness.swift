@@ -1,8 +1,13 @@
-import Foundation
-import Logging
-import Shared
-import TestSupport
+import Config
 @testable import ControlService
+import DevBroker
+import Foundation
+import HTTPBridge
+import KafkaBridge
+import Logging
+import PostgresBridge
+import TestSupport
+import WorkflowRuntime
 
 /// A control service running in this test process on a free port, against its own
 /// PostgreSQL database and its own Kafka mock cluster, called over HTTP with the
@@ -135,7 +140,7 @@ final class ControlHarness: Sendable {
             headers.add("Content-Type", contentType ?? "application/yaml")
         }
         let response = try await http.execute(
-            Shared.HTTPRequest(method: method, url: baseURL + path, headers: headers, body: bytes, timeout: .seconds(30)))
+            HTTPBridge.HTTPRequest(method: method, url: baseURL + path, headers: headers, body: bytes, timeout: .seconds(30)))
         return Answer(status: response.status, text: response.bodyText, headers: response.headers)
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import KafkaBridge
 import TestSupport
 
 /// What a reader and a writer do to Kafka, measured by the test itself: records

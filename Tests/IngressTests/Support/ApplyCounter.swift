@@ -1,4 +1,3 @@
-import Shared
 import TestSupport
 
 /// Counts every row change the writer makes to `profiles`: an AFTER INSERT OR UPDATE

@@ -1,4 +1,3 @@
-import Shared
 import TestSupport
 
 /// Campaign compared with the CRM, field for field: every live CRM record has its row

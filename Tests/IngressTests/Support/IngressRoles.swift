@@ -1,7 +1,9 @@
+import Config
 import Foundation
-import Shared
-import Testing
+import KafkaBridge
 import TestSupport
+import Testing
+import WorkflowRuntime
 
 /// The crm-to-campaign roles of one test, each its own process, as `make run` starts them.
 final class IngressRoles: @unchecked Sendable {

@@ -1,4 +1,6 @@
-import Shared
+import Config
+import WorkflowRuntime
+
 
 /// One entity of a test's crm-to-campaign configuration, written as YAML the way an
 /// operator writes `crmbridge.yaml`, and known well enough to compare Campaign with the CRM.

@@ -1,5 +1,6 @@
+import Config
 import Foundation
-import Shared
+import PostgresBridge
 import TestSupport
 
 /// Records a test writes through the CRM's API, in each CRM's own field names.

@@ -1,6 +1,8 @@
+@testable import CRMConnectors
+@testable import Config
 import Foundation
+@testable import HTTPBridge
 import Logging
-@testable import Shared
 import TestSupport
 
 /// One emulator on a free port, an HTTP client, and connectors pointed at it exactly as

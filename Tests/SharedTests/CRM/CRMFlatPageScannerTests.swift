@@ -1,6 +1,7 @@
+@testable import CRMConnectors
+@testable import CoreValues
 import Foundation
 import Testing
-@testable import Shared
 
 /// The byte-level page reader must give exactly what the `JSONSerialization` path gives,
 /// and must hand over (return nil) whenever it cannot be sure.

@@ -1,6 +1,7 @@
+@testable import CRMConnectors
+@testable import CoreValues
 import Foundation
 import Testing
-@testable import Shared
 
 @Suite struct CRMParsingTests {
     private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }

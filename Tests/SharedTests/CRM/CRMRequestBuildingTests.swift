@@ -1,7 +1,9 @@
+@testable import CRMConnectors
+@testable import Config
 import Foundation
+@testable import HTTPBridge
 import Logging
 import Testing
-@testable import Shared
 
 @Suite struct CRMRequestBuildingTests {
     private let dynamics = DynamicsConfiguration(

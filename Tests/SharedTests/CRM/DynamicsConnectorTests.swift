@@ -1,6 +1,7 @@
+@testable import CRMConnectors
+@testable import CoreValues
 import Foundation
 import Testing
-@testable import Shared
 
 /// The Dynamics connector against the emulator's Web API over real HTTP (libcurl).
 @Suite struct DynamicsConnectorTests {

@@ -1,6 +1,6 @@
+@testable import CRMConnectors
 import Foundation
 import Testing
-@testable import Shared
 
 /// The Salesforce connector against the emulator's REST API over real HTTP (libcurl).
 @Suite struct SalesforceConnectorTests {

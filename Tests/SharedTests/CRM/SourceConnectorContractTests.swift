@@ -1,6 +1,7 @@
+@testable import CRMConnectors
+@testable import Config
 import Foundation
 import Testing
-@testable import Shared
 
 /// What every source connector owes the reader, checked for both CRMs against the
 /// emulator over real HTTP (libcurl): a full read gives every record once, in

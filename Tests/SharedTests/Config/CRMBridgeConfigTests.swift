@@ -1,6 +1,7 @@
+@testable import Config
 import Foundation
+@testable import Mapping
 import Testing
-@testable import Shared
 
 @Suite struct CRMBridgeConfigTests {
     private static let exampleFile = URL(fileURLWithPath: #filePath)

@@ -1,6 +1,6 @@
+@testable import Config
 import Foundation
 import Testing
-@testable import Shared
 
 /// Damaged configuration text gives problems, never a crash.
 @Suite struct ConfigFuzzTests {

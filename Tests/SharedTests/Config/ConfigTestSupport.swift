@@ -1,4 +1,5 @@
-@testable import Shared
+@testable import Config
+
 
 /// The environment `make run` provides, with the emulator's demo values.
 let demoEnvironment = [

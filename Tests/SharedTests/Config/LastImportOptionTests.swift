@@ -1,6 +1,7 @@
+@testable import Config
+@testable import CoreValues
 import Foundation
 import Testing
-@testable import Shared
 
 @Suite struct LastImportOptionTests {
     @Test func namesFollowTheSpec() {

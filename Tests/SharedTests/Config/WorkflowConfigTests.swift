@@ -1,5 +1,6 @@
+@testable import Config
+@testable import Mapping
 import Testing
-@testable import Shared
 
 @Suite struct WorkflowConfigTests {
     @Test func oneWorkflowIsValidatedAloneWithRelativePathsAndLines() {

@@ -1,6 +1,6 @@
+@testable import CoreValues
 import Foundation
 import Testing
-@testable import Shared
 
 @Suite struct DateTimeTextTests {
     @Test func civilArithmeticAgreesWithFoundationOverCenturies() throws {

@@ -1,6 +1,6 @@
+@testable import CoreValues
 import Foundation
 import Testing
-@testable import Shared
 
 @Suite struct EnvelopeCodingTests {
     private func date(_ text: String) throws -> Date {

@@ -1,6 +1,6 @@
+@testable import CoreValues
 import Foundation
 import Testing
-@testable import Shared
 
 /// Random and mutated inputs must give an envelope or an error value, never a trap.
 @Suite struct EnvelopeFuzzTests {

@@ -1,6 +1,6 @@
+@testable import CoreValues
 import Foundation
 import Testing
-@testable import Shared
 
 /// A rough guard on the hot path, not a benchmark: it catches a pathological slowdown
 /// (a quadratic loop, a formatter per call) even in a debug build on a busy 2-core machine.

@@ -1,7 +1,7 @@
 import Glibc
-import Shared
-import Testing
+import HTTPBridge
 import TestSupport
+import Testing
 
 /// Transport failures: each gives a clear `HTTPError` without secrets.
 @Suite struct HTTPClientFailureTests {

@@ -1,6 +1,6 @@
-import Shared
-import Testing
+import HTTPBridge
 import TestSupport
+import Testing
 
 /// HTTPClient over libcurl against a real local HTTP server.
 @Suite struct HTTPClientTests {

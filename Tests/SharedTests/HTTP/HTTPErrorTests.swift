@@ -1,6 +1,6 @@
 import CCurl
+@testable import HTTPBridge
 import Testing
-@testable import Shared
 
 @Suite struct HTTPErrorTests {
     @Test func redactedURLDropsCredentialsQueryAndFragment() {

@@ -1,4 +1,4 @@
-import Shared
+import HTTPBridge
 import Testing
 
 @Suite struct HTTPHeadersTests {

@@ -1,5 +1,5 @@
+@testable import HTTPBridge
 import Testing
-@testable import Shared
 
 /// The transfer loop's state machine, without libcurl or threads.
 @Suite struct HTTPTransferQueueTests {

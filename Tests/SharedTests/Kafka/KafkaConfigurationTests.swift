@@ -1,5 +1,5 @@
+@testable import KafkaBridge
 import Testing
-@testable import Shared
 
 @Suite("Kafka configuration rendering")
 struct KafkaConfigurationTests {

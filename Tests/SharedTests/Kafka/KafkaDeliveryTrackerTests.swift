@@ -1,5 +1,5 @@
+@testable import KafkaBridge
 import Testing
-@testable import Shared
 
 @Suite("Kafka delivery tracking (no broker)")
 struct KafkaDeliveryTrackerTests {

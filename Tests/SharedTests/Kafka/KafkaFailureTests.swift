@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import KafkaBridge
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
+import DevBroker
 import Foundation
-import Shared
+import KafkaBridge
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
+@testable import CoreValues
+@testable import Mapping
 import Testing
-@testable import Shared
 
 @Suite struct FieldConversionTests {
     private func text(_ conversion: FieldConversion, _ value: FieldValue) throws -> String? {

@@ -1,5 +1,5 @@
+@testable import Mapping
 import Testing
-@testable import Shared
 
 @Suite struct FilterTests {
     private func valid(_ text: String, strings: Bool = false) throws -> FilterExpression {

@@ -1,5 +1,5 @@
+@testable import Mapping
 import Testing
-@testable import Shared
 
 @Suite struct LiteralTests {
     @Test func odataStringsDoubleTheirQuotes() {

@@ -1,6 +1,6 @@
-import Shared
-import Testing
+import PostgresBridge
 import TestSupport
+import Testing
 
 @Suite struct PostgresListenTests {
     @Test func aNotifyReachesTheListenerWithItsChannelAndPayload() async throws {

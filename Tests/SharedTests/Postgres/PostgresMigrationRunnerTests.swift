@@ -1,6 +1,6 @@
-import Shared
-import Testing
+import PostgresBridge
 import TestSupport
+import Testing
 
 @Suite struct PostgresMigrationRunnerTests {
     /// Non-idempotent migrations (a second CREATE TABLE would fail), slow enough to overlap.

@@ -1,6 +1,6 @@
-import Shared
-import Testing
+import PostgresBridge
 import TestSupport
+import Testing
 
 @Suite struct PostgresPoolTests {
     @Test func thePoolNeverOpensMoreThanItsBoundAndServesEveryCaller() async throws {

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import PostgresBridge
 
 /// Profiles-like rows (crm_id, first_name, last_name, email, phone, crm_modified_at) with
 /// awkward values mixed in: quotes, backslashes, tabs, newlines, braces, commas, unicode,

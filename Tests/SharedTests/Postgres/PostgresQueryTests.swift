@@ -1,7 +1,7 @@
 import Foundation
-import Shared
-import Testing
+import PostgresBridge
 import TestSupport
+import Testing
 
 @Suite struct PostgresQueryTests {
     private func connect() async throws -> PostgresConnection {

@@ -1,6 +1,6 @@
-import Shared
-import Testing
+import PostgresBridge
 import TestSupport
+import Testing
 
 /// These tests restart PostgreSQL, so each one has a cluster of its own.
 @Suite struct PostgresReconnectTests {

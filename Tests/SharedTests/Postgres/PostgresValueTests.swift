@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import PostgresBridge
 import Testing
 
 /// Pure functions of the bridge: no server needed.

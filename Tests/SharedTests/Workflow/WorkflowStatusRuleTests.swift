@@ -1,6 +1,7 @@
+@testable import Config
 import Foundation
 import Testing
-@testable import Shared
+@testable import WorkflowRuntime
 
 @Suite struct WorkflowStatusRuleTests {
     let rule = WorkflowStatusRule(staleAfter: .seconds(5))

@@ -1,4 +1,5 @@
-import Shared
+import HTTPBridge
+
 
 /// One libcurl client for every test in the process: tests reach the emulator and the
 /// control service through the project's own HTTP bridge.

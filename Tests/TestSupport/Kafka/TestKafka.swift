@@ -1,6 +1,7 @@
+import DevBroker
 import Foundation
+import KafkaBridge
 import Logging
-import Shared
 
 /// The Kafka side of the tests: one librdkafka mock cluster (three brokers, real Kafka
 /// protocol over TCP) per test process, started on first use, and unique topic and group

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Shared
+import PostgresBridge
 
 /// A real PostgreSQL server for tests.
 ///

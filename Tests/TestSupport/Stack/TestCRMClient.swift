@@ -1,5 +1,6 @@
+import Config
 import Foundation
-import Shared
+import HTTPBridge
 
 /// Talks to the emulator's CRM API as a user (or another application) of the CRM
 /// would: creates, updates and deletes records through the documented Web API /

@@ -1,5 +1,7 @@
+import Config
 import Foundation
-import Shared
+import PostgresBridge
+import WorkflowRuntime
 
 /// The Campaign side of a test stack: SQL, workflow control as the control service
 /// does it, role heartbeats and options.

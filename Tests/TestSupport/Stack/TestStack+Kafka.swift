@@ -1,5 +1,6 @@
 import Foundation
-import Shared
+import KafkaBridge
+import WorkflowRuntime
 
 /// The Kafka side of a test stack, read with a client of its own.
 extension TestStack {

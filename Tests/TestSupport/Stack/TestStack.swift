@@ -1,6 +1,11 @@
+import Campaign
+import Config
+import DevBroker
 import Foundation
+import HTTPBridge
+import KafkaBridge
 import Logging
-import Shared
+import WorkflowRuntime
 
 /// The real parts one end-to-end test runs against: a fresh Campaign database on the
 /// test PostgreSQL, its own Kafka mock cluster over TCP (so the fixed topic and group
@@ -56,7 +61,8 @@ public final class TestStack: Sendable {
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
         let stack = TestStack(databaseURL: databaseURL, kafka: kafka, emulator: emulator, crm: crm, configPath: configPath)
         try stack.createEntityTopics()
-        try await CampaignMigrations.run(databaseURL: databaseURL, logger: TestKafka.logger)
+        try await BridgeSchema.createIfMissing(databaseURL: databaseURL, logger: TestKafka.logger)
+        try await CampaignDemoSchema.create(databaseURL: databaseURL, logger: TestKafka.logger)
         if let prepare { try await stack.execute(prepare) }
         return stack
     }

@@ -1,3 +1,5 @@
+import HTTPBridge
+
 extension DynamicsConnector {
     /// Change tracking (`Prefer: odata.track-changes`). With no `deltaLink`, reads the
     /// whole table's ids and returns the first delta link; with one, returns what changed

@@ -1,3 +1,5 @@
+import HTTPBridge
+
 extension DynamicsConnector {
     /// A query resolved against the configuration: fields, names and the URL parts.
     struct ReadPlan: Sendable {

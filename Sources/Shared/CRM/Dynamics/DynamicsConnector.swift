@@ -1,4 +1,5 @@
 import Foundation
+import HTTPBridge
 import Logging
 
 /// The Dynamics 365 / Dataverse Web API read side: paged queries (`Prefer:

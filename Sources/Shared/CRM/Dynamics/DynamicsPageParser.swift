@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 
 /// Reads Web API answers: `{"value":[…],"@odata.nextLink":"…","@odata.deltaLink":"…"}`.

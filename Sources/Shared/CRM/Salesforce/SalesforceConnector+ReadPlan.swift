@@ -1,3 +1,5 @@
+import HTTPBridge
+
 extension SalesforceConnector {
     /// A query resolved against the configuration: SOQL parts and paging.
     struct ReadPlan: Sendable {

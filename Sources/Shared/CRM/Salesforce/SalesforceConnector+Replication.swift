@@ -1,4 +1,5 @@
 import Foundation
+import HTTPBridge
 
 extension SalesforceConnector {
     /// `getDeleted` for `window`, both ends inclusive (the CRM drops the seconds).

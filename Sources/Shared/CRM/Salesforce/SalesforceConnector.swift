@@ -1,4 +1,5 @@
 import Foundation
+import HTTPBridge
 import Logging
 import Synchronization
 

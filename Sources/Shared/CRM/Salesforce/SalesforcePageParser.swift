@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 
 /// Reads REST answers: query pages `{"done":false,"nextRecordsUrl":"…","records":[…]}`

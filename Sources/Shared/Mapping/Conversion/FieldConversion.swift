@@ -1,3 +1,5 @@
+import CoreValues
+
 /// How a CRM value becomes the text bound as a PostgreSQL parameter (SPEC §2.1).
 ///
 /// Every conversion maps null to `nil` (SQL NULL). Date-times are read as ISO 8601:

@@ -1,3 +1,5 @@
+import CoreValues
+
 /// An exact-match value replacement, applied before the field's conversion:
 /// `{from: "N/A", to: null}` turns the text `N/A` into null.
 public struct ReplacementRule: Sendable, Equatable {

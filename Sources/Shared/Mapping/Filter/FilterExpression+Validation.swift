@@ -1,3 +1,5 @@
+import CoreValues
+
 extension FilterExpression {
     /// Parses and validates a filter; the failure lists every rule broken, each named.
     ///

@@ -1,3 +1,5 @@
+import CoreValues
+
 /// A parsed filter of the config's filter language (SPEC §2.1), OData-like:
 /// `statecode eq 0 and emailaddress1 ne null`.
 ///

@@ -1,3 +1,5 @@
+import CoreValues
+
 /// A token of the filter language, with its 1-based position in the text.
 struct FilterToken: Equatable {
     enum Kind: Equatable {

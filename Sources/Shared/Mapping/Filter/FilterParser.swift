@@ -1,3 +1,5 @@
+import CoreValues
+
 /// Builds a `FilterExpression` from tokens. Syntax problems stop the parse; a level
 /// mixing `and` and `or` is reported (rule `mixed-operators`) and parsing goes on, so the
 /// other rules can be checked too.

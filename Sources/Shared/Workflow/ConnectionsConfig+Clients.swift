@@ -1,4 +1,6 @@
+import Config
 import Foundation
+import KafkaBridge
 import Logging
 
 extension ConnectionsConfig {

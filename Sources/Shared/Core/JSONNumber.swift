@@ -31,7 +31,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Only for text already checked by a parser.
-    init(unchecked text: String) {
+    package init(unchecked text: String) {
         self.text = text
     }
 

@@ -1,16 +1,16 @@
 /// A strict, non-recursive JSON tokenizer over bytes, just enough for envelopes: objects
 /// are walked key by key by the caller, scalars are returned as `FieldValue`s. Every
 /// failure is an `EnvelopeError` with the byte offset; no input can make it trap.
-struct JSONReader {
+package struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     private(set) var index = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
+    package init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     /// The next significant byte, without consuming it; `nil` at the end.
-    mutating func peek() -> UInt8? {
+    package mutating func peek() -> UInt8? {
         skipWhitespace()
         return index < bytes.count ? bytes[index] : nil
     }
@@ -26,7 +26,7 @@ struct JSONReader {
         }
     }
 
-    mutating func consume(_ byte: UInt8) throws(EnvelopeError) {
+    package mutating func consume(_ byte: UInt8) throws(EnvelopeError) {
         guard let next = peek() else {
             throw unexpectedEnd(expecting: "'\(Character(Unicode.Scalar(byte)))'")
         }
@@ -37,7 +37,7 @@ struct JSONReader {
     }
 
     /// Consumes `byte` when it is next.
-    mutating func consumeIf(_ byte: UInt8) -> Bool {
+    package mutating func consumeIf(_ byte: UInt8) -> Bool {
         if peek() == byte {
             index += 1
             return true
@@ -59,7 +59,7 @@ struct JSONReader {
     }
 
     /// A scalar value: null, true, false, a number or a string.
-    mutating func readScalar() throws(EnvelopeError) -> FieldValue {
+    package mutating func readScalar() throws(EnvelopeError) -> FieldValue {
         guard let next = peek() else {
             throw unexpectedEnd(expecting: "a value")
         }
@@ -92,7 +92,7 @@ struct JSONReader {
         return JSONNumber(unchecked: text)
     }
 
-    mutating func readString() throws(EnvelopeError) -> String {
+    package mutating func readString() throws(EnvelopeError) -> String {
         try consume(UInt8(ascii: "\""))
         let start = index
         var isASCII = true
@@ -225,7 +225,7 @@ struct JSONReader {
         EnvelopeError(.notJSON, "not JSON: unexpected end of input at byte \(bytes.count), expected \(what)")
     }
 
-    mutating func unexpected(expecting what: String) -> EnvelopeError {
+    package mutating func unexpected(expecting what: String) -> EnvelopeError {
         let found = index < bytes.count ? bytes[index] : 0
         let shown = found >= 0x21 && found < 0x7F
             ? "'\(Character(Unicode.Scalar(found)))'" : "byte 0x" + String(found, radix: 16)

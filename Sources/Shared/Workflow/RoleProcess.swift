@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -29,9 +30,9 @@ public enum RoleProcess {
         return Logger(label: label)
     }
 
-    /// Runs the supervisors until SIGTERM or SIGINT, after the Campaign migrations.
+    /// Runs the supervisors until SIGTERM or SIGINT, after the bridge schema migrations.
     public static func run(_ supervisors: [RoleSupervisor], config: CRMBridgeConfig, logger: Logger) async throws {
-        try await CampaignMigrations.run(databaseURL: config.connections.campaign.databaseURL.reveal(), logger: logger)
+        try await BridgeSchema.createIfMissing(databaseURL: config.connections.campaign.databaseURL.reveal(), logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: supervisors.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,6 +1,8 @@
-/// The SQL of the Campaign database's migrations, in order. Applied by
-/// `CampaignSchema.migrations`; never edit a shipped step, add a new one.
-enum CampaignSchemaSQL {
+/// The SQL of the bridge's own schema (`crmbridge.*`), in order. Applied by
+/// `BridgeSchema.migrations`; never edit a shipped step, add a new one. Versions 2 and 3
+/// once created the demo's Campaign tables; those now belong to `CampaignDemoSchema`,
+/// and their numbers stay unused so that a database migrated before keeps its history.
+enum BridgeSchemaSQL {
     /// The product's own bookkeeping: options, rejects, workflow state, heartbeats.
     static let bridgeSchema = """
         CREATE SCHEMA IF NOT EXISTS crmbridge;
@@ -80,60 +82,6 @@ enum CampaignSchemaSQL {
             deleted_at    timestamptz NOT NULL,
             PRIMARY KEY (target_table, crm_id)
         );
-        """
-
-    /// Campaign's own tables that the workflows read and write.
-    static let campaignTables = """
-        CREATE TABLE IF NOT EXISTS profiles (
-            id               bigserial PRIMARY KEY,
-            crm_id           text UNIQUE,
-            first_name       text,
-            last_name        text,
-            email            text,
-            phone            text,
-            birth_date       date,
-            crm_created_at   timestamptz,
-            crm_state        text,
-            blocklisted      boolean NOT NULL DEFAULT false,
-            blocklisted_at   timestamptz,
-            crm_modified_at  timestamptz,
-            crm_deleted      boolean NOT NULL DEFAULT false,
-            updated_at       timestamptz NOT NULL DEFAULT now()
-        );
-
-        CREATE TABLE IF NOT EXISTS email_events (
-            id             bigint PRIMARY KEY,
-            event_type     text NOT NULL CHECK (event_type IN ('send', 'open', 'click', 'bounce')),
-            crm_id         text NOT NULL,
-            occurred_at    timestamptz NOT NULL,
-            campaign_name  text,
-            delivery_name  text,
-            url            text,
-            bounce_type    text
-        );
-        CREATE INDEX IF NOT EXISTS email_events_occurred ON email_events (occurred_at, id);
-
-        -- The demo's custom entity (Dynamics crmb_membership, Salesforce CRMB_Membership__c).
-        CREATE TABLE IF NOT EXISTS memberships (
-            crm_id           text PRIMARY KEY,
-            name             varchar(100),
-            level            text,
-            start_date       date,
-            end_date         date,
-            active           boolean,
-            fee              numeric(19, 4),
-            contact_crm_id   text,
-            crm_modified_at  timestamptz,
-            crm_deleted      boolean NOT NULL DEFAULT false
-        );
-        """
-
-    /// The demo custom entity as both CRMs have it: Salesforce's `CRMB_Points__c`, and
-    /// the record's creation time (Dynamics `createdon`, Salesforce `CreatedDate`).
-    static let membershipsPointsAndCreated = """
-        ALTER TABLE memberships
-            ADD COLUMN IF NOT EXISTS points double precision,
-            ADD COLUMN IF NOT EXISTS crm_created_at timestamptz;
         """
 
     /// A message re-delivered after a crash is rejected again: one row per message.

@@ -1,4 +1,5 @@
 import CRDKafka
+import KafkaBridge
 import Logging
 
 /// A librdkafka mock cluster: real Kafka-protocol brokers on localhost TCP ports, held in

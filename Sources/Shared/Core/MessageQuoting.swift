@@ -1,5 +1,5 @@
 /// A value from the input, quoted and cut short, for an error message.
-func shown(_ text: String) -> String {
+package func shown(_ text: String) -> String {
     var result = "\""
     for (count, scalar) in text.unicodeScalars.enumerated() {
         if count == 64 {
