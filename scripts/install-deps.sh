@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, only those missing.
 # Used by `make run`, `make test` and `make bench`; safe to run again.
+# The list is scripts/apt-packages.txt (deploy/Dockerfile reads it too): the `build` and
+# `local` packages, and `browser` ones with WITH_BROWSER=1.
 set -euo pipefail
 
-packages=(librdkafka-dev libpq-dev libcurl4-openssl-dev postgresql kcat pkg-config)
-[ "${WITH_BROWSER:-0}" = 1 ] && packages+=(chromium)
+kinds=(build local)
+[ "${WITH_BROWSER:-0}" = 1 ] && kinds+=(browser)
+packages=()
+while read -r name kind _; do
+    for k in "${kinds[@]}"; do [ "$kind" = "$k" ] && packages+=("$name"); done
+done < <(grep -v '^[[:space:]]*\(#\|$\)' "$(dirname "$0")/apt-packages.txt")
 
 missing=()
 for p in "${packages[@]}"; do
