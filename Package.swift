@@ -8,8 +8,9 @@ let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metri
 /// Everything a service role builds on.
 let shared: [Target.Dependency] = [
     "KafkaBridge", "PostgresBridge", "HTTPBridge", "CoreValues", "Mapping", "Config",
-    "CRMConnectors", "Campaign", "WorkflowRuntime",
+    "CRMConnectors", "Campaign", "WorkflowRuntime", logging,
 ]
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 
 let package = Package(
     name: "crm-bridge",
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
@@ -113,6 +115,7 @@ let package = Package(
         .executableTarget(
             name: "ControlService",
             dependencies: shared + [
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -130,13 +133,12 @@ let package = Package(
         .target(
             name: "CRMEmulatorCore",
             dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"), nioCore, logging,
             ]),
         .executableTarget(
             name: "CRMEmulator",
             dependencies: [
-                "CRMEmulatorCore",
+                "CRMEmulatorCore", logging,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -166,9 +168,9 @@ let package = Package(
             dependencies: shared + ["DevBroker", "TestSupport"]),
         .testTarget(
             name: "ControlTests",
-            dependencies: shared + ["ControlService", "CLI", "TestSupport"]),
+            dependencies: shared + ["ControlService", "CLI", "DevBroker", "TestSupport"]),
         .testTarget(
             name: "CRMEmulatorTests",
-            dependencies: shared + ["CRMEmulatorCore", "TestSupport"]),
+            dependencies: shared + ["CRMEmulatorCore", "TestSupport", nioCore]),
     ]
 )

@@ -9,6 +9,9 @@ dir="$root/.crmbridge/test-postgres"
 # A free port unless one is given, so make test can run beside make run or another checkout.
 port=${TEST_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 
+# SPEC §1's boundaries first: no target but a bridge imports a C module, no cycle.
+python3 "$root/scripts/check-boundaries.py"
+
 trap '"$root/scripts/postgres.sh" stop "$dir"' EXIT
 url=$("$root/scripts/postgres.sh" start "$dir" "$port")
 export CRMBRIDGE_TEST_DATABASE_URL=$url

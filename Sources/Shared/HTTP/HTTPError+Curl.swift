@@ -13,6 +13,12 @@ extension HTTPError {
         self.init(code: code, method: request.method, url: request.url, message: message)
     }
 
+    /// The same by libcurl's documented number (libcurl-errors(3)), for callers that do
+    /// not import libcurl.
+    static func code(forCurlNumber number: Int) -> Code {
+        code(for: CURLcode(rawValue: UInt32(clamping: number)))
+    }
+
     static func code(for curlCode: CURLcode) -> Code {
         switch curlCode {
         case CURLE_OPERATION_TIMEDOUT:

@@ -1,4 +1,3 @@
-import CCurl
 @testable import HTTPBridge
 import Testing
 
@@ -18,19 +17,20 @@ import Testing
         #expect(error.description.hasPrefix("HTTP GET https://h/x failed: other (curl 3)"))
     }
 
+    /// Numbers from libcurl-errors(3): the test reads them as a user of libcurl would.
     @Test func curlCodesMapToErrorCodes() {
-        #expect(HTTPError.code(for: CURLE_OPERATION_TIMEDOUT) == .timeout)
-        #expect(HTTPError.code(for: CURLE_COULDNT_CONNECT) == .connectionRefused)
-        #expect(HTTPError.code(for: CURLE_COULDNT_RESOLVE_HOST) == .couldNotResolveHost)
-        #expect(HTTPError.code(for: CURLE_PEER_FAILED_VERIFICATION) == .tls)
-        #expect(HTTPError.code(for: CURLE_SSL_CONNECT_ERROR) == .tls)
-        #expect(HTTPError.code(for: CURLE_SEND_ERROR) == .sendFailed)
-        #expect(HTTPError.code(for: CURLE_RECV_ERROR) == .receiveFailed)
-        #expect(HTTPError.code(for: CURLE_GOT_NOTHING) == .receiveFailed)
-        #expect(HTTPError.code(for: CURLE_FILESIZE_EXCEEDED) == .tooLarge)
-        #expect(HTTPError.code(for: CURLE_URL_MALFORMAT) == .invalidURL)
-        #expect(HTTPError.code(for: CURLE_UNSUPPORTED_PROTOCOL) == .invalidURL)
-        #expect(HTTPError.code(for: CURLE_BAD_FUNCTION_ARGUMENT) == .other)
+        #expect(HTTPError.code(forCurlNumber: 28) == .timeout)
+        #expect(HTTPError.code(forCurlNumber: 7) == .connectionRefused)
+        #expect(HTTPError.code(forCurlNumber: 6) == .couldNotResolveHost)
+        #expect(HTTPError.code(forCurlNumber: 60) == .tls)
+        #expect(HTTPError.code(forCurlNumber: 35) == .tls)
+        #expect(HTTPError.code(forCurlNumber: 55) == .sendFailed)
+        #expect(HTTPError.code(forCurlNumber: 56) == .receiveFailed)
+        #expect(HTTPError.code(forCurlNumber: 52) == .receiveFailed)
+        #expect(HTTPError.code(forCurlNumber: 63) == .tooLarge)
+        #expect(HTTPError.code(forCurlNumber: 3) == .invalidURL)
+        #expect(HTTPError.code(forCurlNumber: 1) == .invalidURL)
+        #expect(HTTPError.code(forCurlNumber: 43) == .other)
     }
 
     @Test func transientFailuresAreRetriableAndPermanentOnesAreNot() {
