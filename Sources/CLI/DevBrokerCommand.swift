@@ -35,7 +35,7 @@ struct DevBrokerCommand: AsyncParsableCommand {
     var configPath: String?
 
     @Option(name: .customLong("workflow-partitions"), help: "Partitions of the topics created from --config (1-256).")
-    var workflowPartitions: Int32 = 32
+    var workflowPartitions: Int32 = LocalBrokerTopics.workflowTopicPartitions
 
     @Option(name: .customLong("address-file"), help: "Write the bootstrap address to this file.")
     var addressFile: String?

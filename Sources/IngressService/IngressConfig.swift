@@ -25,10 +25,14 @@ enum IngressTopics {
         workflow.entities.map { Topics.crmToCampaign(entity: $0.name) }
     }
 
-    static func create(for workflow: CRMToCampaignConfig, kafka: KafkaConfiguration, logger: Logger) async throws {
+    /// Creates the topics that are missing, with `connections.kafka.topicPartitions`
+    /// partitions; an existing topic keeps its own count.
+    static func create(
+        for workflow: CRMToCampaignConfig, kafka: KafkaConfiguration, partitions: Int, logger: Logger
+    ) async throws {
         let admin = try KafkaAdmin(configuration: kafka, logger: logger)
         for topic in names(for: workflow) {
-            try await admin.createTopic(name: topic, partitions: 4, config: ["cleanup.policy": "compact"])
+            try await admin.createTopic(name: topic, partitions: Int32(partitions), config: ["cleanup.policy": "compact"])
         }
         try await admin.createTopic(name: Topics.rejects(.crmToCampaign), partitions: 1)
     }

@@ -11,6 +11,14 @@ struct CLITests {
         CLIRunner(environment: ["CRMBRIDGE_CONTROL_URL": harness.baseURL, "CRMBRIDGE_API_TOKEN": harness.token, "PATH": "/usr/bin:/bin"])
     }
 
+    @Test func startingAWorkflowWhoseRolesAreNotBuiltFailsWithTheReason() async throws {
+        try await ControlHarness.with { harness in
+            let start = try await cli(harness).run(["workflows", "start", "opt-in-out"])
+            #expect(start.status != 0)
+            #expect(start.stderr.contains("OptOutService") && start.stderr.contains("not built"), "\(start.stderr)")
+        }
+    }
+
     @Test func everyListingPrintsValidJSONWithJSON() async throws {
         try await ControlHarness.with { harness in
             let cli = cli(harness)
@@ -23,10 +31,10 @@ struct CLITests {
             let show = try await cli.run(["workflows", "show", "opt-in-out", "--json"])
             #expect((try show.json() as? [String: Any])?["name"] as? String == "opt-in-out")
 
-            let start = try await cli.run(["workflows", "start", "opt-in-out", "--json"])
+            let start = try await cli.run(["workflows", "start", "crm-to-campaign", "--json"])
             #expect(start.status == 0)
             #expect((try start.json() as? [String: Any])?["status"] as? String == "STARTING")
-            let stop = try await cli.run(["workflows", "stop", "opt-in-out", "--json"])
+            let stop = try await cli.run(["workflows", "stop", "crm-to-campaign", "--json"])
             #expect((try stop.json() as? [String: Any])?["status"] as? String == "STOPPED")
 
             _ = try await OptionStore(database: harness.roleDatabase).set("LASTIMPORT_test_crm-to-campaign_contact", "2026/01/02 03:04:05")
@@ -131,9 +139,10 @@ struct CLITests {
     @Test func watchDrawsTheDrainAndEndsWhenTheBacklogIsZero() async throws {
         try await ControlHarness.with { harness in
             let cli = cli(harness)
-            _ = try await harness.call("POST", "/api/workflows/opt-in-out/start")
-            try await harness.beat(.optInOut, "sync", .running, version: 1)
-            let watch = try await cli.run(["workflows", "watch", "opt-in-out", "--timeout", "30", "--json"])
+            _ = try await harness.call("POST", "/api/workflows/crm-to-campaign/start")
+            try await harness.beat(.crmToCampaign, "reader", .running, version: 1)
+            try await harness.beat(.crmToCampaign, "writer", .running, version: 1)
+            let watch = try await cli.run(["workflows", "watch", "crm-to-campaign", "--timeout", "30", "--json"])
             #expect(watch.status == 0, "\(watch.stderr)")
             #expect(watch.stderr.contains("backlog drained"))
             #expect(watch.stderr.contains("[##############################] 100%"))

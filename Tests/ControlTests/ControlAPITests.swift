@@ -55,6 +55,19 @@ struct ControlAPITests {
         }
     }
 
+    @Test func aWorkflowWhoseRolesAreNotBuiltCannotStartAndSaysWhy() async throws {
+        try await ControlHarness.with { harness in
+            for (name, role) in [("campaign-to-crm", "EgressService"), ("opt-in-out", "OptOutService")] {
+                let start = try await harness.call("POST", "/api/workflows/\(name)/start")
+                #expect(start.status == 409, "\(name)")
+                let reason = start.object["error"] as? String ?? ""
+                #expect(reason.contains("not built") && reason.contains(role), "\(name): \(reason)")
+                let after = try await harness.call("GET", "/api/workflows/\(name)")
+                #expect(after.object["status"] as? String == "STOPPED", "\(name) stays stopped, never STARTING")
+            }
+        }
+    }
+
     @Test func unknownWorkflowsAndEndpointsAnswer404InJSON() async throws {
         try await ControlHarness.with { harness in
             let unknown = try await harness.call("GET", "/api/workflows/crm2campaign")

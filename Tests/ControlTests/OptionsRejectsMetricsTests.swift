@@ -114,7 +114,7 @@ struct OptionsRejectsMetricsTests {
 
     @Test func thePageShowsTheThreeWorkflowsWithStatusAndBacklogWithoutAToken() async throws {
         try await ControlHarness.with { harness in
-            _ = try await harness.call("POST", "/api/workflows/opt-in-out/start")
+            _ = try await harness.call("POST", "/api/workflows/crm-to-campaign/start")
             let page = try await harness.call("GET", "/", token: .none)
             #expect(page.status == 200)
             for name in WorkflowName.allCases {

@@ -58,23 +58,26 @@ struct WorkflowLifecycleTests {
 
     @Test func aRoleWhoseHeartbeatStopsShowsAsNotRunningWithinSeconds() async throws {
         try await ControlHarness.with(staleAfter: .seconds(1)) { harness in
-            _ = try await harness.call("POST", "/api/workflows/opt-in-out/start")
-            try await harness.beat(.optInOut, "sync", .running, version: 1)
-            #expect(try await harness.workflow(.optInOut)["status"] as? String == "RUNNING")
-            let failed = try await harness.waitFor(.optInOut, "FAILED after the heartbeat stops", timeout: .seconds(10)) {
+            _ = try await harness.call("POST", "/api/workflows/crm-to-campaign/start")
+            try await harness.beat(.crmToCampaign, "reader", .running, version: 1)
+            try await harness.beat(.crmToCampaign, "writer", .running, version: 1)
+            #expect(try await harness.workflow(.crmToCampaign)["status"] as? String == "RUNNING")
+            let failed = try await harness.waitFor(.crmToCampaign, "FAILED after the heartbeat stops", timeout: .seconds(10)) {
                 $0["status"] as? String == "FAILED"
             }
-            #expect((failed["lastError"] as? String)?.hasPrefix("sync: not running (no heartbeat for") == true)
+            #expect((failed["lastError"] as? String)?.contains("not running (no heartbeat for") == true)
         }
     }
 
     @Test func startingARunningWorkflowChangesNothing() async throws {
         try await ControlHarness.with { harness in
-            _ = try await harness.call("POST", "/api/workflows/opt-in-out/start")
-            try await harness.beat(.optInOut, "sync", .running, version: 1)
-            let saved = try await harness.call("PUT", "/api/workflows/opt-in-out/config", body: "mode: crm-to-campaign\n")
+            _ = try await harness.call("POST", "/api/workflows/crm-to-campaign/start")
+            try await harness.beat(.crmToCampaign, "reader", .running, version: 1)
+            try await harness.beat(.crmToCampaign, "writer", .running, version: 1)
+            let edited = ControlFixtures.crmToCampaign(entities: ["contact", "membership"])
+            let saved = try await harness.call("PUT", "/api/workflows/crm-to-campaign/config", json: ["config": edited])
             #expect(saved.status == 200)
-            let again = try await harness.call("POST", "/api/workflows/opt-in-out/start")
+            let again = try await harness.call("POST", "/api/workflows/crm-to-campaign/start")
             #expect(again.status == 202)
             #expect(again.object["runningVersion"] as? Int == 1, "a second Start does not apply edits under running roles")
             #expect((again.object["message"] as? String)?.contains("already RUNNING") == true)

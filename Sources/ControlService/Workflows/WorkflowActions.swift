@@ -44,6 +44,7 @@ struct WorkflowActions: Sendable {
     /// RUNNING or STARTING is left alone (its edits wait for Stop then Start); a FAILED
     /// one is started again, with the edited version.
     func start(_ name: WorkflowName) async throws -> (view: WorkflowView, started: Bool) {
+        if let reason = name.notBuiltReason { throw APIError.conflict(reason) }
         let before = try await inspector.view(name)
         if before.status == .running || before.status == .starting {
             return (before, false)

@@ -26,7 +26,7 @@ struct IngressReader: Sendable {
         defer { http.shutdown() }
 
         do {
-            try await IngressTopics.create(for: workflow, kafka: kafka, logger: logger)
+            try await IngressTopics.create(for: workflow, kafka: kafka, partitions: connections.kafka.topicPartitions, logger: logger)
             let connector = connections.crm.makeSourceConnector(http: http, logger: logger)
             let backlog = try BacklogGate(
                 maxBacklog: workflow.maxBacklog, kafka: kafka, topics: IngressTopics.names(for: workflow), run: run, logger: logger)

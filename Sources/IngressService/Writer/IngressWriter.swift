@@ -35,7 +35,7 @@ struct IngressWriter: Sendable {
             await database.close()
             throw error
         }
-        try await IngressTopics.create(for: workflow, kafka: kafka, logger: logger)
+        try await IngressTopics.create(for: workflow, kafka: kafka, partitions: connections.kafka.topicPartitions, logger: logger)
         let consumer = try KafkaConsumer(configuration: kafka, groupID: Topics.writerGroup(.crmToCampaign), logger: logger)
         let rejectsProducer = try KafkaProducer(configuration: kafka, logger: logger)
         let applier = BatchApplier(database: database, rejectsProducer: rejectsProducer, run: run, logger: logger)

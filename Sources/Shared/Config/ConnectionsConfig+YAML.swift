@@ -13,7 +13,7 @@ extension ConnectionsConfig {
         let settings = EnvironmentSettings(environment: environment)
         let campaign = yaml.mapping("campaign", keys: ["databaseURL", "databaseURLEnv"])
         let kafka = yaml.mapping(
-            "kafka", keys: ["bootstrapServers", "bootstrapServersEnv", "properties", "secretPropertiesEnv"])
+            "kafka", keys: ["bootstrapServers", "bootstrapServersEnv", "properties", "secretPropertiesEnv", "topicPartitions"])
         let crm = yaml.mapping("crm", keys: [
             "kind", "url", "urlEnv", "tokenURL", "tokenURLEnv", "clientId", "clientIdEnv", "clientSecret",
             "clientSecretEnv", "scope", "apiVersion",
@@ -31,6 +31,9 @@ extension ConnectionsConfig {
         }
         let properties = kafka.map(readProperties) ?? [:]
         let secretProperties = kafka.map { settings.secretProperties($0) } ?? [:]
+        let topicPartitions = kafka?.int(
+            "topicPartitions", default: KafkaConnection.defaultTopicPartitions, range: 1...1000)
+            ?? KafkaConnection.defaultTopicPartitions
         let kind: CRMKind? = crm.flatMap { $0.choice("kind", "CRM kind") }
         let connection = crm.flatMap { crm in kind.flatMap { readCRM(crm, kind: $0, settings: settings) } }
         guard let databaseURL, let bootstrap, let connection else {
@@ -39,7 +42,8 @@ extension ConnectionsConfig {
         return (ConnectionsConfig(
             campaign: CampaignConnection(databaseURL: Secret(databaseURL)),
             kafka: KafkaConnection(
-                bootstrapServers: bootstrap, properties: properties, secretProperties: secretProperties),
+                bootstrapServers: bootstrap, properties: properties, secretProperties: secretProperties,
+                topicPartitions: topicPartitions),
             crm: connection), connection.kind)
     }
 

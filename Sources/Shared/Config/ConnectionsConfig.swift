@@ -37,12 +37,22 @@ public struct KafkaConnection: Sendable, Equatable {
     /// Secret librdkafka properties (`sasl.password`), each read from the environment
     /// variable named in `secretPropertiesEnv:`.
     public var secretProperties: [String: Secret]
+    /// Partitions of the workflow topics the roles create when they are missing (key
+    /// `topicPartitions`, 1-1000). A consumer group spreads partitions over its members,
+    /// so this caps how many writer replicas do work at once; Kafka can add partitions to
+    /// a topic later but never remove them, and a record's key stays on one partition only
+    /// while the count is unchanged. The default, 12, lets 1, 2, 3, 4, 6 or 12 writers
+    /// share the load evenly (docs/decisions.md).
+    public var topicPartitions: Int
+
+    public static let defaultTopicPartitions = 12
 
     public init(bootstrapServers: String, properties: [String: String] = [:],
-                secretProperties: [String: Secret] = [:]) {
+                secretProperties: [String: Secret] = [:], topicPartitions: Int = Self.defaultTopicPartitions) {
         self.bootstrapServers = bootstrapServers
         self.properties = properties
         self.secretProperties = secretProperties
+        self.topicPartitions = topicPartitions
     }
 }
 

@@ -9,4 +9,18 @@ extension WorkflowName {
         case .optInOut: ["sync"]
         }
     }
+
+    /// Why this release cannot run the workflow, or nil when its roles are built. Start
+    /// answers 409 with this reason rather than waiting forever for roles that do not
+    /// exist; compose and the manifests run only built roles.
+    public var notBuiltReason: String? {
+        switch self {
+        case .crmToCampaign:
+            nil
+        case .campaignToCRM:
+            "campaign-to-crm cannot start: its roles (EgressService reader and writer) are not built in this release"
+        case .optInOut:
+            "opt-in-out cannot start: its role (OptOutService) is not built in this release"
+        }
+    }
 }

@@ -76,10 +76,10 @@ public final class TestStack: Sendable {
         self.crmAPI = TestCRMClient(kind: crm, baseURL: emulator.baseURL, http: http)
     }
 
-    /// The librdkafka mock keeps at most 5 MB per partition and drops the oldest messages
-    /// beyond (a real broker keeps a compacted topic whole). Entity topics get enough
-    /// partitions for a load of 50,000 records to stay whole while a writer catches up.
-    public static let entityTopicPartitions: Int32 = 16
+    /// As `crmbridge dev-broker` creates them for `make run`: the librdkafka mock keeps at
+    /// most 5 MiB per partition, so entity topics get enough partitions for a load to stay
+    /// whole while a writer catches up.
+    public static let entityTopicPartitions = LocalBrokerTopics.workflowTopicPartitions
 
     private func createEntityTopics() throws {
         // A test may give an invalid file on purpose: the roles report it, not the stack.
