@@ -56,7 +56,7 @@ let package = Package(
             name: "KafkaBridge", dependencies: ["CRDKafka", logging, metrics],
             path: "Sources/Shared/Kafka"),
         .target(
-            name: "PostgresBridge", dependencies: ["CLibPQ", logging],
+            name: "PostgresBridge", dependencies: ["CLibPQ", "CoreValues", logging],
             path: "Sources/Shared/Postgres"),
         .target(
             name: "HTTPBridge", dependencies: ["CCurl", logging],
@@ -133,7 +133,7 @@ let package = Package(
         .target(
             name: "CRMEmulatorCore",
             dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"), nioCore, logging,
+                "CoreValues", .product(name: "Hummingbird", package: "hummingbird"), nioCore, logging,
             ]),
         .executableTarget(
             name: "CRMEmulator",

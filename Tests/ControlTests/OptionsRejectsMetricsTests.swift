@@ -76,13 +76,13 @@ struct OptionsRejectsMetricsTests {
             try await harness.beat(.crmToCampaign, "reader", .running, version: 1, detail: #"{"recordsRead": 500}"#)
             try await harness.beat(.crmToCampaign, "writer", .running, version: 1, detail: detail(100))
             try await harness.beat(.crmToCampaign, "writer", .running, version: 1, instance: "test-2", detail: detail(50))
-            try await TestKafka.waitUntil(timeout: .seconds(20), "written counters in /metrics") {
+            try await eventually("written counters in /metrics", timeout: .seconds(20)) {
                 let text = try await harness.call("GET", "/metrics", token: .none).text
                 return text.contains(#"crmbridge_records_written_total{workflow="crm-to-campaign",role="writer"} 150"#)
             }
             // A later beat adds only the increase.
             try await harness.beat(.crmToCampaign, "writer", .running, version: 1, detail: detail(130))
-            try await TestKafka.waitUntil(timeout: .seconds(20), "the increase in /metrics") {
+            try await eventually("the increase in /metrics", timeout: .seconds(20)) {
                 let text = try await harness.call("GET", "/metrics", token: .none).text
                 return text.contains(#"crmbridge_records_written_total{workflow="crm-to-campaign",role="writer"} 180"#)
             }

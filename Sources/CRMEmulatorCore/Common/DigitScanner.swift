@@ -1,3 +1,5 @@
+import CoreValues
+
 /// A cursor over ASCII bytes for the date parsers of both CRMs.
 struct DigitScanner {
     private let bytes: [UInt8]

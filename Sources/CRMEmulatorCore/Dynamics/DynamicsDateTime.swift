@@ -1,3 +1,5 @@
+import CoreValues
+
 /// Dataverse's wire forms for time: `Edm.DateTimeOffset` as `2023-04-07T21:59:01Z` (UTC,
 /// second precision) and `Edm.Date` as `2024-01-02`. Values are kept as milliseconds since
 /// 1970 (date-times) and days since 1970 (dates), see `CivilCalendar`.

@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 
 /// Deterministic demo rows: row `i` of a table is the same on every run for the same

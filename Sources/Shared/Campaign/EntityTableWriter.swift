@@ -74,8 +74,18 @@ public struct EntityTableWriter: Sendable {
         values.reserveCapacity(entity.fields.count)
         records: for envelope in upserts {
             values.removeAll(keepingCapacity: true)
+            // PostgreSQL text cannot hold a NUL byte: one such value would fail the whole batch.
+            if envelope.id.utf8.contains(0) {
+                rejects.append(RowReject(id: envelope.id, symbol: "nul-byte",
+                                         message: "the CRM id contains a NUL byte, which PostgreSQL text cannot hold"))
+                continue records
+            }
             for field in entity.fields {
                 switch field.campaignValue(for: envelope.fields[field.remote] ?? .null) {
+                case .success(let value?) where value.utf8.contains(0):
+                    rejects.append(RowReject(id: envelope.id, symbol: "nul-byte",
+                                             message: "field \(field.remote) → \(field.column): the value contains a NUL byte, which PostgreSQL text cannot hold"))
+                    continue records
                 case .success(let value): values.append(value)
                 case .failure(let error):
                     rejects.append(RowReject(id: envelope.id, symbol: "conversion-failed",

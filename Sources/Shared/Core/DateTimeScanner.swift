@@ -24,7 +24,7 @@ struct DateTimeScanner {
         guard year >= 1 else {
             throw ParseError(reason: "year 0000 is out of range")
         }
-        let monthDays = DateTimeText.daysInMonth(year: year, month: month)
+        let monthDays = CivilCalendar.daysInMonth(year: year, month: month)
         guard (1...monthDays).contains(day) else {
             throw ParseError(reason: "day \(day) is out of range for \(year)-\(twoDigits(month)) (1-\(monthDays))")
         }

@@ -133,7 +133,7 @@ public struct DateTimeText: Sendable, Equatable {
 
     /// Seconds since 1970-01-01T00:00:00Z, whole seconds; a missing zone reads as UTC.
     public var epochSeconds: Int64 {
-        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        let days = Int64(CivilCalendar.days(year: year, month: month, day: day))
         let time = self.time ?? Time(hour: 0, minute: 0, second: 0)
         let local = days * 86_400 + Int64(time.hour * 3600 + time.minute * 60 + time.second)
         return local - Int64(offsetSeconds ?? 0)
@@ -147,14 +147,8 @@ public struct DateTimeText: Sendable, Equatable {
 
     /// The same instant in UTC (offset 0), fraction digits kept as written.
     public var utc: DateTimeText {
-        let seconds = epochSeconds
-        var days = seconds / 86_400
-        var rest = seconds % 86_400
-        if rest < 0 {
-            rest += 86_400
-            days -= 1
-        }
-        let (y, m, d) = Self.civilFromDays(days)
+        let (days, rest) = CivilCalendar.split(epochSeconds, unitsPerDay: 86_400)
+        let (y, m, d) = CivilCalendar.civil(days: days)
         let time = Time(
             hour: Int(rest / 3600), minute: Int(rest % 3600 / 60), second: Int(rest % 60),
             fraction: self.time?.fraction ?? "")

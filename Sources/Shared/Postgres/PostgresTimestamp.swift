@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 
 /// Parsing and printing of PostgreSQL ISO timestamps without DateFormatter (exact and
@@ -12,7 +13,7 @@ public enum PostgresTimestamp {
               let day = scanner.number(minDigits: 2, maxDigits: 2),
               (1...12).contains(month), (1...31).contains(day)
         else { return nil }
-        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        var seconds = Double(CivilCalendar.days(year: year, month: month, day: day)) * 86_400
         if scanner.take(" ") || scanner.take("T") {
             guard let hour = scanner.number(minDigits: 2, maxDigits: 2), scanner.take(":"),
                   let minute = scanner.number(minDigits: 2, maxDigits: 2), scanner.take(":"),
@@ -49,11 +50,8 @@ public enum PostgresTimestamp {
     /// `2026-01-02 03:04:05.123456+00`.
     public static func format(_ date: Date) -> String {
         let totalMicros = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        let micros = Int64(totalMicros)
-        var days = micros / 86_400_000_000
-        var remainder = micros % 86_400_000_000
-        if remainder < 0 { remainder += 86_400_000_000; days -= 1 }
-        let (year, month, day) = civilFromDays(Int(days))
+        let (days, remainder) = CivilCalendar.split(Int64(totalMicros), unitsPerDay: 86_400_000_000)
+        let (year, month, day) = CivilCalendar.civil(days: days)
         let secondsOfDay = Int(remainder / 1_000_000)
         let fraction = Int(remainder % 1_000_000)
         func pad(_ value: Int, _ width: Int) -> String {
@@ -63,28 +61,6 @@ public enum PostgresTimestamp {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) "
             + "\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay / 60 % 60, 2)):\(pad(secondsOfDay % 60, 2))"
             + ".\(pad(fraction, 6))+00"
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private struct Scanner {

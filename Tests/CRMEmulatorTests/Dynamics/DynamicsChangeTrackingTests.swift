@@ -59,11 +59,9 @@ import TestSupport
         let deltaLink = try #require(initial.json["@odata.deltaLink"] as? String)
         let retention = try await client.admin("PUT", "change-tracking", json: #"{"retentionSeconds":0}"#)
         #expect(retention.status == 200)
-        var answer = try await client.call("GET", url: deltaLink)
-        let deadline = ContinuousClock.now + .seconds(5)
-        while answer.status == 200, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-            answer = try await client.call("GET", url: deltaLink)
+        let answer = try await eventuallyValue("the delta link to expire", timeout: .seconds(5)) {
+            let answer = try await client.call("GET", url: deltaLink)
+            return answer.status == 200 ? nil : answer
         }
         #expect(answer.status == 400)
         #expect(answer.errorCode == "0x80044352")

@@ -155,7 +155,7 @@ final class ControlHarness: Sendable {
     func waitFor(_ name: WorkflowName, _ what: String, timeout: Duration = .seconds(20),
                  _ condition: ([String: any Sendable]) -> Bool) async throws -> [String: any Sendable] {
         var last: [String: any Sendable] = [:]
-        try await TestKafka.waitUntil(timeout: timeout, interval: .milliseconds(100), "\(name.rawValue) \(what) (last: \(last))") {
+        try await eventually("\(name.rawValue) \(what) (last: \(last))", timeout: timeout) {
             last = try await workflow(name)
             return condition(last)
         }

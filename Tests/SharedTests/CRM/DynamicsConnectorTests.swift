@@ -1,6 +1,7 @@
 @testable import CRMConnectors
 @testable import CoreValues
 import Foundation
+import TestSupport
 import Testing
 
 /// The Dynamics connector against the emulator's Web API over real HTTP (libcurl).
@@ -146,13 +147,12 @@ import Testing
         let connector = fixture.dynamics()
         let initial = try await connector.changes(contacts, since: nil)
         try await fixture.admin("PUT", "dynamics/change-tracking", json: #"{"retentionSeconds":0}"#)
-        let deadline = ContinuousClock.now + .seconds(10)
-        var code: CRMError.Code?
-        while code == nil, ContinuousClock.now < deadline {
+        let code = try await eventuallyValue("the delta token to expire", timeout: .seconds(10)) { () async throws -> CRMError.Code? in
             do {
                 _ = try await connector.changes(contacts, since: initial.deltaLink)
+                return nil
             } catch let error as CRMError {
-                code = error.code
+                return error.code
             }
         }
         #expect(code == .deltaTokenExpired)

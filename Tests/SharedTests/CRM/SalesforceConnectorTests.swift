@@ -1,5 +1,6 @@
 @testable import CRMConnectors
 import Foundation
+import TestSupport
 import Testing
 
 /// The Salesforce connector against the emulator's REST API over real HTTP (libcurl).
@@ -86,11 +87,10 @@ import Testing
         #expect(rows.allSatisfy { $0.fields["IsDeleted"] == .bool(true) })
 
         // getDeleted covers whole minutes up to now: poll until the minute of the deletes is covered.
-        let deadline = ContinuousClock.now + .seconds(90)
         var deletions = try await connector.deletedRecords(contacts, since: checkpoint, until: Date())
-        while Set(deletions.deleted.map(\.id)) != Set(doomed), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .seconds(1))
+        try await eventually("getDeleted to cover the minute of the deletes", timeout: .seconds(90), interval: .seconds(1)) {
             deletions = try await connector.deletedRecords(contacts, since: checkpoint, until: Date())
+            return Set(deletions.deleted.map(\.id)) == Set(doomed)
         }
         #expect(Set(deletions.deleted.map(\.id)) == Set(doomed))
         #expect(deletions.deleted.allSatisfy { $0.deletedAt != nil })

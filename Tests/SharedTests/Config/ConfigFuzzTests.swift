@@ -1,26 +1,16 @@
 @testable import Config
 import Foundation
+import TestSupport
 import Testing
 
 /// Damaged configuration text gives problems, never a crash.
 @Suite struct ConfigFuzzTests {
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func mutatedExampleFilesNeverCrashTheParser() throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("crmbridge.yaml").path
         let original = Array(try String(contentsOfFile: path, encoding: .utf8).unicodeScalars)
         let alphabet = Array("{}[]:,-'\"#&*!|>%@ \n\tx0".unicodeScalars)
-        var random = SplitMix(state: 7)
+        var random = SeededGenerator(seed: 7)
         var rejected = 0
         for _ in 0..<300 {
             var scalars = original

@@ -7,12 +7,13 @@ import Testing
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
         // From 1600 on: Foundation switches to the Julian calendar before 1582.
-        for days in stride(from: Int64(-135_000), through: 2_900_000, by: 997) {
+        for days in stride(from: -135_000, through: 2_900_000, by: 997) {
             let date = Date(timeIntervalSince1970: Double(days) * 86_400)
             let parts = calendar.dateComponents([.year, .month, .day], from: date)
-            let civil = DateTimeText.civilFromDays(days)
+            let civil = CivilCalendar.civil(days: days)
             #expect(civil.year == parts.year && civil.month == parts.month && civil.day == parts.day)
-            #expect(DateTimeText.daysFromCivil(year: civil.year, month: civil.month, day: civil.day) == days)
+            #expect(CivilCalendar.days(year: civil.year, month: civil.month, day: civil.day) == days)
+            #expect(CivilCalendar.isValid(year: civil.year, month: civil.month, day: civil.day))
         }
     }
 

@@ -1,28 +1,17 @@
 @testable import CoreValues
 import Foundation
+import TestSupport
 import Testing
 
 /// Random and mutated inputs must give an envelope or an error value, never a trap.
 @Suite struct EnvelopeFuzzTests {
-    /// A small deterministic generator, so a failure can be reproduced.
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private static let valid = Array(
         (#"{"schema":1,"op":"upsert","system":"dynamics","entity":"contact","id":"49b0","#
             + #""modifiedAt":"2026-01-02T03:04:05.5+01:00","fields":{"a":"x\u00e9\n","b":-1.5e3,"c":true,"d":null}}"#)
             .utf8)
 
     @Test func randomBytesNeverCrashTheDecoder() {
-        var random = SplitMix(state: 1)
+        var random = SeededGenerator(seed: 1)
         var failures = 0
         for _ in 0..<20_000 {
             let length = Int.random(in: 0...96, using: &random)
@@ -36,7 +25,7 @@ import Testing
 
     @Test func mutatedValidEnvelopesNeverCrashTheDecoder() {
         #expect((try? Envelope.decode(Self.valid).get()) != nil)
-        var random = SplitMix(state: 2)
+        var random = SeededGenerator(seed: 2)
         let alphabet = Array(#"{}[]":,\-+.0123456789eEtfnulZT u"#.utf8) + [0x00, 0xFF, 0xC3, 0xED]
         var decoded = 0
         for _ in 0..<20_000 {

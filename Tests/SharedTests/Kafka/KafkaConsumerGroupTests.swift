@@ -10,14 +10,14 @@ struct KafkaConsumerGroupTests {
         _ a: KafkaConsumer, _ b: KafkaConsumer, into received: inout (a: [KafkaMessage], b: [KafkaMessage]),
         _ what: String, until done: () -> Bool
     ) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while !done() {
-            guard ContinuousClock.now < deadline else { throw TestKafka.TimedOut(what: what, after: .seconds(60)) }
+        try await eventually(what, interval: .zero) {
+            if done() { return true }
             async let fromA = a.poll(maxMessages: 1000, timeout: .milliseconds(100))
             async let fromB = b.poll(maxMessages: 1000, timeout: .milliseconds(100))
             let (newA, newB) = try await (fromA, fromB)
             received.a += newA
             received.b += newB
+            return done()
         }
     }
 
@@ -67,10 +67,9 @@ struct KafkaConsumerGroupTests {
 
         // B takes over A's partitions and must see exactly A's uncommitted messages again.
         var readByB = received.b
-        let deadline = ContinuousClock.now + .seconds(60)
-        while !(b.assignment.count == 4 && TestKafka.reachedEnd(readByB, topic: topic, high: high)) {
-            guard ContinuousClock.now < deadline else { throw TestKafka.TimedOut(what: "B owns all partitions", after: .seconds(60)) }
+        try await eventually("B owns all partitions and read them to the end", interval: .zero) {
             readByB += try await b.poll(maxMessages: 1000, timeout: .milliseconds(200))
+            return b.assignment.count == 4 && TestKafka.reachedEnd(readByB, topic: topic, high: high)
         }
         await b.close()
 
@@ -128,14 +127,14 @@ struct KafkaConsumerGroupTests {
         let configuration = try TestKafka.configuration()
         let consumer = try KafkaConsumer(configuration: configuration, groupID: TestKafka.uniqueName("paused"), logger: TestKafka.logger)
         try await consumer.subscribe(topics: [topic])
-        try await TestKafka.waitUntil("the partition is assigned") {
+        try await eventually("the partition is assigned") {
             _ = try await consumer.poll(maxMessages: 1, timeout: .milliseconds(100))
             return consumer.assignment.count == 1
         }
         try await consumer.pause(Array(consumer.assignment))
         try await produceKeyed(topic, count: 10)
         let admin = try KafkaAdmin(configuration: configuration, logger: TestKafka.logger)
-        try await TestKafka.waitUntil("the messages are in the log") {
+        try await eventually("the messages are in the log") {
             try await admin.watermarks(topic: topic)[0]?.high == 10
         }
         let whilePaused = try await consumer.poll(maxMessages: 100, timeout: .seconds(1))

@@ -24,7 +24,7 @@ struct KafkaMockClusterTests {
 
         try cluster.setBrokerUp(1)
         var after: KafkaDeliveryReport?
-        try await TestKafka.waitUntil("a send succeeds after the broker is back") {
+        try await eventually("a send succeeds after the broker is back") {
             after = try? await producer.send(KafkaRecord(topic: "faults", key: "k", value: Data("3".utf8)))
             return after != nil
         }

@@ -65,11 +65,9 @@ import Testing
             }
         }
         // The outsider ran after the rollback, so its row is the only one.
-        let deadline = ContinuousClock.now + .seconds(10)
-        var rows = try await names(connection)
-        while rows.isEmpty, ContinuousClock.now < deadline {
-            await Task.yield()
-            rows = try await names(connection)
+        let rows = try await eventuallyValue("the outsider's row", timeout: .seconds(10)) {
+            let rows = try await names(connection)
+            return rows.isEmpty ? nil : rows
         }
         #expect(rows == ["outside"])
         await connection.close()

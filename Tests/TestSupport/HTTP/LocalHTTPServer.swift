@@ -28,14 +28,11 @@ public final class LocalHTTPServer: Sendable {
     /// Requests whose handling has started so far.
     public var requestCount: Int { counter.value }
 
-    /// Waits until at least `count` requests have arrived; false if `timeout` passes first.
-    public func waitForRequests(_ count: Int, timeout: Duration = .seconds(10)) async -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while counter.value < count {
-            guard ContinuousClock.now < deadline else { return false }
-            try? await Task.sleep(for: .milliseconds(5))
+    /// Waits until at least `count` requests have arrived.
+    public func waitForRequests(_ count: Int, timeout: Duration = .seconds(10)) async throws {
+        try await eventually("\(count) requests (\(counter.value) arrived)", timeout: timeout, interval: .milliseconds(5)) {
+            counter.value >= count
         }
-        return true
     }
 
     /// Starts a server and returns once it accepts connections.

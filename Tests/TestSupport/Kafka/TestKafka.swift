@@ -42,43 +42,19 @@ public enum TestKafka {
         try cluster().createTopic(name, partitions: partitions)
         return name
     }
-
-    /// Polls `condition` every `interval` until it holds; throws `TimedOut` at `timeout`.
-    public static func waitUntil(
-        timeout: Duration = .seconds(30), interval: Duration = .milliseconds(50),
-        _ what: String, _ condition: () async throws -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while !(try await condition()) {
-            guard ContinuousClock.now < deadline else { throw TimedOut(what: what, after: timeout) }
-            try await Task.sleep(for: interval)
-        }
-    }
-
-    public struct TimedOut: Error, CustomStringConvertible {
-        public let what: String
-        public let after: Duration
-
-        public init(what: String, after: Duration) {
-            self.what = what
-            self.after = after
-        }
-
-        public var description: String { "timed out after \(after) waiting for \(what)" }
-    }
 }
 
 extension TestKafka {
-    /// Polls `consumer` until `done(messagesSoFar)` holds; throws `TimedOut` at `timeout`.
+    /// Polls `consumer` until `done(messagesSoFar)` holds (each poll waits up to 200 ms).
     public static func consume(
         _ consumer: KafkaConsumer, timeout: Duration = .seconds(60), _ what: String,
         until done: ([KafkaMessage]) -> Bool
     ) async throws -> [KafkaMessage] {
         var messages: [KafkaMessage] = []
-        let deadline = ContinuousClock.now + timeout
-        while !done(messages) {
-            guard ContinuousClock.now < deadline else { throw TimedOut(what: what, after: timeout) }
+        try await eventually("\(what) (\(messages.count) messages read)", timeout: timeout, interval: .zero) {
+            if done(messages) { return true }
             messages += try await consumer.poll(maxMessages: 1000, timeout: .milliseconds(200))
+            return done(messages)
         }
         return messages
     }

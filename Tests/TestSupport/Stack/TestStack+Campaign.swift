@@ -76,14 +76,9 @@ extension TestStack {
         _ workflow: WorkflowName, _ role: String, _ state: RoleState, timeout: Duration = .seconds(60),
         where matches: @escaping @Sendable (WorkflowStatusRule.Heartbeat) -> Bool = { _ in true }
     ) async throws -> WorkflowStatusRule.Heartbeat {
-        let found = Found()
-        try await eventually("\(workflow.rawValue) \(role) \(state.rawValue)", timeout: timeout) {
-            let beat = try await heartbeats(workflow).first { $0.role == role && $0.state == state && matches($0) }
-            found.value = beat
-            return beat != nil
+        try await eventuallyValue("\(workflow.rawValue) \(role) \(state.rawValue)", timeout: timeout) {
+            try await heartbeats(workflow).first { $0.role == role && $0.state == state && matches($0) }
         }
-        guard let beat = found.value else { throw TestStackError("no heartbeat") }
-        return beat
     }
 
     public func option(_ name: String) async throws -> String? {
@@ -98,9 +93,4 @@ extension TestStack {
     public func lastImportName(_ entity: String) -> String {
         LastImportOption.name(instance: "test", workflow: .crmToCampaign, entity: entity)
     }
-}
-
-/// A box for a value found inside an `eventually` closure.
-final class Found: @unchecked Sendable {
-    var value: WorkflowStatusRule.Heartbeat?
 }

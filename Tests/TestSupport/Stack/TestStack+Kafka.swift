@@ -14,15 +14,15 @@ extension TestStack {
         try await consumer.subscribe(topics: [topic])
         var messages: [KafkaMessage] = []
         var last: [Int32: Int64] = [:]
-        let deadline = ContinuousClock.now + timeout
         // At least up to the end it had when called (more may come meanwhile).
-        while !high.allSatisfy({ $0.value == 0 || last[$0.key, default: -1] >= $0.value - 1 }) {
-            guard ContinuousClock.now < deadline else {
-                throw TestStackError("read \(messages.count) messages of \(topic) (last offsets \(last)) but not its end \(high)")
-            }
+        func reachedEnd() -> Bool { high.allSatisfy { $0.value == 0 || last[$0.key, default: -1] >= $0.value - 1 } }
+        try await eventually("the end \(high) of \(topic) (read \(messages.count) messages, last offsets \(last))",
+                             timeout: timeout, interval: .zero) {
+            if reachedEnd() { return true }
             let batch = try await consumer.poll(maxMessages: 5000, timeout: .milliseconds(200))
             for message in batch { last[message.partition] = max(last[message.partition] ?? -1, message.offset) }
             messages += batch
+            return reachedEnd()
         }
         return messages
     }

@@ -1,3 +1,4 @@
+import CoreValues
 import Hummingbird
 
 /// `POST /admin/salesforce/late`: writes a record (create, or update with `id`)

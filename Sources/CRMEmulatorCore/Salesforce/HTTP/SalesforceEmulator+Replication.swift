@@ -1,3 +1,4 @@
+import CoreValues
 import Hummingbird
 
 /// `GET …/sobjects/<Object>/updated/?start=&end=` and `…/deleted/?start=&end=`.

@@ -1,3 +1,4 @@
+import CoreValues
 import HTTPTypes
 import Hummingbird
 import Logging

@@ -1,3 +1,4 @@
+import CoreValues
 import Hummingbird
 
 /// Hand-written JSON into a `ByteBuffer`: the query hot path serves pages of

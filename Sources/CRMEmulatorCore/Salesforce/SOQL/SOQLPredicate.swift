@@ -1,3 +1,5 @@
+import CoreValues
+
 /// A resolved WHERE clause, evaluated against stored rows.
 indirect enum SOQLPredicate: Sendable {
     enum Comparison: String, Sendable {

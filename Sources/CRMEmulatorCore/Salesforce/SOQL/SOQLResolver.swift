@@ -1,3 +1,5 @@
+import CoreValues
+
 /// Resolves names and type-checks literals the way the platform does, with
 /// its error codes: `INVALID_FIELD` for unknown fields and mistyped literals,
 /// `INVALID_QUERY_FILTER_OPERATOR` for operators a type does not support.

@@ -1,3 +1,5 @@
+import CoreValues
+
 /// Fills one seeded record's fields by name, per object.
 struct SeededFields {
     let schema: SalesforceObjectSchema

@@ -1,3 +1,5 @@
+import CoreValues
+
 /// The org's daily API request allocation (`Sforce-Limit-Info: api-usage=N/M`),
 /// counted over a rolling 24 hours from the first request of the window.
 struct SalesforceAPIUsage: Sendable {

@@ -1,3 +1,5 @@
+import CoreValues
+
 /// The fields of one record in a write request, decoded against the object.
 /// Problems of the whole request (unknown field, a value of the wrong JSON
 /// type) are thrown; problems of this record are kept for its result.

@@ -1,3 +1,5 @@
+import CoreValues
+
 /// An admin-defined validation rule: a record of `object` matching `condition`
 /// (a SOQL WHERE expression, evaluated on the record as the write would leave
 /// it) is refused with `FIELD_CUSTOM_VALIDATION_EXCEPTION` and `message`.

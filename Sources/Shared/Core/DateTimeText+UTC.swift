@@ -1,45 +1,7 @@
 import Foundation
 
-/// Proleptic Gregorian calendar arithmetic in UTC, without `Calendar` (fast and pure).
-/// Algorithms from Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms".
+/// Instants as UTC date-times (the calendar arithmetic is `CivilCalendar`).
 extension DateTimeText {
-    /// Days since 1970-01-01 for a civil date.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// The civil date of a count of days since 1970-01-01.
-    static func civilFromDays(_ days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
-    }
-
-    static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2:
-            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-            return leap ? 29 : 28
-        case 4, 6, 9, 11:
-            return 30
-        default:
-            return 31
-        }
-    }
-
     /// The UTC date-time of an instant, with microseconds (rounded) as the fraction
     /// when they are not zero.
     public init(utc date: Date) {
@@ -50,14 +12,8 @@ extension DateTimeText {
             seconds += 1
             micros = 0
         }
-        let whole = Int64(seconds)
-        var days = whole / 86_400
-        var rest = whole % 86_400
-        if rest < 0 {
-            rest += 86_400
-            days -= 1
-        }
-        let (y, m, d) = Self.civilFromDays(days)
+        let (days, rest) = CivilCalendar.split(Int64(seconds), unitsPerDay: 86_400)
+        let (y, m, d) = CivilCalendar.civil(days: days)
         var fraction = ""
         if micros > 0 {
             var digits = String(Int(micros))
