@@ -23,7 +23,6 @@ final class PostgresConnectionCore: @unchecked Sendable {
     private var readSource: DispatchSourceRead?
     private var channels: Set<String> = []
     private var lastTransactionState: PGConnectionHandle.TransactionState = .idle
-    private var stagingCounter = 0
 
     init(
         queue: DispatchQueue,
@@ -92,10 +91,6 @@ final class PostgresConnectionCore: @unchecked Sendable {
 
     var backendPID: Int32 { handle?.backendPID ?? 0 }
 
-    func nextStagingName() -> String {
-        stagingCounter += 1
-        return "crmb_stage_\(stagingCounter)"
-    }
 
     // MARK: Statements
 
@@ -107,9 +102,6 @@ final class PostgresConnectionCore: @unchecked Sendable {
         try run { try $0.executeScript(sql) }
     }
 
-    func copyIn(_ sql: String, chunks: [[UInt8]]) throws -> Int {
-        try run { try $0.copyIn(sql, chunks: chunks) }
-    }
 
     private func run<T>(_ body: (PGConnectionHandle) throws -> T) throws -> T {
         guard let handle else {

@@ -30,9 +30,6 @@ struct PostgresSession: Sendable {
         try await onQueue { try $0.executeScript(sql) }
     }
 
-    func copyIn(_ sql: String, chunks: [[UInt8]]) async throws -> Int {
-        try await onQueue { try $0.copyIn(sql, chunks: chunks) }
-    }
 
     /// BEGIN, `body`, COMMIT; ROLLBACK when `body` throws.
     func transaction<T>(

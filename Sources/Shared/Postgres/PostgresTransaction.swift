@@ -36,15 +36,7 @@ public struct PostgresTransaction: PostgresQueryable, Sendable {
         return try await body(self)
     }
 
-    func copyIn(_ sql: String, chunks: [[UInt8]]) async throws -> Int {
-        try checkActive()
-        return try await session.copyIn(sql, chunks: chunks)
-    }
 
-    func nextStagingName() async throws -> String {
-        try checkActive()
-        return try await session.onQueue { $0.nextStagingName() }
-    }
 
     private func checkActive() throws {
         guard isActive.current else {

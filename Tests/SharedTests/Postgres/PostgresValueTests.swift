@@ -57,20 +57,4 @@ import Testing
         #expect(PostgresError(code: .connectionLost, message: "m", operation: "op").isRetriable)
         #expect(!PostgresError(code: .invalidArgument, message: "m", operation: "op").isRetriable)
     }
-
-    @Test func batchPlansRefuseKeysOrVersionsOutsideTheColumns() {
-        let table = PostgresIdentifier("t")
-        #expect(throws: PostgresError.self) {
-            try BatchUpsert(table: table, keyColumns: ["id"], columns: ["name", "v"], versionColumn: "v")
-        }
-        #expect(throws: PostgresError.self) {
-            try BatchUpsert(table: table, keyColumns: ["id"], columns: ["id", "name"], versionColumn: "v")
-        }
-        #expect(throws: PostgresError.self) {
-            try BatchUpsert(table: table, keyColumns: [], columns: ["id", "v"], versionColumn: "v")
-        }
-        #expect(throws: PostgresError.self) {
-            try BatchUpsert(table: table, keyColumns: ["id"], columns: ["id", "v", "v"], versionColumn: "v")
-        }
-    }
 }
