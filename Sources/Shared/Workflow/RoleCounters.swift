@@ -39,7 +39,7 @@ public final class RoleCounters: Sendable {
         count(RoleMetricName.recordsRead, n, entity: entity) { $0.recordsRead += n }
     }
 
-    /// Records the broker acknowledged.
+    /// Records read from the source that the broker acknowledged.
     public func published(_ n: Int, entity: String) {
         count(RoleMetricName.recordsPublished, n, entity: entity) { $0.recordsPublished += n }
     }

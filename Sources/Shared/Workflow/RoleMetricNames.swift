@@ -6,7 +6,7 @@
 public enum RoleMetricName {
     /// Counter: records read from the source (the CRM for the ingress reader).
     public static let recordsRead = "crmbridge_records_read_total"
-    /// Counter: records the broker acknowledged (the reader's envelopes).
+    /// Counter: records read from the source that the broker acknowledged.
     public static let recordsPublished = "crmbridge_records_published_total"
     /// Counter: records applied to the target (upserts and deletes).
     public static let recordsWritten = "crmbridge_records_written_total"
