@@ -87,6 +87,9 @@ let package = Package(
             dependencies: [
                 "KafkaBridge", "PostgresBridge", "CoreValues", "Config", logging, metrics,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // A role's /healthz and /metrics.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Sources/Shared/Workflow"),
         // The local broker (librdkafka's mock cluster): `crmbridge dev-broker` and tests only.

@@ -8,7 +8,8 @@
 #   scripts/stack.sh stop    stop what a previous start left running
 #
 # Environment: CRM=dynamics|salesforce (default dynamics), PG_PORT (55432),
-# EMULATOR_PORT (8090), CONTROL_PORT (8080), BUILD_CONFIG (debug|release).
+# EMULATOR_PORT (8090), CONTROL_PORT (8080), READER_METRICS_PORT (9464),
+# WRITER_METRICS_PORT (9465), BUILD_CONFIG (debug|release).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,9 @@ CRM=${CRM:-dynamics}
 PG_PORT=${PG_PORT:-55432}
 EMULATOR_PORT=${EMULATOR_PORT:-8090}
 CONTROL_PORT=${CONTROL_PORT:-8080}
+# Each role's /healthz and /metrics (docs/operations.md).
+READER_METRICS_PORT=${READER_METRICS_PORT:-9464}
+WRITER_METRICS_PORT=${WRITER_METRICS_PORT:-9465}
 BUILD_CONFIG=${BUILD_CONFIG:-debug}
 # The workflows make run starts. campaign-to-crm and opt-in-out have no roles yet
 # (see README, "What works today").
@@ -128,8 +132,8 @@ ENV
         local cmd=()
         case $role in
             control) cmd=("$bin/ControlService" serve --port "$CONTROL_PORT") ;;
-            ingress-reader) cmd=("$bin/IngressService" reader) ;;
-            ingress-writer) cmd=("$bin/IngressService" writer) ;;
+            ingress-reader) cmd=("$bin/IngressService" reader --metrics-host 127.0.0.1 --metrics-port "$READER_METRICS_PORT") ;;
+            ingress-writer) cmd=("$bin/IngressService" writer --metrics-host 127.0.0.1 --metrics-port "$WRITER_METRICS_PORT") ;;
             egress-reader) cmd=("$bin/EgressService" reader) ;;
             egress-writer) cmd=("$bin/EgressService" writer) ;;
             optout) cmd=("$bin/OptOutService" run) ;;
@@ -151,6 +155,8 @@ ENV
     Kafka            $KAFKA_BOOTSTRAP_SERVERS      (kcat -b $KAFKA_BOOTSTRAP_SERVERS -L)
     Campaign         $CAMPAIGN_DATABASE_URL
     CRM emulator     $emulator
+    Reader           http://127.0.0.1:$READER_METRICS_PORT/healthz   /metrics
+    Writer           http://127.0.0.1:$WRITER_METRICS_PORT/healthz   /metrics
     Environment      .crmbridge/stack.env        Logs  .crmbridge/logs/
     PostgreSQL data  $("$root/scripts/postgres.sh" where "$state/postgres")
   Ctrl-C (or make stop from another shell) stops everything.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Config
 import Foundation
 import Logging
+import WorkflowRuntime
 
 /// `ControlService serve`: reads crmbridge.yaml and the environment, prepares the
 /// database, and serves until SIGTERM or SIGINT.
@@ -27,6 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Before any instrument is made: the Kafka bridge's counters record into it.
+        RoleProcess.bootstrapMetrics()
         var logger = Logger(label: "crmbridge.control")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let environment = ProcessInfo.processInfo.environment

@@ -17,19 +17,26 @@ struct IngressServiceCommand: AsyncParsableCommand {
 
     @Argument(help: "The role to run: reader or writer.") var role: Role
     @Option(help: "The configuration file (default $CRMBRIDGE_CONFIG or crmbridge.yaml).") var config: String?
+    @Option(help: ArgumentHelp(stringLiteral: RoleProcess.metricsPortHelp)) var metricsPort: Int?
+    @Option(help: ArgumentHelp(stringLiteral: RoleProcess.metricsHostHelp)) var metricsHost: String?
 
     func run() async throws {
         let logger = RoleProcess.bootstrapLogging(label: "crmbridge.ingress.\(role.rawValue)")
+        RoleProcess.bootstrapMetrics()
+        let endpoint = try RoleProcess.metricsEndpoint(port: metricsPort, host: metricsHost)
         let base = try RoleProcess.loadConfig(RoleProcess.configPath(config))
         let work: RoleSupervisor.Work
+        // What /healthz waits for besides the Campaign database: the reader reads the CRM
+        // into Kafka, the writer Kafka into Campaign.
+        let needs: Set<RoleHealth.Dependency>
         switch role {
-        case .reader: work = IngressReader(base: base, logger: logger).run
-        case .writer: work = IngressWriter(base: base, logger: logger).run
+        case .reader: (work, needs) = (IngressReader(base: base, logger: logger).run, [.crm, .kafka])
+        case .writer: (work, needs) = (IngressWriter(base: base, logger: logger).run, [.kafka])
         }
         let supervisor = RoleSupervisor(
             configuration: .init(workflow: .crmToCampaign, role: role.rawValue,
-                                 databaseURL: base.connections.campaign.databaseURL.reveal()),
+                                 databaseURL: base.connections.campaign.databaseURL.reveal(), needs: needs),
             logger: logger, work: work)
-        try await RoleProcess.run([supervisor], config: base, logger: logger)
+        try await RoleProcess.run([supervisor], config: base, endpoint: endpoint, logger: logger)
     }
 }

@@ -50,8 +50,10 @@ final class ControlMetrics: Sendable {
         MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
+    /// The workflow aggregates, then what the process's own swift-metrics instruments
+    /// recorded (the Kafka bridge's), when `main` bootstrapped them.
     func text() -> String {
-        registry.emitToString()
+        registry.emitToString() + (MetricsBootstrap.registry?.emitToString() ?? "")
     }
 
     /// Adds `amount`, as a whole number when it is one (records, errors), so the

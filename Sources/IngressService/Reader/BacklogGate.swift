@@ -42,6 +42,7 @@ actor BacklogGate {
         while true {
             let lag = Int(try await admin.lag(group: Topics.writerGroup(.crmToCampaign), topics: topics).total)
             (lastLag, publishedSince, checkedAt) = (lag, 0, .now)
+            run.counters.backlog(lag)
             if lag < maxBacklog { break }
             if waitedSince == nil {
                 waitedSince = .now

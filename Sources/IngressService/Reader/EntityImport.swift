@@ -93,8 +93,13 @@ struct EntityImport: Sendable {
                 try await inFlight?.value
                 count += records.count
                 if collectingIDs { records.forEach { seen.insert($0.id) } }
-                run.counters.read(records.count)
-                inFlight = Task { [publisher] in try await publisher.publish(records, traceID: traceID) }
+                run.counters.read(records.count, entity: entity.name)
+                run.health.connected(.crm)
+                inFlight = Task { [publisher, run, entity] in
+                    try await publisher.publish(records, traceID: traceID)
+                    run.counters.published(records.count, entity: entity.name)
+                    run.health.connected(.kafka)
+                }
             }
             try await inFlight?.value
         } catch {

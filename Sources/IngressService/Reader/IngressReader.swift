@@ -71,6 +71,7 @@ struct IngressReader: Sendable {
                     return
                 } catch {
                     if Task.isCancelled { return }
+                    entityImport.run.health.failed(error, otherwise: .crm)
                     logger.warning("import failed; retrying at the next interval",
                                    metadata: ["entity": "\(entityImport.entity.name)", "error": "\(error)"])
                 }

@@ -19,20 +19,20 @@ struct BatchApplier: Sendable {
         var rejects = batch.rejects
         do {
             let applied = try await database.transaction { tx in
-                var applied = 0
+                var applied: [String: Int] = [:]
                 for work in batch.work {
-                    applied += try await work.table.upsert(work.rows, in: tx)
-                    applied += try await work.table.delete(work.deletes, in: tx)
+                    applied[work.entity, default: 0] += try await work.table.upsert(work.rows, in: tx)
+                    applied[work.entity, default: 0] += try await work.table.delete(work.deletes, in: tx)
                 }
                 try await RejectStore(database: tx).record(rejects)
                 return applied
             }
-            run.counters.written(applied)
+            countWritten(applied)
         } catch let error as PostgresError where error.isDataError {
             logger.notice("a record broke a constraint; applying the batch record by record", metadata: ["sqlState": "\(error.sqlState ?? "")"])
             let (applied, failed) = try await applyOneByOne(batch)
             rejects += failed
-            run.counters.written(applied)
+            countWritten(applied)
         } catch let error as PostgresError where error.isSchemaError {
             throw RoleFailure("Campaign schema changed under the writer: \(error.message)")
         }
@@ -40,16 +40,16 @@ struct BatchApplier: Sendable {
         recordLatency(batch)
     }
 
-    private func applyOneByOne(_ batch: PreparedBatch) async throws -> (applied: Int, rejects: [RejectStore.Reject]) {
+    private func applyOneByOne(_ batch: PreparedBatch) async throws -> (applied: [String: Int], rejects: [RejectStore.Reject]) {
         try await database.transaction { tx in
-            var applied = 0
+            var applied: [String: Int] = [:]
             var failed: [RejectStore.Reject] = []
             for work in batch.work {
                 let origins = work.origins.byID()
                 for row in 0..<work.rows.count {
                     try await tx.execute("SAVEPOINT record", [])
                     do {
-                        applied += try await work.table.upsert(work.rows.single(row), in: tx)
+                        applied[work.entity, default: 0] += try await work.table.upsert(work.rows.single(row), in: tx)
                         try await tx.execute("RELEASE SAVEPOINT record", [])
                     } catch let error as PostgresError where error.isDataError {
                         try await tx.execute("ROLLBACK TO SAVEPOINT record", [])
@@ -59,7 +59,7 @@ struct BatchApplier: Sendable {
                         failed.append(PreparedBatch.reject(work.entity, reject, origins[id]))
                     }
                 }
-                applied += try await work.table.delete(work.deletes, in: tx)
+                applied[work.entity, default: 0] += try await work.table.delete(work.deletes, in: tx)
             }
             try await RejectStore(database: tx).record(batch.rejects + failed)
             return (applied, failed)
@@ -82,11 +82,18 @@ struct BatchApplier: Sendable {
         try await rejectsProducer.send(records)
     }
 
+    private func countWritten(_ applied: [String: Int]) {
+        for (entity, count) in applied { run.counters.written(count, entity: entity) }
+        run.counters.batch()
+    }
+
+    /// Change latency, one observation per upserted record: its CRM modified time to
+    /// now, just after the transaction that applied it committed.
     private func recordLatency(_ batch: PreparedBatch) {
-        guard batch.upsertCount > 0 else { return }
-        let now = Date().timeIntervalSince1970
-        let sum = Double(batch.upsertCount) * now - batch.modifiedAtSum
-        run.counters.latency(seconds: max(0, sum), count: batch.upsertCount)
+        let now = Date()
+        for (entity, times) in batch.modifiedAt {
+            run.counters.latencies(times.map { now.timeIntervalSince($0) }, entity: entity)
+        }
     }
 }
 

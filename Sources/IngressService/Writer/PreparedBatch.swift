@@ -20,9 +20,8 @@ struct PreparedBatch: Sendable {
     var rejects: [RejectStore.Reject]
     var offsets: [KafkaTopicPartitionOffset]
     var messageCount: Int
-    /// For the latency counter: how many upserts, and the sum of their CRM times.
-    var upsertCount = 0
-    var modifiedAtSum = 0.0
+    /// For the change-latency histogram: per entity, the CRM modified times of its upserts.
+    var modifiedAt: [String: [Date]] = [:]
 
     init(_ batch: WriterBatch, tables: [String: EntityTableWriter]) {
         rejects = batch.rejects
@@ -36,8 +35,7 @@ struct PreparedBatch: Sendable {
                 rejects += mappingRejects.map { Self.reject(entity, $0, origins[$0.id]) }
             }
             work.append(EntityWork(entity: entity, table: table, rows: rows, deletes: changes.deletes, origins: changes.origins))
-            upsertCount += changes.upserts.count
-            modifiedAtSum += changes.upserts.reduce(0) { $0 + $1.modifiedAt.timeIntervalSince1970 }
+            modifiedAt[entity, default: []] += changes.upserts.map(\.modifiedAt)
         }
     }
 

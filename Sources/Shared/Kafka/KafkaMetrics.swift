@@ -1,7 +1,9 @@
 import Metrics
 
-/// The Kafka bridge's swift-metrics instruments. Labels stay low-cardinality: no topic,
-/// partition or key dimensions.
+/// The Kafka bridge's swift-metrics instruments, served on the process's `/metrics` once
+/// `main` bootstrapped swift-metrics (`MetricsBootstrap`; docs/operations.md lists them).
+/// Static and lazy, so each is made on first use, after that bootstrap. Labels stay
+/// low-cardinality: no topic, partition or key dimensions.
 enum KafkaMetrics {
     static let delivered = Counter(label: "crmbridge_kafka_produced_messages_total", dimensions: [("result", "delivered")])
     static let failed = Counter(label: "crmbridge_kafka_produced_messages_total", dimensions: [("result", "failed")])

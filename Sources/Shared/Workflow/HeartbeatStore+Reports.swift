@@ -2,9 +2,10 @@ import Config
 import Foundation
 
 extension HeartbeatStore {
-    /// What one role instance last reported, with its `detail` JSON (the counters a
-    /// role publishes: `recordsRead`, `recordsWritten`, `recordsRejected`, `errors`,
-    /// `latencySecondsSum`, `latencyCount`, and free-form facts).
+    /// What one role instance last reported, with its `detail` JSON: the totals of its
+    /// `RoleCounters` (`recordsRead`, `recordsPublished`, `recordsWritten`,
+    /// `recordsRejected`, `batches`, `errors`, `latencySecondsSum`, `latencyCount`: the
+    /// same counts its `/metrics` serves) and free-form facts.
     public struct Report: Sendable, Equatable {
         public var role: String
         public var instance: String

@@ -3,24 +3,34 @@ import Foundation
 import Synchronization
 
 /// What a role's work receives for one run of its workflow: the config version it
-/// was started with, and a way to report progress in its heartbeat.
+/// was started with, and ways to report progress: counters (its `/metrics` and its
+/// heartbeat), health (its `/healthz`) and free-form facts (its heartbeat).
 public final class RoleRun: Sendable {
     public let workflow: WorkflowName
     public let configVersion: Int
     /// The workflow's YAML text of that version, as stored by the control service.
     public let configText: String
-    public let counters = RoleCounters()
+    /// The process's counters: they go on across runs, as `/metrics` counters do.
+    public let counters: RoleCounters
+    /// What the role's `/healthz` answers.
+    public let health: RoleHealth
     private let state = Mutex<(running: Bool, detail: [String: String])>((false, [:]))
 
-    init(workflow: WorkflowName, configVersion: Int, configText: String) {
+    init(workflow: WorkflowName, configVersion: Int, configText: String, counters: RoleCounters, health: RoleHealth) {
         self.workflow = workflow
         self.configVersion = configVersion
         self.configText = configText
+        self.counters = counters
+        self.health = health
     }
 
-    /// Called by the work once its checks passed and it is doing its job:
-    /// the workflow turns RUNNING when every role said so.
-    public func markRunning() { state.withLock { $0.running = true } }
+    /// Called by the work once its checks passed and it is doing its job: the workflow
+    /// turns RUNNING when every role said so. The work connected to what it needs on the
+    /// way here, so each of its dependencies counts as connected.
+    public func markRunning() {
+        state.withLock { $0.running = true }
+        health.running()
+    }
 
     /// Free-form facts shown in status (e.g. `crmStartImport`, `crmEndDate`).
     public func setDetail(_ key: String, _ value: String?) {
@@ -29,44 +39,20 @@ public final class RoleRun: Sendable {
 
     var isRunning: Bool { state.withLock { $0.running } }
 
-    /// The heartbeat's `detail` JSON: the counters and the free-form facts.
+    /// The heartbeat's `detail` JSON: the free-form facts, and the counters' totals (the
+    /// same counts `/metrics` serves) for the control service's page and `/metrics`.
     var detailJSON: String {
         var object: [String: Any] = state.withLock { $0.detail }
         let snapshot = counters.snapshot
         object["recordsRead"] = snapshot.recordsRead
+        object["recordsPublished"] = snapshot.recordsPublished
         object["recordsWritten"] = snapshot.recordsWritten
         object["recordsRejected"] = snapshot.recordsRejected
+        object["batches"] = snapshot.batches
         object["errors"] = snapshot.errors
         object["latencySecondsSum"] = snapshot.latencySecondsSum
         object["latencyCount"] = snapshot.latencyCount
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
-}
-
-/// Monotonic counters of one role process, reported in every heartbeat and
-/// aggregated by the control service into `/metrics`.
-public final class RoleCounters: Sendable {
-    public struct Snapshot: Sendable, Equatable {
-        public var recordsRead = 0
-        public var recordsWritten = 0
-        public var recordsRejected = 0
-        public var errors = 0
-        public var latencySecondsSum = 0.0
-        public var latencyCount = 0
-    }
-
-    private let state = Mutex(Snapshot())
-
-    public init() {}
-
-    public func read(_ n: Int) { state.withLock { $0.recordsRead += n } }
-    public func written(_ n: Int) { state.withLock { $0.recordsWritten += n } }
-    public func rejected(_ n: Int) { state.withLock { $0.recordsRejected += n } }
-    public func error() { state.withLock { $0.errors += 1 } }
-    /// End-to-end latency of applied records (CRM change → Campaign row).
-    public func latency(seconds: Double, count: Int = 1) {
-        state.withLock { $0.latencySecondsSum += seconds; $0.latencyCount += count }
-    }
-    public var snapshot: Snapshot { state.withLock { $0 } }
 }

@@ -25,14 +25,23 @@ public final class RoleSupervisor: Service, Sendable {
         public var retryBackoff: Duration = .seconds(1)
         /// Touched on every heartbeat when set (a container liveness probe reads it).
         public var aliveFile: String?
+        /// The role's counters, across every run of its work in this process.
+        public var counters: RoleCounters
+        /// What `/healthz` answers for this role.
+        public var health: RoleHealth
 
+        /// - Parameter needs: what the role must be connected to for `/healthz` to say
+        ///   ready (the Campaign database always: the supervisor lives on it).
         public init(workflow: WorkflowName, role: String, databaseURL: String, instance: String? = nil,
+                    needs: Set<RoleHealth.Dependency> = [],
                     aliveFile: String? = ProcessInfo.processInfo.environment["CRMBRIDGE_ALIVE_FILE"]) {
             self.workflow = workflow
             self.role = role
             self.databaseURL = databaseURL
             self.instance = instance ?? RoleSupervisor.defaultInstance(role: role)
             self.aliveFile = aliveFile
+            counters = RoleCounters(workflow: workflow, role: role)
+            health = RoleHealth(needs: needs.union([.database]))
         }
     }
 
@@ -88,6 +97,7 @@ public final class RoleSupervisor: Service, Sendable {
             do {
                 return try await PostgresConnection.connect(url: configuration.databaseURL, logger: logger)
             } catch let error as PostgresError where error.isRetriable {
+                configuration.health.disconnected(.database, "\(error)")
                 logger.warning("Campaign database not reachable, retrying", metadata: ["error": "\(error)"])
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(30))

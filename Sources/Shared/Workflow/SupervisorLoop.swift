@@ -39,7 +39,9 @@ actor SupervisorLoop {
         while !shuttingDown && !Task.isCancelled {
             do {
                 try await tick()
+                configuration.health.connected(.database)
             } catch {
+                configuration.health.disconnected(.database, "\(error)")
                 logger.warning("supervisor tick failed", metadata: ["error": "\(error)"])
             }
             await wakeup.wait(upTo: configuration.heartbeatInterval)
@@ -83,7 +85,8 @@ actor SupervisorLoop {
 
     private func start(version: Int, startedAt: Date?) async throws {
         let text = try await workflows.config(configuration.workflow, version: version)
-        let run = RoleRun(workflow: configuration.workflow, configVersion: version, configText: text)
+        let run = RoleRun(workflow: configuration.workflow, configVersion: version, configText: text,
+                          counters: configuration.counters, health: configuration.health)
         logger.info("starting work", metadata: ["workflow": "\(configuration.workflow.rawValue)", "role": "\(configuration.role)", "configVersion": "\(version)"])
         let task = Task { [work, logger, configuration] in
             var delay = configuration.retryBackoff
@@ -100,6 +103,7 @@ actor SupervisorLoop {
                 } catch {
                     if Task.isCancelled { return }
                     run.counters.error()
+                    run.health.retrying(after: error)
                     logger.warning("role error, retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
                     self.recordTransientError("\(error)")
                     try? await Task.sleep(for: delay)
@@ -142,6 +146,7 @@ actor SupervisorLoop {
         } else {
             state = .idle
         }
+        configuration.health.work(RoleHealth.workReason(state, lastError: error, workflow: configuration.workflow))
         try await heartbeats.beat(
             workflow: configuration.workflow, role: configuration.role, instance: configuration.instance,
             state: state, configVersion: version, lastError: error, detail: detail)

@@ -25,16 +25,17 @@ final class IngressRoles: @unchecked Sendable {
         return roles
     }
 
+    /// - Parameter arguments: added after the role (e.g. `--metrics-port`).
     @discardableResult
-    func addReader() throws -> RoleProcessHandle {
-        let reader = try stack.spawn("IngressService", ["reader"])
+    func addReader(arguments: [String] = []) throws -> RoleProcessHandle {
+        let reader = try stack.spawn("IngressService", ["reader"] + arguments)
         readers.append(reader)
         return reader
     }
 
     @discardableResult
-    func addWriter() throws -> RoleProcessHandle {
-        let writer = try stack.spawn("IngressService", ["writer"])
+    func addWriter(arguments: [String] = []) throws -> RoleProcessHandle {
+        let writer = try stack.spawn("IngressService", ["writer"] + arguments)
         writers.append(writer)
         return writer
     }

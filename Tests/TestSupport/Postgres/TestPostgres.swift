@@ -204,7 +204,7 @@ public final class TestPostgres: Sendable {
     }
 
     /// A port that was free a moment ago (the kernel picks it for a socket bound to 0).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestPostgresError("socket() failed") }
         defer { close(fd) }

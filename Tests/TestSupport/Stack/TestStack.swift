@@ -43,8 +43,13 @@ public final class TestStack: Sendable {
     /// - Parameters:
     ///   - workflowsYAML: the `workflows:` section's body, indented by two spaces.
     ///   - prepare: SQL run on the fresh database after the migrations (test tables, triggers).
-    public static func start(crm: CRMKind, workflowsYAML: String, prepare: String? = nil) async throws -> TestStack {
-        let databaseURL = try await TestPostgres.shared().freshDatabase()
+    ///   - postgres: the server of the Campaign database (default the shared one; a private
+    ///     one for a test that stops it).
+    public static func start(
+        crm: CRMKind, workflowsYAML: String, prepare: String? = nil, postgres: TestPostgres? = nil
+    ) async throws -> TestStack {
+        let server = if let postgres { postgres } else { try await TestPostgres.shared() }
+        let databaseURL = try await server.freshDatabase()
         let kafka = try KafkaMockCluster(brokers: 1, logger: TestKafka.logger)
         let emulator = try await TestEmulator.start(seed: 0)
         let configPath = NSTemporaryDirectory() + "crmbridge-test-\(UUID().uuidString.prefix(8)).yaml"
