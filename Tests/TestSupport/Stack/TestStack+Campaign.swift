@@ -1,4 +1,5 @@
 import Config
+import CoreValues
 import Foundation
 import PostgresBridge
 import WorkflowRuntime
@@ -7,7 +8,7 @@ import WorkflowRuntime
 /// does it, role heartbeats and options.
 extension TestStack {
     public func connect() async throws -> PostgresConnection {
-        try await PostgresConnection.connect(url: databaseURL, logger: TestKafka.logger)
+        try await PostgresConnection.connect(url: Secret(databaseURL), logger: TestKafka.logger)
     }
 
     /// Runs `body` on a connection of its own, closed afterwards.
@@ -76,13 +77,12 @@ extension TestStack {
         _ workflow: WorkflowName, _ role: String, _ state: RoleState, timeout: Duration = .seconds(60),
         where matches: @escaping @Sendable (WorkflowStatusRule.Heartbeat) -> Bool = { _ in true }
     ) async throws -> WorkflowStatusRule.Heartbeat {
-        let found = Found()
+        var found: WorkflowStatusRule.Heartbeat?
         try await eventually("\(workflow.rawValue) \(role) \(state.rawValue)", timeout: timeout) {
-            let beat = try await heartbeats(workflow).first { $0.role == role && $0.state == state && matches($0) }
-            found.value = beat
-            return beat != nil
+            found = try await heartbeats(workflow).first { $0.role == role && $0.state == state && matches($0) }
+            return found != nil
         }
-        guard let beat = found.value else { throw TestStackError("no heartbeat") }
+        guard let beat = found else { throw TestStackError("no heartbeat") }
         return beat
     }
 
@@ -98,9 +98,4 @@ extension TestStack {
     public func lastImportName(_ entity: String) -> String {
         LastImportOption.name(instance: "test", workflow: .crmToCampaign, entity: entity)
     }
-}
-
-/// A box for a value found inside an `eventually` closure.
-final class Found: @unchecked Sendable {
-    var value: WorkflowStatusRule.Heartbeat?
 }
