@@ -28,7 +28,7 @@ struct IngressServiceCommand: AsyncParsableCommand {
         }
         let supervisor = RoleSupervisor(
             configuration: .init(workflow: .crmToCampaign, role: role.rawValue,
-                                 databaseURL: base.connections.campaign.databaseURL.reveal()),
+                                 databaseURL: base.connections.campaign.databaseURL),
             logger: logger, work: work)
         try await RoleProcess.run([supervisor], config: base, logger: logger)
     }

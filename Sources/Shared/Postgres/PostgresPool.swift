@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// A small bounded pool: at most `maxConnections` sessions, opened lazily, lent one at a time
 /// and waited for in FIFO order when all are busy. Connections reconnect by themselves, so
@@ -19,7 +20,7 @@ public final class PostgresPool: PostgresQueryable, Sendable {
     public let configuration: PostgresConfiguration
     public let maxConnections: Int
     private let logger: Logger
-    private let state = PostgresLockedBox(State())
+    private let state = Mutex(State())
 
     /// `maxConnections` defaults to 4 (at least 1).
     public init(configuration: PostgresConfiguration, maxConnections: Int = 4, logger: Logger) {

@@ -32,7 +32,7 @@ public enum RoleProcess {
 
     /// Runs the supervisors until SIGTERM or SIGINT, after the bridge schema migrations.
     public static func run(_ supervisors: [RoleSupervisor], config: CRMBridgeConfig, logger: Logger) async throws {
-        try await BridgeSchema.createIfMissing(databaseURL: config.connections.campaign.databaseURL.reveal(), logger: logger)
+        try await BridgeSchema.createIfMissing(databaseURL: config.connections.campaign.databaseURL, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: supervisors.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -1,4 +1,5 @@
 import Config
+import CoreValues
 import Foundation
 import Logging
 import PostgresBridge
@@ -18,7 +19,7 @@ public final class RoleSupervisor: Service, Sendable {
         public var workflow: WorkflowName
         public var role: String
         public var instance: String
-        public var databaseURL: String
+        public var databaseURL: Secret
         /// Between checks of the desired state and heartbeats.
         public var heartbeatInterval: Duration = .seconds(1)
         /// First wait before restarting work after a transient error; doubles up to 30 s.
@@ -26,7 +27,7 @@ public final class RoleSupervisor: Service, Sendable {
         /// Touched on every heartbeat when set (a container liveness probe reads it).
         public var aliveFile: String?
 
-        public init(workflow: WorkflowName, role: String, databaseURL: String, instance: String? = nil,
+        public init(workflow: WorkflowName, role: String, databaseURL: Secret, instance: String? = nil,
                     aliveFile: String? = ProcessInfo.processInfo.environment["CRMBRIDGE_ALIVE_FILE"]) {
             self.workflow = workflow
             self.role = role

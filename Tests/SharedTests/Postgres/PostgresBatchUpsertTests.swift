@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 import PostgresBridge
 import TestSupport
@@ -6,7 +7,7 @@ import Testing
 @Suite struct PostgresBatchUpsertTests {
     private func connect() async throws -> PostgresConnection {
         let url = try await TestPostgres.shared().freshDatabase()
-        return try await PostgresConnection.connect(url: url, logger: TestPostgres.logger)
+        return try await PostgresConnection.connect(url: Secret(url), logger: TestPostgres.logger)
     }
 
     @Test func hundredThousandRowsLandExactlyThenOlderChangeNothingThenNewerUpdateAll() async throws {

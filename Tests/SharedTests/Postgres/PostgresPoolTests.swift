@@ -1,3 +1,4 @@
+import CoreValues
 import PostgresBridge
 import TestSupport
 import Testing
@@ -5,7 +6,7 @@ import Testing
 @Suite struct PostgresPoolTests {
     @Test func thePoolNeverOpensMoreThanItsBoundAndServesEveryCaller() async throws {
         let url = try await TestPostgres.shared().freshDatabase()
-        let pool = PostgresPool(configuration: PostgresConfiguration(url: url), maxConnections: 2,
+        let pool = PostgresPool(configuration: PostgresConfiguration(url: Secret(url)), maxConnections: 2,
                                 logger: TestPostgres.logger)
         let pids = try await withThrowingTaskGroup(of: Int32.self) { group in
             for _ in 0..<8 {
