@@ -53,7 +53,7 @@ let package = Package(
         //
         // The bridges: the only importers of their C module.
         .target(
-            name: "KafkaBridge", dependencies: ["CRDKafka", logging, metrics],
+            name: "KafkaBridge", dependencies: ["CRDKafka", "CoreValues", logging, metrics],
             path: "Sources/Shared/Kafka"),
         .target(
             name: "PostgresBridge", dependencies: ["CLibPQ", "CoreValues", logging],
@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "HTTPBridge", dependencies: ["CCurl", logging],
             path: "Sources/Shared/HTTP"),
-        // Core values: the envelope, field values, JSON, dates. Depends on nothing.
+        // Core values: the envelope, field values, JSON, dates, secrets. Depends on nothing.
         .target(
             name: "CoreValues", dependencies: [],
             path: "Sources/Shared/Core"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Campaign
+import CoreValues
 import Foundation
 import Logging
 
@@ -18,7 +19,7 @@ struct DemoSchemaCommand: AsyncParsableCommand {
         guard let url = databaseURL ?? ProcessInfo.processInfo.environment["CAMPAIGN_DATABASE_URL"] else {
             throw ValidationError("give --database-url or set CAMPAIGN_DATABASE_URL")
         }
-        try await CampaignDemoSchema.create(databaseURL: url, logger: Logger(label: "crmbridge.demo-schema"))
+        try await CampaignDemoSchema.create(databaseURL: Secret(url), logger: Logger(label: "crmbridge.demo-schema"))
         print("demo Campaign tables are in place")
     }
 }

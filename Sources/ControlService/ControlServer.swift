@@ -49,7 +49,7 @@ final class ControlServer: Sendable {
     /// Connects, creates the schema if needed, and stores each workflow's section of
     /// crmbridge.yaml as its version 1 when the workflow is new.
     static func prepare(settings: ControlSettings, logger: Logger) async throws -> ControlServer {
-        let url = settings.databaseURL.reveal()
+        let url = settings.databaseURL
         let apiDatabase = try await PostgresConnection.connect(url: url, logger: logger)
         let samplerDatabase = try await PostgresConnection.connect(url: url, logger: logger)
         try await BridgeSchema.createIfMissing(on: apiDatabase)

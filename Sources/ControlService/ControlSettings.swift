@@ -1,4 +1,5 @@
 import Config
+import CoreValues
 import Foundation
 import KafkaBridge
 
@@ -49,9 +50,7 @@ extension ControlSettings {
             : KafkaConfiguration(bootstrapServers: connection.bootstrapServers, clientID: "crmbridge-control")
         configuration.requestTimeout = .seconds(5)
         configuration.additional = connection.properties
-        for (name, secret) in connection.secretProperties {
-            configuration.additional[name] = secret.reveal()
-        }
+        configuration.secretProperties = connection.secretProperties
         return configuration
     }
 }

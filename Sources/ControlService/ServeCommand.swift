@@ -1,5 +1,6 @@
 import ArgumentParser
 import Config
+import CoreValues
 import Foundation
 import Logging
 import WorkflowRuntime

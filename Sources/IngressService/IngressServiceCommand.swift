@@ -35,7 +35,7 @@ struct IngressServiceCommand: AsyncParsableCommand {
         }
         let supervisor = RoleSupervisor(
             configuration: .init(workflow: .crmToCampaign, role: role.rawValue,
-                                 databaseURL: base.connections.campaign.databaseURL.reveal(), needs: needs),
+                                 databaseURL: base.connections.campaign.databaseURL, needs: needs),
             logger: logger, work: work)
         try await RoleProcess.run([supervisor], config: base, endpoint: endpoint, logger: logger)
     }

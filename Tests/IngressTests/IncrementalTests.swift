@@ -42,14 +42,14 @@ extension IngressEndToEnd {
             try await api.delete(memberships.remoteObject, id: softDeleted)
 
             for entity in [contacts, memberships] {
-                let comparison = LastComparison()
+                var comparison: CampaignComparison?
                 do {
                     try await eventually("\(entity.table) equal to the CRM", timeout: .seconds(45), interval: .seconds(1)) {
-                        comparison.value = try await CampaignComparison.compare(stack, entity)
-                        return comparison.value?.isEqual == true
+                        comparison = try await CampaignComparison.compare(stack, entity)
+                        return comparison?.isEqual == true
                     }
                 } catch {
-                    Issue.record("\(comparison.value?.problems ?? []); logs:\n\(roles.logs)")
+                    Issue.record("\(comparison?.problems ?? []); logs:\n\(roles.logs)")
                     throw error
                 }
             }
@@ -70,8 +70,4 @@ extension IngressEndToEnd {
             #expect(totals == .init(records: before.count + 3, applications: before.count + 3 + 2, most: 2), "\(totals)")
         }
     }
-}
-
-final class LastComparison: @unchecked Sendable {
-    var value: CampaignComparison?
 }

@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 import PostgresBridge
 
@@ -31,7 +32,7 @@ struct UpsertCeiling: Benchmark {
         let parameters = dataset.batches(of: context.settings.pageSize).map { range in
             dataset.rowColumns(range).map { PostgresArrayLiteral.text($0) as String? }
         }
-        let database = try await PostgresConnection.connect(url: url, logger: context.logger)
+        let database = try await PostgresConnection.connect(url: Secret(url), logger: context.logger)
         let cpu = context.stack.cpuAccount()
         let before = cpu.snapshot()
         let started = ContinuousClock.now

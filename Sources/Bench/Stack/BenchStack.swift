@@ -1,4 +1,5 @@
 import Campaign
+import CoreValues
 import Foundation
 import KafkaBridge
 import Logging
@@ -41,7 +42,7 @@ struct BenchStack: Sendable {
 
     /// Creates (or re-creates) database `name` with the Campaign schema; returns its URL.
     func freshDatabase(_ name: String) async throws -> String {
-        let admin = try await PostgresConnection.connect(url: adminDatabaseURL, logger: logger)
+        let admin = try await PostgresConnection.connect(url: Secret(adminDatabaseURL), logger: logger)
         let quoted = PostgresIdentifier.quote(name)
         do {
             try await admin.execute("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
@@ -52,14 +53,14 @@ struct BenchStack: Sendable {
         }
         await admin.close()
         let url = Self.url(adminDatabaseURL, database: name)
-        try await BridgeSchema.createIfMissing(databaseURL: url, logger: logger)
-        try await CampaignDemoSchema.create(databaseURL: url, logger: logger)
+        try await BridgeSchema.createIfMissing(databaseURL: Secret(url), logger: logger)
+        try await CampaignDemoSchema.create(databaseURL: Secret(url), logger: logger)
         return url
     }
 
     /// `log_min_duration_statement = 0` on the whole cluster, for a timeline of a role's statements.
     func logEveryStatement() async throws {
-        let admin = try await PostgresConnection.connect(url: adminDatabaseURL, logger: logger)
+        let admin = try await PostgresConnection.connect(url: Secret(adminDatabaseURL), logger: logger)
         defer { Task { await admin.close() } }
         try await admin.execute("ALTER SYSTEM SET log_min_duration_statement = 0", [])
         try await admin.execute("ALTER SYSTEM SET log_line_prefix = '%m [%p] %d '", [])
@@ -68,7 +69,7 @@ struct BenchStack: Sendable {
 
     /// Drops a database made by `freshDatabase` (disk space: a million profiles is ~0.5 GB).
     func dropDatabase(_ name: String) async {
-        guard let admin = try? await PostgresConnection.connect(url: adminDatabaseURL, logger: logger) else { return }
+        guard let admin = try? await PostgresConnection.connect(url: Secret(adminDatabaseURL), logger: logger) else { return }
         _ = try? await admin.execute("DROP DATABASE IF EXISTS \(PostgresIdentifier.quote(name)) WITH (FORCE)")
         await admin.close()
     }

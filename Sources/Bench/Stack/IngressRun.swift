@@ -1,4 +1,5 @@
 import Config
+import CoreValues
 import Foundation
 import KafkaBridge
 import Logging
@@ -48,7 +49,7 @@ final class IngressRun: Sendable {
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         let environment = stack.roleEnvironment(databaseURL: databaseURL, configPath: configPath)
         let config = try CRMBridgeConfig.load(path: configPath, environment: environment)
-        let database = try await PostgresConnection.connect(url: databaseURL, logger: context.logger)
+        let database = try await PostgresConnection.connect(url: Secret(databaseURL), logger: context.logger)
         try await WorkflowStore(database: database).ensure(.crmToCampaign, initialConfig: config.workflowYAML[.crmToCampaign] ?? "{}")
         let admin = try KafkaAdmin(configuration: stack.kafka, logger: stack.kafkaLogger)
         return IngressRun(context: context, entity: entity, databaseName: databaseName, databaseURL: databaseURL,

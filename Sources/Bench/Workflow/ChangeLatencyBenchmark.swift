@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 import PostgresBridge
 
@@ -50,7 +51,7 @@ struct ChangeLatencyBenchmark: Benchmark {
             CREATE TRIGGER bench_latency AFTER INSERT OR UPDATE ON profiles FOR EACH ROW
                 WHEN (NEW.phone LIKE 'LAT%') EXECUTE FUNCTION bench_latency_notify();
             """)
-        let listener = try await PostgresConnection.connect(url: run.databaseURL, logger: context.logger)
+        let listener = try await PostgresConnection.connect(url: Secret(run.databaseURL), logger: context.logger)
         try await listener.listen(channel: Self.channel)
         return listener
     }

@@ -1,4 +1,5 @@
 import Config
+import CoreValues
 import Foundation
 import Hummingbird
 

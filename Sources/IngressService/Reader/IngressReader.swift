@@ -15,7 +15,7 @@ struct IngressReader: Sendable {
     func run(_ run: RoleRun) async throws {
         let workflow = try IngressConfig.crmToCampaign(run, base: base)
         let connections = base.connections
-        let databaseURL = connections.campaign.databaseURL.reveal()
+        let databaseURL = connections.campaign.databaseURL
 
         let lock = try await ActiveInstanceLock.acquire(
             name: "crmbridge/crm-to-campaign/reader", databaseURL: databaseURL, logger: logger)

@@ -24,7 +24,7 @@ struct IngressWriter: Sendable {
     func run(_ run: RoleRun) async throws {
         let workflow = try IngressConfig.crmToCampaign(run, base: base)
         let connections = base.connections
-        let database = try await PostgresConnection.connect(url: connections.campaign.databaseURL.reveal(), logger: logger)
+        let database = try await PostgresConnection.connect(url: connections.campaign.databaseURL, logger: logger)
         let kafka = connections.kafkaConfiguration(clientID: "crmbridge-ingress-writer")
         var tables: [String: EntityTableWriter] = [:]
         do {

@@ -1,3 +1,4 @@
+import CoreValues
 import Logging
 import PostgresBridge
 
@@ -10,7 +11,7 @@ public enum CampaignDemoSchema {
         try await database.executeScript(tables + "\n" + membershipsPointsAndCreated)
     }
 
-    public static func create(databaseURL: String, logger: Logger) async throws {
+    public static func create(databaseURL: Secret, logger: Logger) async throws {
         let database = try await PostgresConnection.connect(url: databaseURL, logger: logger)
         do {
             try await create(on: database)

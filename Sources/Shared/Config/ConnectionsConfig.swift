@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 
 /// How to reach Campaign, Kafka and the CRM (`connections:` in `crmbridge.yaml`).

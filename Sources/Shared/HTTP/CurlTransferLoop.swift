@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import Logging
+import Synchronization
 
 /// One request waiting for, or running in, the loop; resumed exactly once.
 struct CurlTransferJob: Sendable {
@@ -18,7 +19,7 @@ struct CurlTransferJob: Sendable {
 /// Swift cooperative pool.
 ///
 /// Thread confinement: `multi` (except `wakeup`), `running` and `pool` belong to
-/// the loop thread; `queue` is guarded by `lock`.
+/// the loop thread; `queue` is behind its `Mutex`.
 final class CurlTransferLoop: @unchecked Sendable {
     private struct Running {
         let id: CurlTransferQueue<CurlTransferJob>.ID
@@ -28,8 +29,7 @@ final class CurlTransferLoop: @unchecked Sendable {
 
     private let configuration: HTTPClient.Configuration
     private let logger: Logger
-    private let lock = NSLock()
-    private var queue = CurlTransferQueue<CurlTransferJob>()
+    private let queue = Mutex(CurlTransferQueue<CurlTransferJob>())
     private let multi: CurlMultiHandle?
     private var running: [UnsafeMutableRawPointer: Running] = [:]
     private var pool: [CurlEasyHandle] = []
@@ -43,7 +43,7 @@ final class CurlTransferLoop: @unchecked Sendable {
             maxIdleConnections: configuration.maxIdleConnections)
         guard multi != nil else {
             logger.error("libcurl could not create a multi handle; every request will fail")
-            _ = queue.shutdown()
+            _ = queue.withLock { $0.shutdown() }
             return
         }
         let thread = Thread { [self] in run() }
@@ -55,11 +55,11 @@ final class CurlTransferLoop: @unchecked Sendable {
         if let invalid = request.validationError() { throw invalid }
         try Task.checkCancellation()
         let deadline = ContinuousClock.now.advanced(by: request.timeout)
-        let id = lock.withLock { queue.register() }
+        let id = queue.withLock { $0.register() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let job = CurlTransferJob(request: request, continuation: continuation)
-                let action = lock.withLock {
+                let action = queue.withLock { queue in
                     let action = queue.enqueue(id, job: job, deadline: deadline)
                     if case .wakeLoop = action { multi?.wakeup() }
                     return action
@@ -69,7 +69,7 @@ final class CurlTransferLoop: @unchecked Sendable {
                 }
             }
         } onCancel: {
-            let action = lock.withLock {
+            let action = queue.withLock { queue in
                 let action = queue.cancel(id)
                 if case .wakeLoop = action { multi?.wakeup() }
                 return action
@@ -80,7 +80,7 @@ final class CurlTransferLoop: @unchecked Sendable {
 
     /// Fails waiting and running requests and stops the thread. Idempotent.
     func shutdown() {
-        lock.withLock {
+        queue.withLock { queue in
             if queue.shutdown() { multi?.wakeup() }
         }
     }
@@ -92,7 +92,7 @@ final class CurlTransferLoop: @unchecked Sendable {
         logger.debug("HTTP transfer loop started")
         while true {
             let capacity = max(0, configuration.maxConcurrentRequests - running.count)
-            let work = lock.withLock { queue.takeWork(capacity: capacity, now: .now) }
+            let work = queue.withLock { $0.takeWork(capacity: capacity, now: .now) }
             for job in work.expired {
                 job.fail(HTTPError(.timeout, request: job.request, message: "no free transfer slot before the timeout"))
             }
@@ -135,7 +135,7 @@ final class CurlTransferLoop: @unchecked Sendable {
         deadline: ContinuousClock.Instant, multi: CurlMultiHandle
     ) {
         let fail = { (error: HTTPError) in
-            self.lock.withLock { self.queue.finished(id) }
+            self.queue.withLock { $0.finished(id) }
             job.fail(error)
         }
         guard let easy = pool.popLast() ?? CurlEasyHandle() else {
@@ -156,7 +156,7 @@ final class CurlTransferLoop: @unchecked Sendable {
         running[entry.easy.pointer] = nil
         multi.remove(entry.easy)
         recycle(entry.easy)
-        lock.withLock { queue.finished(entry.id) }
+        queue.withLock { $0.finished(entry.id) }
         switch outcome {
         case .success(let response): entry.job.succeed(response)
         case .failure(let error): entry.job.fail(error)

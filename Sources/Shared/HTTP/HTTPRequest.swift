@@ -43,7 +43,15 @@ public struct HTTPRequest: Sendable {
     }
 }
 
-extension HTTPRequest: CustomStringConvertible {
+extension HTTPRequest: CustomStringConvertible, CustomReflectable {
     /// Method and redacted URL only; never headers or body.
     public var description: String { "\(method) \(redactedURL)" }
+
+    /// What `dump` shows: no header values (a bearer token), no body (a client secret),
+    /// the URL redacted.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "method": method, "url": redactedURL, "bodyBytes": body?.count ?? 0, "timeout": timeout,
+        ], displayStyle: .struct)
+    }
 }

@@ -1,4 +1,3 @@
-import CRDKafka
 import Foundation
 import Logging
 
@@ -128,7 +127,6 @@ extension KafkaAdmin {
         }
         let role = KafkaClientRole.offsetClient(groupID: group)
         return try RDKafkaClient(
-            role: role, properties: configuration.librdkafkaProperties(for: role),
-            logger: logger, destroyFlags: RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE)
+            role: role, properties: configuration.librdkafkaProperties(for: role), logger: logger)
     }
 }

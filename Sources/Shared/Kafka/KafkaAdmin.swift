@@ -1,4 +1,3 @@
-import CRDKafka
 import Foundation
 import Logging
 
@@ -20,7 +19,7 @@ public final class KafkaAdmin: Sendable {
         client = try RDKafkaClient(
             role: .admin(autoCreateTopics: false),
             properties: configuration.librdkafkaProperties(for: .admin(autoCreateTopics: false)),
-            logger: logger, destroyFlags: RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE)
+            logger: logger)
         queue = KafkaBlockingQueue(label: "kafka.admin")
     }
 
@@ -38,11 +37,10 @@ public final class KafkaAdmin: Sendable {
         }
         let (client, configuration, logger) = (client, configuration, logger)
         return try await queue.run {
-            let request = KafkaCreateTopicRequest(
-                name: name, partitions: partitions, replicationFactor: replicationFactor,
-                config: config, timeout: configuration.requestTimeout)
             if try client.hasController(timeout: configuration.requestTimeout) {
-                return try request.send(on: client)
+                return try client.createTopic(
+                    name: name, partitions: partitions, replicationFactor: replicationFactor,
+                    config: config, timeout: configuration.requestTimeout)
             }
             // The librdkafka mock broker names no controller and has no CreateTopics.
             let count = try Self.autoCreate(topic: name, configuration: configuration, logger: logger)

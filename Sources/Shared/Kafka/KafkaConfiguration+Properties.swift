@@ -1,3 +1,5 @@
+import CoreValues
+
 /// The kinds of librdkafka handle the bridge creates, each with its fixed properties.
 package enum KafkaClientRole: Sendable, Hashable {
     /// Idempotent producer, `acks=all`.
@@ -19,40 +21,66 @@ package enum KafkaClientRole: Sendable, Hashable {
     }
 }
 
+/// One librdkafka property value as the bridge renders it: a secret stays a `Secret`
+/// until `rd_kafka_conf_set` (`RDKafkaClient`), and prints as `***`.
+package enum KafkaPropertyValue: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    case plain(String)
+    case secret(Secret)
+
+    package init(stringLiteral value: String) {
+        self = .plain(value)
+    }
+
+    var isSecret: Bool {
+        if case .secret = self { return true }
+        return false
+    }
+
+    package var description: String {
+        switch self {
+        case .plain(let text): text
+        case .secret(let secret): secret.description
+        }
+    }
+}
+
 extension KafkaConfiguration {
     /// The librdkafka properties of a client in `role`: the one place where typed
-    /// settings become librdkafka key/values. `additional` comes first so the bridge's
-    /// guarantees win over it.
-    func librdkafkaProperties(for role: KafkaClientRole) -> [String: String] {
-        var properties = additional
-        properties["bootstrap.servers"] = bootstrapServers
-        properties["client.id"] = clientID
+    /// settings become librdkafka key/values. `additional` comes first, then
+    /// `secretProperties`, so the bridge's guarantees win over both.
+    func librdkafkaProperties(for role: KafkaClientRole) -> [String: KafkaPropertyValue] {
+        var properties = additional.mapValues(KafkaPropertyValue.plain)
+        for (key, secret) in secretProperties {
+            properties[key] = .secret(secret)
+        }
+        properties["bootstrap.servers"] = .plain(bootstrapServers)
+        properties["client.id"] = .plain(clientID)
 
         switch role {
         case .producer:
             properties["enable.idempotence"] = "true"
             properties["acks"] = "all"
-            properties["message.timeout.ms"] = String(messageTimeout.kafkaMilliseconds)
+            properties["message.timeout.ms"] = .plain(String(messageTimeout.kafkaMilliseconds))
         case .groupConsumer(let groupID):
-            properties["group.id"] = groupID
-            properties["session.timeout.ms"] = String(sessionTimeout.kafkaMilliseconds)
-            properties["heartbeat.interval.ms"] = String(heartbeatInterval.kafkaMilliseconds)
+            properties["group.id"] = .plain(groupID)
+            properties["session.timeout.ms"] = .plain(String(sessionTimeout.kafkaMilliseconds))
+            properties["heartbeat.interval.ms"] = .plain(String(heartbeatInterval.kafkaMilliseconds))
             properties["enable.auto.commit"] = "false"
             properties["enable.auto.offset.store"] = "false"
             properties["auto.offset.reset"] = "earliest"
             properties["enable.partition.eof"] = "false"
-            properties["queued.max.messages.kbytes"] = additional["queued.max.messages.kbytes"]
-                ?? String(max(1, consumerPrefetchBytes / 1024))
+            properties["queued.max.messages.kbytes"] = .plain(
+                additional["queued.max.messages.kbytes"] ?? String(max(1, consumerPrefetchBytes / 1024)))
         case .offsetClient(let groupID):
-            properties["group.id"] = groupID
-            properties["session.timeout.ms"] = String(sessionTimeout.kafkaMilliseconds)
-            properties["heartbeat.interval.ms"] = String(heartbeatInterval.kafkaMilliseconds)
+            properties["group.id"] = .plain(groupID)
+            properties["session.timeout.ms"] = .plain(String(sessionTimeout.kafkaMilliseconds))
+            properties["heartbeat.interval.ms"] = .plain(String(heartbeatInterval.kafkaMilliseconds))
             properties["enable.auto.commit"] = "false"
             properties["enable.auto.offset.store"] = "false"
             properties["auto.offset.reset"] = "earliest"
             properties["enable.partition.eof"] = "false"
         case .admin(let autoCreateTopics):
-            properties["allow.auto.create.topics"] = autoCreateTopics ? "true" : "false"
+            properties["allow.auto.create.topics"] = .plain(autoCreateTopics ? "true" : "false")
         }
         return properties
     }

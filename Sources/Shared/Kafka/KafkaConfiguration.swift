@@ -1,3 +1,5 @@
+import CoreValues
+
 /// Connection settings shared by every Kafka client of the bridge (producer, consumer,
 /// admin). Rendered to librdkafka properties in one place:
 /// `KafkaConfiguration+Properties.swift`.
@@ -29,6 +31,10 @@ public struct KafkaConfiguration: Sendable, Hashable {
     /// the bridge's own guarantees, which it cannot override: producer idempotence and
     /// `acks=all`, manual offset commits and `auto.offset.reset=earliest` of consumers.
     public var additional: [String: String]
+    /// librdkafka properties whose values are secret (`sasl.password`,
+    /// `ssl.key.password`…). They override `additional` and stay `Secret` until
+    /// `rd_kafka_conf_set`; an invalid one is reported by its key, never its value.
+    public var secretProperties: [String: Secret]
 
     public init(
         bootstrapServers: String,
@@ -37,7 +43,8 @@ public struct KafkaConfiguration: Sendable, Hashable {
         heartbeatInterval: Duration = .seconds(3),
         messageTimeout: Duration = .seconds(300),
         requestTimeout: Duration = .seconds(10),
-        additional: [String: String] = [:]
+        additional: [String: String] = [:],
+        secretProperties: [String: Secret] = [:]
     ) {
         self.bootstrapServers = bootstrapServers
         self.clientID = clientID
@@ -46,6 +53,7 @@ public struct KafkaConfiguration: Sendable, Hashable {
         self.messageTimeout = messageTimeout
         self.requestTimeout = requestTimeout
         self.additional = additional
+        self.secretProperties = secretProperties
     }
 
     /// Settings for the local librdkafka mock broker (`crmbridge dev-broker`, tests):

@@ -1,6 +1,6 @@
-import CRDKafka
 import Foundation
 import Logging
+import Synchronization
 
 /// A Kafka group consumer with manual offset commits: `enable.auto.commit=false`,
 /// `enable.auto.offset.store=false`, `auto.offset.reset=earliest`. Commit only what was
@@ -17,7 +17,7 @@ public final class KafkaConsumer: Sendable {
     private let client: RDKafkaClient
     private let queue: KafkaBlockingQueue
     private let tracker: KafkaAssignmentTracker
-    private let isClosed = KafkaLocked(false)
+    private let isClosed = Mutex(false)
     private let logger: Logger
 
     /// Creates a member of consumer group `groupID`; throws for an invalid configuration.
@@ -32,7 +32,7 @@ public final class KafkaConsumer: Sendable {
             role: .groupConsumer(groupID: groupID),
             properties: configuration.librdkafkaProperties(for: .groupConsumer(groupID: groupID)),
             logger: logger, assignment: tracker)
-        rd_kafka_poll_set_consumer(client.handle)
+        client.forwardMainQueueToConsumer()
         self.groupID = groupID
         self.tracker = tracker
         self.logger = logger
@@ -58,13 +58,7 @@ public final class KafkaConsumer: Sendable {
         }
         let client = client
         try await run("rd_kafka_subscribe") {
-            let list = RDKafkaTopicPartitionList(capacity: topics.count)
-            for topic in topics {
-                list.add(topic: topic, partition: RD_KAFKA_PARTITION_UA, offset: Int64(RD_KAFKA_OFFSET_INVALID))
-            }
-            try KafkaError.check(
-                list.withListPointer { rd_kafka_subscribe(client.handle, $0) },
-                function: "rd_kafka_subscribe")
+            try client.subscribe(topics: topics)
         }
     }
 
@@ -130,14 +124,14 @@ public final class KafkaConsumer: Sendable {
     public func pause(_ partitions: [KafkaTopicPartition]) async throws {
         let client = client
         try await run("rd_kafka_pause_partitions") {
-            try Self.changeFlow(partitions, client: client, pause: true)
+            try client.setFlow(partitions, paused: true)
         }
     }
 
     public func resume(_ partitions: [KafkaTopicPartition]) async throws {
         let client = client
         try await run("rd_kafka_resume_partitions") {
-            try Self.changeFlow(partitions, client: client, pause: false)
+            try client.setFlow(partitions, paused: false)
         }
     }
 
@@ -151,9 +145,8 @@ public final class KafkaConsumer: Sendable {
         guard !wasClosed else { return }
         let (client, tracker, logger) = (client, tracker, logger)
         await queue.run {
-            let result = rd_kafka_consumer_close(client.handle)
-            if result != RD_KAFKA_RESP_ERR_NO_ERROR {
-                logger.warning("Kafka consumer close: \(KafkaError(result, function: "rd_kafka_consumer_close"))")
+            if let error = client.closeConsumer() {
+                logger.warning("Kafka consumer close: \(error)")
             }
             tracker.clear()
         }
@@ -163,8 +156,7 @@ public final class KafkaConsumer: Sendable {
     private func run<T: Sendable>(
         _ function: String, _ body: @escaping @Sendable () throws -> T
     ) async throws -> T {
-        let isClosed = isClosed
-        return try await queue.run {
+        try await queue.run { [self] in
             if isClosed.withLock({ $0 }) {
                 throw KafkaError.closed("consumer", function: function)
             }
@@ -181,21 +173,6 @@ public final class KafkaConsumer: Sendable {
         }
         return highest.sorted { $0.key < $1.key }.map {
             KafkaTopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
-        }
-    }
-
-    private static func changeFlow(
-        _ partitions: [KafkaTopicPartition], client: RDKafkaClient, pause: Bool
-    ) throws {
-        guard !partitions.isEmpty else { return }
-        let function = pause ? "rd_kafka_pause_partitions" : "rd_kafka_resume_partitions"
-        let list = RDKafkaTopicPartitionList(partitions, offset: Int64(RD_KAFKA_OFFSET_INVALID))
-        let result = list.withListPointer {
-            pause ? rd_kafka_pause_partitions(client.handle, $0) : rd_kafka_resume_partitions(client.handle, $0)
-        }
-        try KafkaError.check(result, function: function)
-        if let failed = list.elements.first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }) {
-            throw KafkaError(failed.error, function: function)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Tracks produced messages until the broker acknowledged them. A send (one record or a
 /// batch) is one entry; each message's librdkafka opaque is a token — the entry's id in
@@ -35,7 +36,7 @@ final class KafkaDeliveryTracker: Sendable {
         var batches: [UInt32: Batch] = [:]
     }
 
-    private let state = KafkaLocked(State())
+    private let state = Mutex(State())
     private let progress = NSCondition()
 
     /// Registers a send of `count` records; returns its id for `token(batch:index:)`.
@@ -80,7 +81,7 @@ final class KafkaDeliveryTracker: Sendable {
                     batch.failed += 1
                     if batch.firstFailure == nil {
                         let index = Int(UInt32(truncatingIfNeeded: delivery.token))
-                        let error = KafkaError(delivery.error.rdKafka, function: "delivery report")
+                        let error = KafkaError(delivery.error, function: "delivery report")
                         batch.firstFailure = (index, error)
                     }
                 } else if let topic = batch.reportTopic {

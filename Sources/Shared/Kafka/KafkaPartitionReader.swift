@@ -1,4 +1,3 @@
-import CRDKafka
 import Foundation
 import Logging
 
@@ -12,37 +11,34 @@ final class KafkaPartitionReader {
     init(configuration: KafkaConfiguration, logger: Logger) throws {
         let role = KafkaClientRole.offsetClient(groupID: "crmbridge-admin-reader-\(UUID().uuidString)")
         client = try RDKafkaClient(
-            role: role, properties: configuration.librdkafkaProperties(for: role),
-            logger: logger, destroyFlags: RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE)
+            role: role, properties: configuration.librdkafkaProperties(for: role), logger: logger)
         timeout = configuration.requestTimeout
     }
 
     /// The timestamp (ms since 1970) of the first message at or after `offset`, and its
     /// offset; `nil` when the partition has no message there.
     func message(topic: String, partition: Int32, at offset: Int64) throws -> (offset: Int64, timestamp: Int64)? {
-        let list = RDKafkaTopicPartitionList(capacity: 1)
-        list.add(topic: topic, partition: partition, offset: offset)
-        try KafkaError.check(list.withListPointer { rd_kafka_assign(client.handle, $0) }, function: "rd_kafka_assign")
-        defer { _ = rd_kafka_assign(client.handle, nil) }
+        try client.assign([KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: offset)])
+        defer { client.unassign() }
 
         let deadline = ContinuousClock.now + timeout
+        var topics = RDKafkaTopicNames()
         while ContinuousClock.now < deadline {
-            guard let raw = rd_kafka_consumer_poll(client.handle, (deadline - ContinuousClock.now).kafkaMilliseconds) else {
+            switch client.consumerPoll(timeout: deadline - ContinuousClock.now, topics: &topics) {
+            case nil:
                 continue
-            }
-            defer { rd_kafka_message_destroy(raw) }
-            let message = raw.pointee
-            if message.err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+            case .endOfPartition:
                 return nil
-            }
-            guard message.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                let error = KafkaError(message.err, function: "rd_kafka_consumer_poll")
+            case .error(let code, _):
+                let error = KafkaError(code, function: "rd_kafka_consumer_poll")
                 if error.isRetriable { continue }
                 throw error
+            case .message(let message):
+                guard message.partition == partition, message.offset >= offset else { continue }
+                // librdkafka's -1 for "no timestamp" sorts before every real time.
+                let milliseconds = message.timestamp.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? -1
+                return (message.offset, milliseconds)
             }
-            guard message.partition == partition, message.offset >= offset else { continue }
-            var type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-            return (message.offset, rd_kafka_message_timestamp(raw, &type))
         }
         throw KafkaError(
             code: .timedOut, message: "no message read from \(topic)[\(partition)] at offset \(offset)",

@@ -1,15 +1,16 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// A dedicated thread that calls `step` (a bounded-time librdkafka poll) until stopped.
-/// The thread keeps whatever `step` captures alive until it exits.
+/// The thread keeps this object and whatever `step` captures alive until it exits.
 final class KafkaPollThread: Sendable {
-    private let stopRequested = KafkaLocked(false)
+    private let stopRequested = Mutex(false)
     private let exited = DispatchSemaphore(value: 0)
-    private let joined = KafkaLocked(false)
+    private let joined = Mutex(false)
 
     init(name: String, step: @escaping @Sendable () -> Void) {
-        let thread = Thread { [stopRequested, exited] in
+        let thread = Thread { [self] in
             while !stopRequested.withLock({ $0 }) {
                 step()
             }

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// An idempotent Kafka producer (`enable.idempotence=true`, `acks=all`).
 ///
@@ -17,15 +18,15 @@ public final class KafkaProducer: Sendable {
         case closed
     }
 
-    private let core: KafkaProducerCore
+    private let core: RDKafkaProducerCore
     private let pollThread: KafkaPollThread
     private let enqueueQueue: KafkaBlockingQueue
-    private let state = KafkaLocked(State.open)
+    private let state = Mutex(State.open)
     private let logger: Logger
 
     /// Creates the producer; throws a `KafkaError` for an invalid configuration.
     public init(configuration: KafkaConfiguration, logger: Logger) throws {
-        let core = try KafkaProducerCore(configuration: configuration, logger: logger)
+        let core = try RDKafkaProducerCore(configuration: configuration, logger: logger)
         self.core = core
         self.logger = logger
         enqueueQueue = KafkaBlockingQueue(label: "kafka.producer.enqueue")
@@ -114,7 +115,7 @@ public final class KafkaProducer: Sendable {
     /// Enqueues records in order; on `_QUEUE_FULL` waits for delivery reports and retries.
     /// Returns how many were enqueued and, if it stopped early, why.
     private static func enqueue(
-        _ records: [KafkaRecord], batch: UInt32, core: KafkaProducerCore
+        _ records: [KafkaRecord], batch: UInt32, core: RDKafkaProducerCore
     ) -> (Int, KafkaError?) {
         for (index, record) in records.enumerated() {
             let token = KafkaDeliveryTracker.token(batch: batch, index: index)

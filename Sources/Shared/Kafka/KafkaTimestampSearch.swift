@@ -1,4 +1,3 @@
-import CRDKafka
 import Logging
 
 /// Finds, per partition, the first offset whose message timestamp is at or after a time.
@@ -40,20 +39,9 @@ struct KafkaTimestampSearch {
     }
 
     private func brokerAnswers() throws -> [Int32: Int64] {
-        let list = RDKafkaTopicPartitionList(capacity: watermarks.count)
-        for partition in watermarks.keys {
-            list.add(topic: topic, partition: partition, offset: timestamp)
-        }
-        try list.withListPointer { pointer in
-            try KafkaError.check(
-                rd_kafka_offsets_for_times(client.handle, pointer, configuration.requestTimeout.kafkaMilliseconds),
-                function: "rd_kafka_offsets_for_times")
-        }
-        var answers: [Int32: Int64] = [:]
-        for element in list.elements where element.error == RD_KAFKA_RESP_ERR_NO_ERROR {
-            answers[element.partition] = element.offset
-        }
-        return answers
+        try client.offsetsForTimes(
+            topic: topic, partitions: Array(watermarks.keys), timestamp: timestamp,
+            timeout: configuration.requestTimeout)
     }
 
     /// Binary search in [low, high): the first offset whose timestamp ≥ `timestamp`, or

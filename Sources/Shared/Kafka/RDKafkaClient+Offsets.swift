@@ -72,6 +72,28 @@ extension RDKafkaClient {
         return result
     }
 
+    /// Per partition of `topic`, the first offset whose timestamp is at or after
+    /// `timestamp` (ms since 1970), as the broker's time index answers; -1 when it has
+    /// none. Partitions the broker answered with an error are absent.
+    func offsetsForTimes(
+        topic: String, partitions: [Int32], timestamp: Int64, timeout: Duration
+    ) throws -> [Int32: Int64] {
+        let list = RDKafkaTopicPartitionList(capacity: partitions.count)
+        for partition in partitions {
+            list.add(topic: topic, partition: partition, offset: timestamp)
+        }
+        try list.withListPointer { pointer in
+            try KafkaError.check(
+                rd_kafka_offsets_for_times(handle, pointer, timeout.kafkaMilliseconds),
+                function: "rd_kafka_offsets_for_times")
+        }
+        var answers: [Int32: Int64] = [:]
+        for element in list.elements where element.error == RD_KAFKA_RESP_ERR_NO_ERROR {
+            answers[element.partition] = element.offset
+        }
+        return answers
+    }
+
     /// Synchronously commits `offsets` for this handle's group; throws the first error.
     func commit(_ offsets: [KafkaTopicPartitionOffset]) throws {
         let list = RDKafkaTopicPartitionList(offsets)
@@ -81,22 +103,5 @@ extension RDKafkaClient {
         if let failed = list.elements.first(where: { $0.error != RD_KAFKA_RESP_ERR_NO_ERROR }) {
             throw KafkaError(failed.error, function: "rd_kafka_commit")
         }
-    }
-}
-
-extension RDKafkaClient {
-    /// Whether the cluster names one of its brokers as controller. Brokers that do not
-    /// (the librdkafka mock names broker 0, which does not exist) cannot serve
-    /// CreateTopics: librdkafka would wait for that controller until the timeout.
-    func hasController(timeout: Duration) throws -> Bool {
-        var metadata: UnsafePointer<rd_kafka_metadata_t>?
-        try KafkaError.check(
-            rd_kafka_metadata(handle, 0, nil, &metadata, timeout.kafkaMilliseconds),
-            function: "rd_kafka_metadata")
-        guard let metadata else { return false }
-        defer { rd_kafka_metadata_destroy(metadata) }
-        let brokers = UnsafeBufferPointer(start: metadata.pointee.brokers, count: Int(metadata.pointee.broker_cnt))
-        let controller = rd_kafka_controllerid(handle, 0)
-        return brokers.contains { $0.id == controller }
     }
 }

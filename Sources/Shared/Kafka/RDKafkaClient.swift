@@ -1,4 +1,5 @@
 import CRDKafka
+import CoreValues
 import Logging
 
 /// Owns one librdkafka handle (`rd_kafka_t`) and the context its C callbacks reach
@@ -17,11 +18,10 @@ package final class RDKafkaClient: @unchecked Sendable {
     ///   - assignment: the consumer's assignment state, updated by the rebalance callback.
     package init(
         role: KafkaClientRole,
-        properties: [String: String],
+        properties: [String: KafkaPropertyValue],
         logger: Logger,
         events: Int32 = 0,
-        assignment: KafkaAssignmentTracker? = nil,
-        destroyFlags: Int32 = 0
+        assignment: KafkaAssignmentTracker? = nil
     ) throws {
         let conf = try RDKafkaClient.makeConf(properties)
         let context = Unmanaged.passRetained(
@@ -48,7 +48,12 @@ package final class RDKafkaClient: @unchecked Sendable {
         self.role = role
         self.logger = logger
         self.context = context
-        self.destroyFlags = destroyFlags
+        // Offset and admin handles never join their group: destroying them must not
+        // try to leave it (which would block until the session times out).
+        switch role {
+        case .offsetClient, .admin: destroyFlags = RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE
+        case .producer, .groupConsumer: destroyFlags = 0
+        }
     }
 
     deinit {
@@ -59,7 +64,9 @@ package final class RDKafkaClient: @unchecked Sendable {
     /// The client's name as librdkafka reports it (`client.id` and a counter).
     var name: String { String(cString: rd_kafka_name(handle)) }
 
-    private static func makeConf(_ properties: [String: String]) throws -> OpaquePointer {
+    /// The one place where property values, secrets included, reach librdkafka: a
+    /// `Secret` is revealed only as the argument of `rd_kafka_conf_set`.
+    private static func makeConf(_ properties: [String: KafkaPropertyValue]) throws -> OpaquePointer {
         guard let conf = rd_kafka_conf_new() else {
             throw KafkaError(
                 code: .failedMessage, message: "could not allocate a configuration",
@@ -67,11 +74,17 @@ package final class RDKafkaClient: @unchecked Sendable {
         }
         var errorText = [CChar](repeating: 0, count: 512)
         for (key, value) in properties.sorted(by: { $0.key < $1.key }) {
-            let result = rd_kafka_conf_set(conf, key, value, &errorText, errorText.count)
+            let result: rd_kafka_conf_res_t
+            switch value {
+            case .plain(let text):
+                result = rd_kafka_conf_set(conf, key, text, &errorText, errorText.count)
+            case .secret(let secret):
+                result = rd_kafka_conf_set(conf, key, secret.reveal(), &errorText, errorText.count)
+            }
             guard result == RD_KAFKA_CONF_OK else {
                 rd_kafka_conf_destroy(conf)
                 // librdkafka quotes the value in its message: keep it out when secret.
-                let message = isSensitive(key)
+                let message = value.isSecret || isSensitive(key)
                     ? "invalid value for configuration property \"\(key)\""
                     : String(rdKafkaBuffer: errorText)
                 throw KafkaError(
@@ -103,12 +116,5 @@ final class RDKafkaClientContext: Sendable {
     static func of(_ handle: OpaquePointer?) -> RDKafkaClientContext? {
         guard let handle, let opaque = rd_kafka_opaque(handle) else { return nil }
         return Unmanaged<RDKafkaClientContext>.fromOpaque(opaque).takeUnretainedValue()
-    }
-}
-
-extension String {
-    /// The NUL-terminated text librdkafka wrote into an error buffer.
-    init(rdKafkaBuffer buffer: [CChar]) {
-        self.init(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -1,4 +1,5 @@
 import CLibPQ
+import CoreValues
 import Foundation
 import Logging
 
@@ -14,10 +15,11 @@ final class PGConnectionHandle: @unchecked Sendable {
     /// Kept alive as long as the connection: libpq holds it as the notice receiver context.
     private let noticeSink: PGNoticeSink
 
-    /// Connects (blocking, bounded by `connect_timeout`).
-    init(parameters: [(String, String)], logger: Logger) throws {
-        let keywords = parameters.map { UnsafePointer(strdup($0.0)) } + [nil]
-        let values = parameters.map { UnsafePointer(strdup($0.1)) } + [nil]
+    /// Connects (blocking, bounded by `connect_timeout`) with `parameters`, then `url` as
+    /// `dbname`: the URL is revealed only here, for libpq.
+    init(parameters: [(String, String)], url: Secret, logger: Logger) throws {
+        let keywords = (parameters.map(\.0) + ["dbname"]).map { UnsafePointer(strdup($0)) } + [nil]
+        let values = (parameters.map(\.1) + [url.reveal()]).map { UnsafePointer(strdup($0)) } + [nil]
         defer {
             for pointer in keywords + values { free(UnsafeMutablePointer(mutating: pointer)) }
         }
@@ -26,7 +28,8 @@ final class PGConnectionHandle: @unchecked Sendable {
                                 operation: "PQconnectdbParams")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
-            let message = Self.errorMessage(connection)
+            // libpq quotes the connection string, or parts of it, in some of these.
+            let message = PostgresError.redacting(url, from: Self.errorMessage(connection))
             PQfinish(connection)
             throw PostgresError(code: .connection, message: message, operation: "PQconnectdbParams")
         }

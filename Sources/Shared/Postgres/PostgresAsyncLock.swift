@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A first-come, first-served lock for async code. A connection holds it for a whole
 /// operation (a statement, a transaction, a batch upsert), so statements of different
 /// tasks never interleave on one session. Waiting is not cancellable: an operation is
@@ -9,7 +11,7 @@ final class PostgresAsyncLock: Sendable {
         var nextWaiter = 0
     }
 
-    private let state = PostgresLockedBox(State())
+    private let state = Mutex(State())
 
     func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

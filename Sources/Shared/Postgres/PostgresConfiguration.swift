@@ -1,3 +1,5 @@
+import CoreValues
+
 /// How a `PostgresConnection` connects and comes back after the server went away.
 public struct PostgresConfiguration: Sendable {
     /// How a broken connection is re-established on the next call.
@@ -33,9 +35,9 @@ public struct PostgresConfiguration: Sendable {
     }
 
     /// A libpq connection URL or key/value string
-    /// (`postgresql://user@host:port/db?sslmode=disable`). It may hold a password: it is
-    /// never logged nor put into an error.
-    public var url: String
+    /// (`postgresql://user@host:port/db?sslmode=disable`). It may hold a password: it stays
+    /// a `Secret` until `PQconnectdbParams`, and is never logged nor put into an error.
+    public var url: Secret
     /// Time allowed for one connection attempt. Default 10 s (libpq counts whole seconds,
     /// at least 2).
     public var connectTimeout: Duration
@@ -47,7 +49,7 @@ public struct PostgresConfiguration: Sendable {
     public var reconnect: ReconnectPolicy
 
     public init(
-        url: String,
+        url: Secret,
         connectTimeout: Duration = .seconds(10),
         applicationName: String = "crmbridge",
         timeZone: String = "UTC",
@@ -60,15 +62,16 @@ public struct PostgresConfiguration: Sendable {
         self.reconnect = reconnect
     }
 
-    /// The libpq keyword/value pairs, rendered in exactly one place. Defaults come first
-    /// and `dbname` (the URL, expanded by libpq) last, so settings in the URL win.
+    /// The libpq keyword/value pairs, rendered in exactly one place. The URL is not among
+    /// them: `PGConnectionHandle` passes it last, as `dbname` (expanded by libpq), so
+    /// settings in the URL win over these defaults.
     func connectionParameters() throws -> [(String, String)] {
         let allowedZone = timeZone.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/_+-".contains($0)) }
         guard allowedZone, !timeZone.isEmpty else {
             throw PostgresError.invalidArgument(
                 "time zone must be a plain zone name such as UTC or Europe/Paris", operation: "connect")
         }
-        guard !url.utf8.contains(0), !applicationName.utf8.contains(0) else {
+        guard !url.reveal().utf8.contains(0), !applicationName.utf8.contains(0) else {
             throw PostgresError.invalidArgument("connection settings contain a NUL byte", operation: "connect")
         }
         let seconds = max(2, Int(connectTimeout.components.seconds))
@@ -77,7 +80,6 @@ public struct PostgresConfiguration: Sendable {
             ("application_name", applicationName),
             ("client_encoding", "UTF8"),
             ("options", "-c TimeZone=\(timeZone) -c DateStyle=ISO,YMD"),
-            ("dbname", url),
         ]
     }
 }

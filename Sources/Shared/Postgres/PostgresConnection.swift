@@ -1,5 +1,7 @@
+import CoreValues
 import Dispatch
 import Logging
+import Synchronization
 
 /// One PostgreSQL session over libpq.
 ///
@@ -22,7 +24,7 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
     let queue: DispatchQueue
     let gate = PostgresAsyncLock()
     let core: PostgresConnectionCore
-    private let isClosed = PostgresLockedBox(false)
+    private let isClosed = Mutex(false)
 
     private init(configuration: PostgresConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -31,15 +33,15 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
         let (stream, continuation) = AsyncStream.makeStream(
             of: PostgresNotification.self, bufferingPolicy: .bufferingNewest(100_000))
         self.notifications = stream
-        let recoveryTrigger = PostgresLockedBox<(@Sendable () -> Void)?>(nil)
         self.core = PostgresConnectionCore(
             queue: queue,
             parameters: try configuration.connectionParameters(),
+            url: configuration.url,
             logger: logger,
-            notifications: continuation,
-            onIdleBreak: { recoveryTrigger.current?() })
-        recoveryTrigger.withLock { trigger in
-            trigger = { [weak self] in
+            notifications: continuation)
+        // Set on the queue, ahead of any job that could arm the socket watcher.
+        queue.async { [core] in
+            core.onIdleBreak = { [weak self] in
                 Task { await self?.recoverListener() }
             }
         }
@@ -49,8 +51,8 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
         core.finishNotifications()
     }
 
-    /// Connects to `url` with the default configuration.
-    public static func connect(url: String, logger: Logger) async throws -> PostgresConnection {
+    /// Connects to `url` (which may hold a password) with the default configuration.
+    public static func connect(url: Secret, logger: Logger) async throws -> PostgresConnection {
         try await connect(configuration: PostgresConfiguration(url: url), logger: logger)
     }
 
@@ -155,6 +157,6 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
     }
 
     private func checkOpen(operation: String) throws {
-        if isClosed.current { throw PostgresError.closed(operation: operation) }
+        if isClosed.withLock({ $0 }) { throw PostgresError.closed(operation: operation) }
     }
 }

@@ -1,3 +1,4 @@
+import CoreValues
 import Dispatch
 import Logging
 
@@ -14,10 +15,11 @@ final class PostgresConnectionCore: @unchecked Sendable {
 
     private let queue: DispatchQueue
     private let parameters: [(String, String)]
+    private let url: Secret
     private let logger: Logger
     private let notifications: AsyncStream<PostgresNotification>.Continuation
     /// Called (on the queue) when the watcher finds the connection broken while idle.
-    private let onIdleBreak: @Sendable () -> Void
+    var onIdleBreak: @Sendable () -> Void = {}
 
     private var handle: PGConnectionHandle?
     private var readSource: DispatchSourceRead?
@@ -27,15 +29,15 @@ final class PostgresConnectionCore: @unchecked Sendable {
     init(
         queue: DispatchQueue,
         parameters: [(String, String)],
+        url: Secret,
         logger: Logger,
-        notifications: AsyncStream<PostgresNotification>.Continuation,
-        onIdleBreak: @escaping @Sendable () -> Void
+        notifications: AsyncStream<PostgresNotification>.Continuation
     ) {
         self.queue = queue
         self.parameters = parameters
+        self.url = url
         self.logger = logger
         self.notifications = notifications
-        self.onIdleBreak = onIdleBreak
     }
 
     deinit {
@@ -57,7 +59,7 @@ final class PostgresConnectionCore: @unchecked Sendable {
     /// Replaces the handle with a new connection and listens again to every channel.
     func connect() throws {
         closeHandle()
-        let fresh = try PGConnectionHandle(parameters: parameters, logger: logger)
+        let fresh = try PGConnectionHandle(parameters: parameters, url: url, logger: logger)
         for channel in channels.sorted() {
             _ = try fresh.execute("LISTEN \(PostgresIdentifier.quote(channel))", [])
         }

@@ -1,3 +1,6 @@
+import CoreValues
+import Foundation
+
 /// The one error type of the PostgreSQL bridge.
 ///
 /// Its `description` carries the code, the SQLSTATE, the server's primary message and the
@@ -105,5 +108,49 @@ extension PostgresError {
             }
         }
         return result
+    }
+
+    /// Makes a libpq connection error safe to log: libpq quotes the connection string
+    /// (`end of string reached … in URI: "postgresql://…"`) or parts of it (a bad
+    /// percent-encoded password, an invalid option value) in some of them. Every
+    /// occurrence of the URL and of its password, as written and decoded, becomes `***`.
+    static func redacting(_ url: Secret, from message: String) -> String {
+        let text = url.reveal()
+        var secrets = [text]
+        for password in passwords(in: text) {
+            secrets.append(password)
+            if let decoded = password.removingPercentEncoding { secrets.append(decoded) }
+        }
+        var result = message
+        for secret in Set(secrets).filter({ !$0.isEmpty }).sorted(by: { $0.count > $1.count }) {
+            result = result.replacingOccurrences(of: secret, with: "***")
+        }
+        return result
+    }
+
+    /// The passwords a libpq connection string may carry: the URL's `user:password@`, and
+    /// `password=` in a key/value string or a URL query.
+    private static func passwords(in text: String) -> [String] {
+        var found: [String] = []
+        if let scheme = text.range(of: "://") {
+            let rest = text[scheme.upperBound...]
+            let authority = rest.prefix { $0 != "/" && $0 != "?" }
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                found.append(String(authority[authority.index(after: colon)..<at]))
+            }
+        }
+        var search = text.startIndex..<text.endIndex
+        while let key = text.range(of: "password", options: .caseInsensitive, range: search) {
+            search = key.upperBound..<text.endIndex
+            var value = text[key.upperBound...].drop { $0 == " " }
+            guard value.first == "=" else { continue }
+            value = value.dropFirst().drop { $0 == " " }
+            if value.first == "'" {
+                found.append(String(value.dropFirst().prefix { $0 != "'" }))
+            } else {
+                found.append(String(value.prefix { !$0.isWhitespace && $0 != "&" }))
+            }
+        }
+        return found
     }
 }

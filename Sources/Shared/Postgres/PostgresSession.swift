@@ -1,8 +1,10 @@
+import Synchronization
+
 /// Exclusive use of a connection's session while its lock is held: what `withSession`
 /// lends to an operation. It never reconnects; after the operation it refuses work.
-struct PostgresSession: Sendable {
+final class PostgresSession: Sendable {
     let connection: PostgresConnection
-    private let isActive = PostgresLockedBox(true)
+    private let isActive = Mutex(true)
 
     init(connection: PostgresConnection) {
         self.connection = connection
@@ -15,7 +17,7 @@ struct PostgresSession: Sendable {
     func onQueue<T: Sendable>(
         _ body: @escaping @Sendable (PostgresConnectionCore) throws -> T
     ) async throws -> T {
-        guard isActive.current else {
+        guard isActive.withLock({ $0 }) else {
             throw PostgresError(code: .transactionEnded, message: "the operation has already ended",
                                 operation: "session")
         }

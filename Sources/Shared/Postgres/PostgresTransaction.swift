@@ -1,8 +1,10 @@
+import Synchronization
+
 /// The session of a running `transaction { … }`: statements run inside that transaction.
 /// Using it after the transaction ended throws `.transactionEnded`.
-public struct PostgresTransaction: PostgresQueryable, Sendable {
+public final class PostgresTransaction: PostgresQueryable, Sendable {
     let session: PostgresSession
-    private let isActive = PostgresLockedBox(true)
+    private let isActive = Mutex(true)
 
     init(session: PostgresSession) {
         self.session = session
@@ -39,7 +41,7 @@ public struct PostgresTransaction: PostgresQueryable, Sendable {
 
 
     private func checkActive() throws {
-        guard isActive.current else {
+        guard isActive.withLock({ $0 }) else {
             throw PostgresError(code: .transactionEnded, message: "the transaction has already ended",
                                 operation: "transaction")
         }

@@ -1,3 +1,4 @@
+import CoreValues
 import Logging
 import PostgresBridge
 
@@ -11,7 +12,7 @@ public struct ActiveInstanceLock: Sendable {
 
     /// Waits (polling every `interval`) until this process holds the lock named `name`.
     public static func acquire(
-        name: String, databaseURL: String, logger: Logger, interval: Duration = .seconds(1),
+        name: String, databaseURL: Secret, logger: Logger, interval: Duration = .seconds(1),
         onStandby: @Sendable () -> Void = {}
     ) async throws -> ActiveInstanceLock {
         let connection = try await PostgresConnection.connect(url: databaseURL, logger: logger)

@@ -1,3 +1,4 @@
+import CoreValues
 import Logging
 import PostgresBridge
 
@@ -11,7 +12,7 @@ public enum BridgeSchema {
         Migration(version: 4, name: "rejects once per message", sql: BridgeSchemaSQL.rejectsOncePerMessage),
     ]
 
-    public static func createIfMissing(databaseURL: String, logger: Logger) async throws {
+    public static func createIfMissing(databaseURL: Secret, logger: Logger) async throws {
         let database = try await PostgresConnection.connect(url: databaseURL, logger: logger)
         do {
             try await createIfMissing(on: database, logger: logger)

@@ -13,9 +13,8 @@ extension ConnectionsConfig {
             ? KafkaConfiguration.localDefaults(bootstrapServers: kafka.bootstrapServers, clientID: clientID)
             : KafkaConfiguration(bootstrapServers: kafka.bootstrapServers, clientID: clientID)
         configuration.additional.merge(kafka.properties) { _, new in new }
-        for (key, secret) in kafka.secretProperties {
-            configuration.additional[key] = secret.reveal()
-        }
+        // Secret properties stay `Secret` until librdkafka's `rd_kafka_conf_set`.
+        configuration.secretProperties = kafka.secretProperties
         return configuration
     }
 }

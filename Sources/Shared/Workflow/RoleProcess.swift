@@ -80,7 +80,7 @@ public enum RoleProcess {
             services.append(.init(service: RoleEndpoint(
                 configuration: endpoint, health: supervisors.map(\.configuration.health), registry: registry, logger: logger)))
         }
-        try await BridgeSchema.createIfMissing(databaseURL: config.connections.campaign.databaseURL.reveal(), logger: logger)
+        try await BridgeSchema.createIfMissing(databaseURL: config.connections.campaign.databaseURL, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],

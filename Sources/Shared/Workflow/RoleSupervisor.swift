@@ -1,4 +1,5 @@
 import Config
+import CoreValues
 import Foundation
 import Logging
 import PostgresBridge
@@ -18,7 +19,7 @@ public final class RoleSupervisor: Service, Sendable {
         public var workflow: WorkflowName
         public var role: String
         public var instance: String
-        public var databaseURL: String
+        public var databaseURL: Secret
         /// Between checks of the desired state and heartbeats.
         public var heartbeatInterval: Duration = .seconds(1)
         /// First wait before restarting work after a transient error; doubles up to 30 s.
@@ -32,7 +33,7 @@ public final class RoleSupervisor: Service, Sendable {
 
         /// - Parameter needs: what the role must be connected to for `/healthz` to say
         ///   ready (the Campaign database always: the supervisor lives on it).
-        public init(workflow: WorkflowName, role: String, databaseURL: String, instance: String? = nil,
+        public init(workflow: WorkflowName, role: String, databaseURL: Secret, instance: String? = nil,
                     needs: Set<RoleHealth.Dependency> = [],
                     aliveFile: String? = ProcessInfo.processInfo.environment["CRMBRIDGE_ALIVE_FILE"]) {
             self.workflow = workflow

@@ -1,4 +1,5 @@
 import Config
+import CoreValues
 @testable import ControlService
 import DevBroker
 import Foundation
@@ -73,7 +74,7 @@ final class ControlHarness: Sendable {
             _ = try? await task.value
             throw HarnessError("the control service did not start")
         }
-        let roleDatabase = try await PostgresConnection.connect(url: databaseURL, logger: logger)
+        let roleDatabase = try await PostgresConnection.connect(url: Secret(databaseURL), logger: logger)
         return ControlHarness(
             baseURL: "http://127.0.0.1:\(port)", token: token, databaseURL: databaseURL, kafka: kafka,
             kafkaConfiguration: kafkaConfiguration, roleDatabase: roleDatabase, task: task)

@@ -71,17 +71,17 @@ final class IngressRoles: @unchecked Sendable {
 
     /// Waits until the entity's table holds `count` live rows.
     func waitForRows(_ entity: TestEntity, _ count: Int, timeout: Duration = .seconds(60)) async throws {
-        let last = LastCount()
+        var last = -1
         do {
             try await eventually("\(count) rows in \(entity.table)", timeout: timeout) {
-                last.value = try await CampaignComparison.campaignCount(stack, entity)
-                return last.value == count
+                last = try await CampaignComparison.campaignCount(stack, entity)
+                return last == count
             }
         } catch {
             let admin = try KafkaAdmin(configuration: stack.kafkaConfiguration(), logger: TestKafka.logger)
             let lag = try? await admin.lag(group: Topics.writerGroup(.crmToCampaign), topics: [entity.topic])
             let published = lag?.partitions.map { "p\($0.partition): \($0.lowWatermark)-\($0.highWatermark) committed \($0.committed ?? -1)" }
-            Issue.record("\(entity.table) had \(last.value) live rows, not \(count); \(entity.topic): \(published ?? []); roles' logs:\n\(logs)")
+            Issue.record("\(entity.table) had \(last) live rows, not \(count); \(entity.topic): \(published ?? []); roles' logs:\n\(logs)")
             throw error
         }
     }
@@ -112,10 +112,6 @@ final class IngressRoles: @unchecked Sendable {
     deinit {
         (readers + writers).forEach { $0.kill() }
     }
-}
-
-final class LastCount: @unchecked Sendable {
-    var value = -1
 }
 
 /// Every end-to-end test of crm-to-campaign, one after the other: each starts several

@@ -1,5 +1,6 @@
 @testable import CRMConnectors
 @testable import Config
+import CoreValues
 import Foundation
 @testable import HTTPBridge
 import Logging

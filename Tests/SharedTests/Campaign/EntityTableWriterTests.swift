@@ -24,8 +24,8 @@ import WorkflowRuntime
     /// A fresh database with the bridge's schema (tombstones) and the demo's `profiles`.
     private func database() async throws -> PostgresConnection {
         let url = try await TestPostgres.shared().freshDatabase()
-        try await BridgeSchema.createIfMissing(databaseURL: url, logger: TestPostgres.logger)
-        let connection = try await PostgresConnection.connect(url: url, logger: TestPostgres.logger)
+        try await BridgeSchema.createIfMissing(databaseURL: Secret(url), logger: TestPostgres.logger)
+        let connection = try await PostgresConnection.connect(url: Secret(url), logger: TestPostgres.logger)
         try await CampaignDemoSchema.create(on: connection)
         return connection
     }

@@ -1,3 +1,4 @@
+import CoreValues
 @testable import KafkaBridge
 import Testing
 
@@ -48,5 +49,16 @@ struct KafkaConfigurationTests {
         #expect(Duration.microseconds(2500).kafkaMilliseconds == 2)
         #expect(Duration.seconds(-3).kafkaMilliseconds == 0)
         #expect(Duration.seconds(Int64.max / 2).kafkaMilliseconds == Int32.max)
+    }
+
+    @Test func secretPropertiesStaySecretAndOverrideAdditionalButNotTheBridgesGuarantees() {
+        var configuration = KafkaConfiguration(bootstrapServers: "b:9092")
+        configuration.additional = ["sasl.password": "plain-text", "sasl.username": "bridge"]
+        configuration.secretProperties = ["sasl.password": Secret("sasl-secret"), "acks": Secret("0")]
+        let properties = configuration.librdkafkaProperties(for: .producer)
+        #expect(properties["sasl.password"] == .secret(Secret("sasl-secret")))
+        #expect(properties["sasl.username"] == "bridge")
+        #expect(properties["acks"] == "all")
+        #expect(!"\(properties)".contains("sasl-secret"))
     }
 }

@@ -7,14 +7,15 @@ struct KafkaDeliveryTrackerTests {
     private func start(
         _ tracker: KafkaDeliveryTracker, count: Int, reportTopic: String? = nil
     ) async throws -> (UInt32, Task<KafkaDeliveryReport?, any Error>) {
-        let id = KafkaLocked<UInt32?>(nil)
+        let (ids, registered) = AsyncStream.makeStream(of: UInt32.self)
         let outcome = Task {
             try await withCheckedThrowingContinuation { continuation in
-                id.withLock { $0 = tracker.register(count: count, reportTopic: reportTopic, completion: continuation) }
+                registered.yield(tracker.register(count: count, reportTopic: reportTopic, completion: continuation))
+                registered.finish()
             }
         }
-        while id.withLock({ $0 }) == nil { await Task.yield() }
-        return (id.withLock { $0 } ?? 0, outcome)
+        var iterator = ids.makeAsyncIterator()
+        return (try #require(await iterator.next()), outcome)
     }
 
     private func delivery(_ batch: UInt32, _ index: Int, _ error: KafkaError.Code = .noError, offset: Int64 = 0)

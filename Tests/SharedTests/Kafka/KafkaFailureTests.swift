@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 import KafkaBridge
 import TestSupport
@@ -65,6 +66,16 @@ struct KafkaFailureTests {
         }
         #expect(secretError?.description.contains("no.such.secret") == true)
         #expect(secretError?.description.contains("hunter2") == false)
+
+        // librdkafka quotes a rejected value ("Invalid value "…" for configuration
+        // property …"): never a secret one.
+        var badSecret = KafkaConfiguration(bootstrapServers: "127.0.0.1:9092")
+        badSecret.secretProperties["socket.timeout.ms"] = Secret("hunter2")
+        let badSecretError = #expect(throws: KafkaError.self) {
+            try KafkaProducer(configuration: badSecret, logger: TestKafka.logger)
+        }
+        #expect(badSecretError?.description.contains("socket.timeout.ms") == true)
+        #expect(badSecretError?.description.contains("hunter2") == false)
 
         #expect(throws: KafkaError.self) {
             try KafkaConsumer(configuration: configuration, groupID: "", logger: TestKafka.logger)

@@ -1,3 +1,4 @@
+import CoreValues
 import PostgresBridge
 import TestSupport
 import Testing
@@ -5,8 +6,8 @@ import Testing
 @Suite struct PostgresListenTests {
     @Test func aNotifyReachesTheListenerWithItsChannelAndPayload() async throws {
         let url = try await TestPostgres.shared().freshDatabase()
-        let listener = try await PostgresConnection.connect(url: url, logger: TestPostgres.logger)
-        let sender = try await PostgresConnection.connect(url: url, logger: TestPostgres.logger)
+        let listener = try await PostgresConnection.connect(url: Secret(url), logger: TestPostgres.logger)
+        let sender = try await PostgresConnection.connect(url: Secret(url), logger: TestPostgres.logger)
         let channel = "odd \"channel\" name"
         try await listener.listen(channel: channel)
 
@@ -34,7 +35,7 @@ import Testing
 
     @Test func closingTheConnectionFinishesTheNotificationStream() async throws {
         let url = try await TestPostgres.shared().freshDatabase()
-        let listener = try await PostgresConnection.connect(url: url, logger: TestPostgres.logger)
+        let listener = try await PostgresConnection.connect(url: Secret(url), logger: TestPostgres.logger)
         try await listener.listen(channel: "c")
         await listener.close()
         let next = try await TestPostgres.withDeadline(.seconds(10)) {

@@ -1,3 +1,4 @@
+import CoreValues
 import PostgresBridge
 import TestSupport
 import Testing
@@ -21,8 +22,8 @@ import Testing
 
     @Test func twoRunnersRacingApplyEachMigrationExactlyOnce() async throws {
         let url = try await TestPostgres.shared().freshDatabase()
-        let first = try await PostgresConnection.connect(url: url, logger: TestPostgres.logger)
-        let second = try await PostgresConnection.connect(url: url, logger: TestPostgres.logger)
+        let first = try await PostgresConnection.connect(url: Secret(url), logger: TestPostgres.logger)
+        let second = try await PostgresConnection.connect(url: Secret(url), logger: TestPostgres.logger)
         let runner = try MigrationRunner(migrations: migrations, logger: TestPostgres.logger)
 
         async let appliedByFirst = runner.run(on: first)
@@ -44,7 +45,7 @@ import Testing
 
     @Test func aFailingMigrationLeavesNoTraceAndStopsTheRun() async throws {
         let url = try await TestPostgres.shared().freshDatabase()
-        let connection = try await PostgresConnection.connect(url: url, logger: TestPostgres.logger)
+        let connection = try await PostgresConnection.connect(url: Secret(url), logger: TestPostgres.logger)
         let runner = try MigrationRunner(migrations: [
             Migration(version: 1, name: "ok", sql: "CREATE TABLE a (id int)"),
             Migration(version: 2, name: "broken", sql: "CREATE TABLE b (id int); CREATE TABLE a (id int)"),

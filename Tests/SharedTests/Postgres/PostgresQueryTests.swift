@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 import PostgresBridge
 import TestSupport
@@ -6,7 +7,7 @@ import Testing
 @Suite struct PostgresQueryTests {
     private func connect() async throws -> PostgresConnection {
         let url = try await TestPostgres.shared().freshDatabase()
-        return try await PostgresConnection.connect(url: url, logger: TestPostgres.logger)
+        return try await PostgresConnection.connect(url: Secret(url), logger: TestPostgres.logger)
     }
 
     @Test func parametersRoundTripTextNullUnicodeQuotesAndBackslashes() async throws {
@@ -116,7 +117,7 @@ import Testing
     @Test func connectingToANonexistentDatabaseFailsWithAConnectionError() async throws {
         let server = try await TestPostgres.shared()
         let url = TestPostgres.url(server.adminURL, replacingDatabaseWith: "no_such_database")
-        let configuration = PostgresConfiguration(url: url, reconnect: .init(maxAttempts: 1))
+        let configuration = PostgresConfiguration(url: Secret(url), reconnect: .init(maxAttempts: 1))
         let error = await #expect(throws: PostgresError.self) {
             _ = try await PostgresConnection.connect(configuration: configuration, logger: TestPostgres.logger)
         }

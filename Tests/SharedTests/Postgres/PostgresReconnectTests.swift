@@ -1,3 +1,4 @@
+import CoreValues
 import PostgresBridge
 import TestSupport
 import Testing
@@ -6,7 +7,7 @@ import Testing
 @Suite struct PostgresReconnectTests {
     @Test func afterARestartTheNextQueryReconnectsAndWorks() async throws {
         let server = try await TestPostgres.makePrivate()
-        let connection = try await PostgresConnection.connect(url: server.adminURL, logger: TestPostgres.logger)
+        let connection = try await PostgresConnection.connect(url: Secret(server.adminURL), logger: TestPostgres.logger)
         let before = try await connection.backendPID()
         #expect(try await connection.query("SELECT 1 AS one").int(0, "one") == 1)
 
@@ -20,7 +21,7 @@ import Testing
 
     @Test func aRestartInsideATransactionFailsItRetriablyAndTheNextCallWorks() async throws {
         let server = try await TestPostgres.makePrivate()
-        let connection = try await PostgresConnection.connect(url: server.adminURL, logger: TestPostgres.logger)
+        let connection = try await PostgresConnection.connect(url: Secret(server.adminURL), logger: TestPostgres.logger)
         try await connection.execute("CREATE TABLE items (name text)")
         let error = await #expect(throws: PostgresError.self) {
             try await connection.transaction { transaction in
@@ -39,7 +40,7 @@ import Testing
     @Test func whileTheServerIsDownCallsFailRetriablyAfterBoundedAttempts() async throws {
         let server = try await TestPostgres.makePrivate()
         let configuration = PostgresConfiguration(
-            url: server.adminURL,
+            url: Secret(server.adminURL),
             reconnect: .init(maxAttempts: 3, initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(50)))
         let connection = try await PostgresConnection.connect(configuration: configuration, logger: TestPostgres.logger)
         try await server.stopServer()
@@ -56,13 +57,13 @@ import Testing
 
     @Test func aListeningConnectionListensAgainAfterARestart() async throws {
         let server = try await TestPostgres.makePrivate()
-        let listener = try await PostgresConnection.connect(url: server.adminURL, logger: TestPostgres.logger)
+        let listener = try await PostgresConnection.connect(url: Secret(server.adminURL), logger: TestPostgres.logger)
         try await listener.listen(channel: "events")
 
         try await server.restart()
 
         // The listener reconnects by itself (nobody calls it); notify until one arrives.
-        let sender = try await PostgresConnection.connect(url: server.adminURL, logger: TestPostgres.logger)
+        let sender = try await PostgresConnection.connect(url: Secret(server.adminURL), logger: TestPostgres.logger)
         let received = try await TestPostgres.withDeadline(.seconds(30)) {
             let keepSending = Task {
                 var count = 0

@@ -1,3 +1,4 @@
+import CoreValues
 import PostgresBridge
 import TestSupport
 import Testing
@@ -7,7 +8,7 @@ import Testing
 
     private func connectWithTable() async throws -> PostgresConnection {
         let url = try await TestPostgres.shared().freshDatabase()
-        let connection = try await PostgresConnection.connect(url: url, logger: TestPostgres.logger)
+        let connection = try await PostgresConnection.connect(url: Secret(url), logger: TestPostgres.logger)
         try await connection.execute("CREATE TABLE items (name text PRIMARY KEY)")
         return connection
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Synchronization
 
 /// A tiny real HTTP/1.1 server on 127.0.0.1 (a free port) for HTTP client tests.
 ///
@@ -130,13 +131,12 @@ struct EchoRequestContext: RequestContext {
 }
 
 /// Thread-safe request counter.
-final class RequestCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
+final class RequestCounter: Sendable {
+    private let count = Mutex(0)
 
-    var value: Int { lock.withLock { count } }
+    var value: Int { count.withLock { $0 } }
 
-    func increment() { lock.withLock { count += 1 } }
+    func increment() { count.withLock { $0 += 1 } }
 }
 
 public enum LocalHTTPServerError: Error, CustomStringConvertible {

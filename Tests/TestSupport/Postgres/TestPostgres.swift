@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 import Logging
 import PostgresBridge
@@ -39,7 +40,7 @@ public final class TestPostgres: Sendable {
     /// Creates a uniquely named database and returns its URL.
     public func freshDatabase() async throws -> String {
         let name = "crmb_test_\(ProcessInfo.processInfo.processIdentifier)_\(Self.counter.next())"
-        let admin = try await PostgresConnection.connect(url: adminURL, logger: Self.logger)
+        let admin = try await PostgresConnection.connect(url: Secret(adminURL), logger: Self.logger)
         do {
             try await admin.execute("CREATE DATABASE \(PostgresIdentifier.quote(name))")
         } catch {

@@ -1,14 +1,13 @@
-import Foundation
+import Synchronization
 
 /// Unique numbers for database and directory names within this test process.
-final class TestPostgresCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
+final class TestPostgresCounter: Sendable {
+    private let value = Mutex(0)
 
     func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
+        value.withLock { value in
+            value += 1
+            return value
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Config
+import CoreValues
 import Foundation
 import PostgresBridge
 import WorkflowRuntime
@@ -7,7 +8,7 @@ import WorkflowRuntime
 /// does it, role heartbeats and options.
 extension TestStack {
     public func connect() async throws -> PostgresConnection {
-        try await PostgresConnection.connect(url: databaseURL, logger: TestKafka.logger)
+        try await PostgresConnection.connect(url: Secret(databaseURL), logger: TestKafka.logger)
     }
 
     /// Runs `body` on a connection of its own, closed afterwards.

@@ -1,5 +1,6 @@
 import Campaign
 import Config
+import CoreValues
 import DevBroker
 import Foundation
 import HTTPBridge
@@ -66,8 +67,8 @@ public final class TestStack: Sendable {
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
         let stack = TestStack(databaseURL: databaseURL, kafka: kafka, emulator: emulator, crm: crm, configPath: configPath)
         try stack.createEntityTopics()
-        try await BridgeSchema.createIfMissing(databaseURL: databaseURL, logger: TestKafka.logger)
-        try await CampaignDemoSchema.create(databaseURL: databaseURL, logger: TestKafka.logger)
+        try await BridgeSchema.createIfMissing(databaseURL: Secret(databaseURL), logger: TestKafka.logger)
+        try await CampaignDemoSchema.create(databaseURL: Secret(databaseURL), logger: TestKafka.logger)
         if let prepare { try await stack.execute(prepare) }
         return stack
     }

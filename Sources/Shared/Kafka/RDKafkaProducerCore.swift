@@ -1,10 +1,11 @@
 import CRDKafka
 import Logging
+import Synchronization
 
 /// The producer's librdkafka side: the handle, its main event queue (served by the poll
 /// thread) and the topic handles used to enqueue. `produce` is called only on the
 /// producer's enqueue queue, `pollOnce` only on its poll thread.
-final class KafkaProducerCore: @unchecked Sendable {
+final class RDKafkaProducerCore: @unchecked Sendable {
     let client: RDKafkaClient
     let tracker: KafkaDeliveryTracker
     private let mainQueue: OpaquePointer
@@ -15,7 +16,7 @@ final class KafkaProducerCore: @unchecked Sendable {
     private var argumentCapacity = 16
     /// Poll-thread confined scratch space for delivery reports.
     private var deliveries: [KafkaDeliveryTracker.Delivery] = []
-    private let fatalFailure = KafkaLocked<KafkaError?>(nil)
+    private let fatalFailure = Mutex<KafkaError?>(nil)
 
     init(configuration: KafkaConfiguration, logger: Logger) throws {
         client = try RDKafkaClient(
@@ -80,11 +81,7 @@ final class KafkaProducerCore: @unchecked Sendable {
                 metadata: [KafkaLogKey.error: "\(KafkaError.Code(code))"])
             return
         }
-        var reason = [CChar](repeating: 0, count: 512)
-        let underlying = rd_kafka_fatal_error(client.handle, &reason, reason.count)
-        let error = KafkaError(
-            code: KafkaError.Code(underlying), message: String(rdKafkaBuffer: reason),
-            function: "rd_kafka_fatal_error", isRetriable: false, isFatal: true)
+        let error = client.fatalError(function: "rd_kafka_fatal_error")
         fatalFailure.withLock { $0 = $0 ?? error }
         client.logger.critical("Kafka producer hit a fatal error: \(error)")
     }
