@@ -8,7 +8,7 @@ import Logging
 /// by a FIFO lock, so a `transaction` holds the session for its whole body.
 ///
 /// After the server restarted (or the session was terminated) the next call reconnects
-/// transparently, with the bounded retries of `PostgresConfiguration.ReconnectPolicy`. A
+/// transparently (unless `PostgresConfiguration.reconnectsAfterLoss` is false), with the bounded retries of `PostgresConfiguration.ReconnectPolicy`. A
 /// connection lost while a statement or a transaction was in flight is reported as a
 /// retriable `.connectionLost`: the statement may or may not have been applied.
 public final class PostgresConnection: PostgresQueryable, Sendable {
@@ -37,6 +37,7 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
             parameters: try configuration.connectionParameters(),
             logger: logger,
             notifications: continuation,
+            reconnectsAfterLoss: configuration.reconnectsAfterLoss,
             onIdleBreak: { recoveryTrigger.current?() })
         recoveryTrigger.withLock { trigger in
             trigger = { [weak self] in

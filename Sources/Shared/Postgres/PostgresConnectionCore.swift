@@ -10,6 +10,8 @@ final class PostgresConnectionCore: @unchecked Sendable {
         /// Broken or never connected; `wasInTransaction` when the server held an open
         /// transaction for us that is now gone.
         case broken(wasInTransaction: Bool)
+        /// Lost after it had been open, on a connection that does not reconnect after a loss.
+        case lost
     }
 
     private let queue: DispatchQueue
@@ -18,6 +20,8 @@ final class PostgresConnectionCore: @unchecked Sendable {
     private let notifications: AsyncStream<PostgresNotification>.Continuation
     /// Called (on the queue) when the watcher finds the connection broken while idle.
     private let onIdleBreak: @Sendable () -> Void
+    private let reconnectsAfterLoss: Bool
+    private var hasConnected = false
 
     private var handle: PGConnectionHandle?
     private var readSource: DispatchSourceRead?
@@ -30,6 +34,7 @@ final class PostgresConnectionCore: @unchecked Sendable {
         parameters: [(String, String)],
         logger: Logger,
         notifications: AsyncStream<PostgresNotification>.Continuation,
+        reconnectsAfterLoss: Bool,
         onIdleBreak: @escaping @Sendable () -> Void
     ) {
         self.queue = queue
@@ -37,6 +42,7 @@ final class PostgresConnectionCore: @unchecked Sendable {
         self.logger = logger
         self.notifications = notifications
         self.onIdleBreak = onIdleBreak
+        self.reconnectsAfterLoss = reconnectsAfterLoss
     }
 
     deinit {
@@ -49,6 +55,7 @@ final class PostgresConnectionCore: @unchecked Sendable {
     /// terminated backend) is noticed before a statement is sent on it.
     func checkHealth() -> Health {
         guard let handle, !handle.isBroken, handle.consumeInput() else {
+            if hasConnected && !reconnectsAfterLoss { return .lost }
             return .broken(wasInTransaction: lastTransactionState.isInTransaction)
         }
         deliverNotifications()
@@ -63,6 +70,7 @@ final class PostgresConnectionCore: @unchecked Sendable {
             _ = try fresh.execute("LISTEN \(PostgresIdentifier.quote(channel))", [])
         }
         handle = fresh
+        hasConnected = true
         lastTransactionState = .idle
         if !channels.isEmpty { armReadSource() }
     }
@@ -158,8 +166,14 @@ final class PostgresConnectionCore: @unchecked Sendable {
             deliverNotifications()
             return
         }
-        logger.warning("PostgreSQL connection lost while listening; reconnecting")
         closeHandle()
+        guard reconnectsAfterLoss else {
+            // Nothing will re-establish it: whoever reads the notifications learns now.
+            logger.warning("PostgreSQL connection lost while listening")
+            finishNotifications()
+            return
+        }
+        logger.warning("PostgreSQL connection lost while listening; reconnecting")
         onIdleBreak()
     }
 }

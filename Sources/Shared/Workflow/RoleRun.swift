@@ -9,18 +9,26 @@ public final class RoleRun: Sendable {
     public let configVersion: Int
     /// The workflow's YAML text of that version, as stored by the control service.
     public let configText: String
+    /// This process's instance id (as in its heartbeat), which a reader also puts on
+    /// what it publishes, so it can be told who published what.
+    public let instance: String
     public let counters = RoleCounters()
     private let state = Mutex<(running: Bool, detail: [String: String])>((false, [:]))
 
-    init(workflow: WorkflowName, configVersion: Int, configText: String) {
+    package init(workflow: WorkflowName, configVersion: Int, configText: String, instance: String) {
         self.workflow = workflow
         self.configVersion = configVersion
         self.configText = configText
+        self.instance = instance
     }
 
     /// Called by the work once its checks passed and it is doing its job:
     /// the workflow turns RUNNING when every role said so.
     public func markRunning() { state.withLock { $0.running = true } }
+
+    /// Called when the work waits for another instance to let go (a standby reader, also
+    /// one that lost its lock): it is not doing its job, so it reports STARTING again.
+    public func markStandby() { state.withLock { $0.running = false } }
 
     /// Free-form facts shown in status (e.g. `crmStartImport`, `crmEndDate`).
     public func setDetail(_ key: String, _ value: String?) {
