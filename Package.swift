@@ -169,6 +169,10 @@ let package = Package(
         .testTarget(
             name: "IngressTests",
             dependencies: shared + ["DevBroker", "TestSupport"]),
+        // Unit tests of IngressService's own types (`@testable import` of the executable).
+        .testTarget(
+            name: "IngressServiceTests",
+            dependencies: shared + ["IngressService", "TestSupport"]),
         .testTarget(
             name: "ControlTests",
             dependencies: shared + ["ControlService", "CLI", "DevBroker", "TestSupport"]),

@@ -13,18 +13,15 @@ import WorkflowRuntime
 /// The lag is asked for at most once a second while the estimate (last lag plus what
 /// was published since) stays under the bound, and every 250 ms while waiting.
 actor BacklogGate {
-    private let maxBacklog: Int
     private let admin: KafkaAdmin?
     private let topics: [String]
     private let run: RoleRun
     private let logger: Logger
-    private var lastLag = 0
-    private var publishedSince = 0
-    private var checkedAt: ContinuousClock.Instant?
+    private var estimate: BacklogEstimate
 
     /// `maxBacklog` 0 turns the gate off.
     init(maxBacklog: Int, kafka: KafkaConfiguration, topics: [String], run: RoleRun, logger: Logger) throws {
-        self.maxBacklog = maxBacklog
+        self.estimate = BacklogEstimate(maxBacklog: maxBacklog)
         self.admin = maxBacklog > 0 ? try KafkaAdmin(configuration: kafka, logger: logger) : nil
         self.topics = topics
         self.run = run
@@ -34,29 +31,25 @@ actor BacklogGate {
     /// Returns when `count` more records may be published.
     func admit(_ count: Int) async throws {
         guard let admin, count > 0 else { return }
-        if let checkedAt, ContinuousClock.now - checkedAt < .seconds(1), lastLag + publishedSince + count < maxBacklog {
-            publishedSince += count
-            return
-        }
+        if estimate.admitsWithoutMeasuring(count, now: .now) { return }
         var waitedSince: ContinuousClock.Instant?
         while true {
             let lag = Int(try await admin.lag(group: Topics.writerGroup(.crmToCampaign), topics: topics).total)
-            (lastLag, publishedSince, checkedAt) = (lag, 0, .now)
             run.counters.backlog(lag)
-            if lag < maxBacklog { break }
+            if estimate.measured(lag: lag, admitting: count, now: .now) { break }
             if waitedSince == nil {
                 waitedSince = .now
+                let maxBacklog = estimate.maxBacklog
                 logger.info("the writers' backlog is at maxBacklog; waiting before the next page",
                             metadata: ["backlog": "\(lag)", "maxBacklog": "\(maxBacklog)"])
                 run.setDetail("waitingForWriters", "backlog \(lag) ≥ maxBacklog \(maxBacklog)")
             }
             try await Task.sleep(for: .milliseconds(250))
         }
-        publishedSince = count
         if let waitedSince {
             run.setDetail("waitingForWriters", nil)
             logger.info("the writers caught up; publishing again", metadata: [
-                "waited": "\(ContinuousClock.now - waitedSince)", "backlog": "\(lastLag)"])
+                "waited": "\(ContinuousClock.now - waitedSince)", "backlog": "\(estimate.lastLag)"])
         }
     }
 }

@@ -13,6 +13,8 @@ struct EnvelopePublisher: Sendable {
     let system: Envelope.System
     let entity: String
     let configVersion: Int
+    /// The publishing reader's instance id.
+    let instance: String
 
     func publish(_ records: [CRMRecord], traceID: String) async throws {
         try await send(records.map { Envelope(op: .upsert, system: system, entity: entity, id: $0.id, modifiedAt: $0.modifiedAt, fields: $0.fields) }, traceID: traceID)
@@ -29,6 +31,7 @@ struct EnvelopePublisher: Sendable {
         let headers = [
             KafkaHeader(name: EnvelopeHeaders.configVersion, value: String(configVersion)),
             KafkaHeader(name: EnvelopeHeaders.traceID, value: traceID),
+            KafkaHeader(name: EnvelopeHeaders.instance, value: instance),
         ]
         let records = envelopes.map { envelope in
             KafkaRecord(topic: topic, key: Array(envelope.id.utf8), value: envelope.encoded(), headers: headers)

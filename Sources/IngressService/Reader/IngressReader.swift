@@ -8,60 +8,65 @@ import WorkflowRuntime
 
 /// The reader role of crm-to-campaign: one active instance (advisory lock), a full
 /// load of each entity first, then incremental windows at each entity's interval.
+///
+/// Every part (the lock, the database connection, the HTTP client, the producer) lives in
+/// a scope that closes it on every path, also when setting up a later part throws. The
+/// work runs only while the lock is held: when it is lost, the producer is closed without
+/// delivering what is still queued, then the work is cancelled, so nothing leaves this
+/// reader once a standby may have taken over.
 struct IngressReader: Sendable {
+    static let lockName = "crmbridge/crm-to-campaign/reader"
+
     let base: CRMBridgeConfig
     let logger: Logger
 
     func run(_ run: RoleRun) async throws {
         let workflow = try IngressConfig.crmToCampaign(run, base: base)
-        let connections = base.connections
-        let databaseURL = connections.campaign.databaseURL
-
-        let lock = try await ActiveInstanceLock.acquire(
-            name: "crmbridge/crm-to-campaign/reader", databaseURL: databaseURL, logger: logger)
-        let database = try await PostgresConnection.connect(url: databaseURL, logger: logger)
-        let http = HTTPClient(logger: logger)
-        let kafka = connections.kafkaConfiguration(clientID: "crmbridge-ingress-reader")
-        let producer = try KafkaProducer(configuration: kafka, logger: logger)
-        defer { http.shutdown() }
-
-        do {
-            try await IngressTopics.create(for: workflow, kafka: kafka, partitions: connections.kafka.topicPartitions, logger: logger)
-            let connector = connections.crm.makeSourceConnector(http: http, logger: logger)
-            let backlog = try BacklogGate(
-                maxBacklog: workflow.maxBacklog, kafka: kafka, topics: IngressTopics.names(for: workflow), run: run, logger: logger)
-            let imports = workflow.entities.map { entity in
-                let publisher = EnvelopePublisher(
-                    producer: producer, backlog: backlog, topic: Topics.crmToCampaign(entity: entity.name),
-                    system: connections.crm.kind.envelopeSystem, entity: entity.name, configVersion: run.configVersion)
-                return EntityImport(
-                    entity: entity, instance: base.instance, crm: connections.crm.kind, connector: connector,
-                    publisher: publisher, options: OptionStore(database: database), state: ConnectorStateStore(database: database),
-                    population: PopulationSource(population: entity.population, database: database),
-                    reconciliation: FullLoadReconciliation(entity: entity, database: database, publisher: publisher),
-                    run: run, logger: logger)
+        let databaseURL = base.connections.campaign.databaseURL
+        let lock = ActiveInstanceLock.Configuration(name: Self.lockName, databaseURL: databaseURL)
+        try await ActiveInstanceLock.withLock(lock, logger: logger, onStandby: { run.markStandby() }) { lease in
+            try await PostgresConnection.withConnection(url: databaseURL, logger: logger) { database in
+                try await HTTPClient.withClient(logger: logger) { http in
+                    let kafka = base.connections.kafkaConfiguration(clientID: "crmbridge-ingress-reader")
+                    try await KafkaProducer.withProducer(configuration: kafka, logger: logger) { producer in
+                        await lease.whenLost { await producer.close(timeout: .zero) }
+                        try await read(workflow, run: run, database: database, http: http, kafka: kafka, producer: producer)
+                    }
+                }
             }
-            run.markRunning()
-            try await loop(imports, lock: lock)
-        } catch {
-            await producer.close()
-            await database.close()
-            await lock.release()
-            throw error
         }
-        await producer.close()
-        await database.close()
-        await lock.release()
+    }
+
+    private func read(
+        _ workflow: CRMToCampaignConfig, run: RoleRun, database: PostgresConnection, http: HTTPClient,
+        kafka: KafkaConfiguration, producer: KafkaProducer
+    ) async throws {
+        let connections = base.connections
+        try await IngressTopics.create(for: workflow, kafka: kafka, partitions: connections.kafka.topicPartitions, logger: logger)
+        let connector = connections.crm.makeSourceConnector(http: http, logger: logger)
+        let backlog = try BacklogGate(
+            maxBacklog: workflow.maxBacklog, kafka: kafka, topics: IngressTopics.names(for: workflow), run: run, logger: logger)
+        let imports = workflow.entities.map { entity in
+            let publisher = EnvelopePublisher(
+                producer: producer, backlog: backlog, topic: Topics.crmToCampaign(entity: entity.name),
+                system: connections.crm.kind.envelopeSystem, entity: entity.name, configVersion: run.configVersion,
+                instance: run.instance)
+            return EntityImport(
+                entity: entity, instance: base.instance, crm: connections.crm.kind, connector: connector,
+                publisher: publisher, options: OptionStore(database: database), state: ConnectorStateStore(database: database),
+                population: PopulationSource(population: entity.population, database: database),
+                reconciliation: FullLoadReconciliation(entity: entity, database: database, publisher: publisher),
+                run: run, logger: logger)
+        }
+        run.markRunning()
+        try await loop(imports)
     }
 
     /// Runs each entity when it is due; a failing entity is retried at its next turn
     /// while the others go on, unless the failure needs an operator.
-    private func loop(_ imports: [EntityImport], lock: ActiveInstanceLock) async throws {
+    private func loop(_ imports: [EntityImport]) async throws {
         var due = Array(repeating: ContinuousClock.now, count: imports.count)
         while !Task.isCancelled {
-            guard await lock.isHeld() else {
-                throw ReaderError.lostLock
-            }
             for (index, entityImport) in imports.enumerated() where due[index] <= .now {
                 do {
                     try await entityImport.runOnce()
@@ -81,9 +86,4 @@ struct IngressReader: Sendable {
             try? await Task.sleep(until: min(next, .now + .seconds(1)))
         }
     }
-}
-
-enum ReaderError: Error, CustomStringConvertible {
-    case lostLock
-    var description: String { "lost the reader lock (database connection re-made); re-acquiring" }
 }

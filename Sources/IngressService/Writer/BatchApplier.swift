@@ -70,11 +70,7 @@ struct BatchApplier: Sendable {
     private func publish(_ rejects: [RejectStore.Reject]) async throws {
         guard !rejects.isEmpty else { return }
         run.counters.rejected(rejects.count)
-        for reject in rejects.prefix(20) {
-            logger.warning("record rejected", metadata: [
-                "entity": "\(reject.entity ?? "")", "id": "\(reject.recordID ?? "")",
-                "errorSymbol": "\(reject.errorSymbol)", "errorMessage": "\(reject.errorMessage)"])
-        }
+        RejectLog.log(rejects, to: logger)
         let records = rejects.map { reject in
             KafkaRecord(topic: Topics.rejects(.crmToCampaign), key: reject.recordID.map { Array($0.utf8) },
                         value: Array(RejectJSON.encode(reject).utf8))

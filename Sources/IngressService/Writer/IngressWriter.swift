@@ -24,28 +24,36 @@ struct IngressWriter: Sendable {
     func run(_ run: RoleRun) async throws {
         let workflow = try IngressConfig.crmToCampaign(run, base: base)
         let connections = base.connections
-        let database = try await PostgresConnection.connect(url: connections.campaign.databaseURL, logger: logger)
         let kafka = connections.kafkaConfiguration(clientID: "crmbridge-ingress-writer")
-        var tables: [String: EntityTableWriter] = [:]
-        do {
+        // Each part is closed on every path, also when setting up a later one throws.
+        try await PostgresConnection.withConnection(url: connections.campaign.databaseURL, logger: logger) { database in
+            var tables: [String: EntityTableWriter] = [:]
             for entity in workflow.entities {
                 tables[entity.name] = try await Self.resolveTable(entity, database: database)
             }
-        } catch {
-            await database.close()
-            throw error
+            try await IngressTopics.create(for: workflow, kafka: kafka, partitions: connections.kafka.topicPartitions, logger: logger)
+            try await KafkaConsumer.withConsumer(configuration: kafka, groupID: Topics.writerGroup(.crmToCampaign), logger: logger) { consumer in
+                try await KafkaProducer.withProducer(configuration: kafka, logger: logger) { rejectsProducer in
+                    let applier = BatchApplier(database: database, rejectsProducer: rejectsProducer, run: run, logger: logger)
+                    try await consume(workflow, run: run, tables: tables, database: database, consumer: consumer, applier: applier)
+                }
+            }
         }
-        try await IngressTopics.create(for: workflow, kafka: kafka, partitions: connections.kafka.topicPartitions, logger: logger)
-        let consumer = try KafkaConsumer(configuration: kafka, groupID: Topics.writerGroup(.crmToCampaign), logger: logger)
-        let rejectsProducer = try KafkaProducer(configuration: kafka, logger: logger)
-        let applier = BatchApplier(database: database, rejectsProducer: rejectsProducer, run: run, logger: logger)
+    }
+
+    /// The pipeline: stage one (poll, decode, map) of batch n+1 runs while batch n is
+    /// applied, and batch n's offsets are committed while batch n+1 is applied. Returns (or
+    /// throws) only once no stage runs any more.
+    private func consume(
+        _ workflow: CRMToCampaignConfig, run: RoleRun, tables: [String: EntityTableWriter], database: PostgresConnection,
+        consumer: KafkaConsumer, applier: BatchApplier
+    ) async throws {
         let (maxBatch, pollTimeout) = (maxBatch, pollTimeout)
-        let knownTables = tables
         /// Stage one: poll, decode, map. Nil when nothing came within the poll timeout.
         let prepareNext: @Sendable () async throws -> PreparedBatch? = {
             let messages = try await consumer.poll(maxMessages: maxBatch, timeout: pollTimeout)
             guard !messages.isEmpty else { return nil }
-            return PreparedBatch(WriterBatch(messages: messages, knownEntities: Set(knownTables.keys)), tables: knownTables)
+            return PreparedBatch(WriterBatch(messages: messages, knownEntities: Set(tables.keys)), tables: tables)
         }
 
         var next: Task<PreparedBatch?, any Error>?
@@ -77,25 +85,19 @@ struct IngressWriter: Sendable {
             }
             try await pendingCommit?.value
         } catch {
-            await Self.finish(next, pendingCommit, consumer, rejectsProducer, database)
+            await Self.settle(next, pendingCommit)
             throw error
         }
-        await Self.finish(next, nil, consumer, rejectsProducer, database)
+        await Self.settle(next, nil)
     }
 
     /// A batch prepared but not applied is dropped: its offsets were never committed,
     /// so its messages are delivered again to whoever owns their partitions next. A
     /// commit in flight is let finish: its batch is in Campaign.
-    private static func finish(
-        _ next: Task<PreparedBatch?, any Error>?, _ pendingCommit: Task<Void, any Error>?, _ consumer: KafkaConsumer,
-        _ rejectsProducer: KafkaProducer, _ database: PostgresConnection
-    ) async {
+    private static func settle(_ next: Task<PreparedBatch?, any Error>?, _ pendingCommit: Task<Void, any Error>?) async {
         next?.cancel()
         _ = try? await next?.value
         _ = try? await pendingCommit?.value
-        await consumer.close()
-        await rejectsProducer.close()
-        await database.close()
     }
 
     /// The entity's table as Campaign has it; a mismatch only an operator can fix

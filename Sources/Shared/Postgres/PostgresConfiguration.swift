@@ -47,19 +47,26 @@ public struct PostgresConfiguration: Sendable {
     public var timeZone: String
     /// Reconnection after a server restart or a dropped connection.
     public var reconnect: ReconnectPolicy
+    /// Whether a session that was lost is re-established on the next call. Default `true`.
+    /// `false` for a session whose state must not change unseen, such as one holding a
+    /// session-level advisory lock: once it is lost every call throws `.connectionLost`,
+    /// and `notifications` finishes as soon as a listening session breaks.
+    public var reconnectsAfterLoss: Bool
 
     public init(
         url: Secret,
         connectTimeout: Duration = .seconds(10),
         applicationName: String = "crmbridge",
         timeZone: String = "UTC",
-        reconnect: ReconnectPolicy = ReconnectPolicy()
+        reconnect: ReconnectPolicy = ReconnectPolicy(),
+        reconnectsAfterLoss: Bool = true
     ) {
         self.url = url
         self.connectTimeout = connectTimeout
         self.applicationName = applicationName
         self.timeZone = timeZone
         self.reconnect = reconnect
+        self.reconnectsAfterLoss = reconnectsAfterLoss
     }
 
     /// The libpq keyword/value pairs, rendered in exactly one place. The URL is not among

@@ -6,6 +6,12 @@ extension PostgresConnection {
     /// throws a retriable `.connectionLost`, so that transaction's owner learns it is gone.
     func ensureConnected(operation: String) async throws {
         let health = try await onQueue { $0.checkHealth() }
+        if case .lost = health {
+            throw PostgresError(
+                code: .connectionLost,
+                message: "the connection was lost and is not re-established (its session state is gone)",
+                operation: operation)
+        }
         guard case .broken(let wasInTransaction) = health else { return }
         try await reconnect(operation: operation)
         if wasInTransaction {

@@ -10,7 +10,7 @@ import Synchronization
 /// by a FIFO lock, so a `transaction` holds the session for its whole body.
 ///
 /// After the server restarted (or the session was terminated) the next call reconnects
-/// transparently, with the bounded retries of `PostgresConfiguration.ReconnectPolicy`. A
+/// transparently (unless `PostgresConfiguration.reconnectsAfterLoss` is false), with the bounded retries of `PostgresConfiguration.ReconnectPolicy`. A
 /// connection lost while a statement or a transaction was in flight is reported as a
 /// retriable `.connectionLost`: the statement may or may not have been applied.
 public final class PostgresConnection: PostgresQueryable, Sendable {
@@ -38,7 +38,8 @@ public final class PostgresConnection: PostgresQueryable, Sendable {
             parameters: try configuration.connectionParameters(),
             url: configuration.url,
             logger: logger,
-            notifications: continuation)
+            notifications: continuation,
+            reconnectsAfterLoss: configuration.reconnectsAfterLoss)
         // Set on the queue, ahead of any job that could arm the socket watcher.
         queue.async { [core] in
             core.onIdleBreak = { [weak self] in

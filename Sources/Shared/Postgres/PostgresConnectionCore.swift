@@ -11,6 +11,8 @@ final class PostgresConnectionCore: @unchecked Sendable {
         /// Broken or never connected; `wasInTransaction` when the server held an open
         /// transaction for us that is now gone.
         case broken(wasInTransaction: Bool)
+        /// Lost after it had been open, on a connection that does not reconnect after a loss.
+        case lost
     }
 
     private let queue: DispatchQueue
@@ -20,6 +22,8 @@ final class PostgresConnectionCore: @unchecked Sendable {
     private let notifications: AsyncStream<PostgresNotification>.Continuation
     /// Called (on the queue) when the watcher finds the connection broken while idle.
     var onIdleBreak: @Sendable () -> Void = {}
+    private let reconnectsAfterLoss: Bool
+    private var hasConnected = false
 
     private var handle: PGConnectionHandle?
     private var readSource: DispatchSourceRead?
@@ -31,13 +35,15 @@ final class PostgresConnectionCore: @unchecked Sendable {
         parameters: [(String, String)],
         url: Secret,
         logger: Logger,
-        notifications: AsyncStream<PostgresNotification>.Continuation
+        notifications: AsyncStream<PostgresNotification>.Continuation,
+        reconnectsAfterLoss: Bool
     ) {
         self.queue = queue
         self.parameters = parameters
         self.url = url
         self.logger = logger
         self.notifications = notifications
+        self.reconnectsAfterLoss = reconnectsAfterLoss
     }
 
     deinit {
@@ -50,6 +56,7 @@ final class PostgresConnectionCore: @unchecked Sendable {
     /// terminated backend) is noticed before a statement is sent on it.
     func checkHealth() -> Health {
         guard let handle, !handle.isBroken, handle.consumeInput() else {
+            if hasConnected && !reconnectsAfterLoss { return .lost }
             return .broken(wasInTransaction: lastTransactionState.isInTransaction)
         }
         deliverNotifications()
@@ -64,6 +71,7 @@ final class PostgresConnectionCore: @unchecked Sendable {
             _ = try fresh.execute("LISTEN \(PostgresIdentifier.quote(channel))", [])
         }
         handle = fresh
+        hasConnected = true
         lastTransactionState = .idle
         if !channels.isEmpty { armReadSource() }
     }
@@ -152,8 +160,14 @@ final class PostgresConnectionCore: @unchecked Sendable {
             deliverNotifications()
             return
         }
-        logger.warning("PostgreSQL connection lost while listening; reconnecting")
         closeHandle()
+        guard reconnectsAfterLoss else {
+            // Nothing will re-establish it: whoever reads the notifications learns now.
+            logger.warning("PostgreSQL connection lost while listening")
+            finishNotifications()
+            return
+        }
+        logger.warning("PostgreSQL connection lost while listening; reconnecting")
         onIdleBreak()
     }
 }

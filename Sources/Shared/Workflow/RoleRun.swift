@@ -14,12 +14,19 @@ public final class RoleRun: Sendable {
     public let counters: RoleCounters
     /// What the role's `/healthz` answers.
     public let health: RoleHealth
+    /// This process's instance id (as in its heartbeat), which a reader also puts on
+    /// what it publishes, so it can be told who published what.
+    public let instance: String
     private let state = Mutex<(running: Bool, detail: [String: String])>((false, [:]))
 
-    init(workflow: WorkflowName, configVersion: Int, configText: String, counters: RoleCounters, health: RoleHealth) {
+    package init(
+        workflow: WorkflowName, configVersion: Int, configText: String, instance: String,
+        counters: RoleCounters, health: RoleHealth
+    ) {
         self.workflow = workflow
         self.configVersion = configVersion
         self.configText = configText
+        self.instance = instance
         self.counters = counters
         self.health = health
     }
@@ -31,6 +38,10 @@ public final class RoleRun: Sendable {
         state.withLock { $0.running = true }
         health.running()
     }
+
+    /// Called when the work waits for another instance to let go (a standby reader, also
+    /// one that lost its lock): it is not doing its job, so it reports STARTING again.
+    public func markStandby() { state.withLock { $0.running = false } }
 
     /// Free-form facts shown in status (e.g. `crmStartImport`, `crmEndDate`).
     public func setDetail(_ key: String, _ value: String?) {

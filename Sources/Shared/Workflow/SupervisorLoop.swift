@@ -2,13 +2,11 @@ import Foundation
 import Logging
 import PostgresBridge
 
-/// The state machine behind `RoleSupervisor`: one tick per heartbeat interval
-/// compares what the operator asked for with what runs, starts or stops the work,
-/// and reports the role's state.
+/// Runs `RoleSupervisor`'s decisions: one tick per heartbeat interval (or at a Start or
+/// Stop notification) reads what the operator asked for, lets `SupervisorStateMachine`
+/// decide, starts or stops the work as it says, and reports the role's state.
 actor SupervisorLoop {
-    private struct Current {
-        var version: Int
-        var startedAt: Date?
+    private struct Work {
         var run: RoleRun
         var task: Task<Void, Never>
     }
@@ -18,11 +16,8 @@ actor SupervisorLoop {
     private let heartbeats: HeartbeatStore
     private let work: RoleSupervisor.Work
     private let logger: Logger
-    private var current: Current?
-    /// The unrecoverable error of the current start, kept until Start is pressed again.
-    private var failure: (startedAt: Date?, version: Int, message: String)?
-    /// The last transient error, shown in the heartbeat while the work retries.
-    private var lastError: String?
+    private var machine = SupervisorStateMachine()
+    private var current: Work?
     private var shuttingDown = false
     /// Signalled when the workflow's Start or Stop is notified.
     nonisolated let wakeup = SupervisorWakeup()
@@ -65,61 +60,64 @@ actor SupervisorLoop {
 
     private func tick() async throws {
         let record = try await workflows.get(configuration.workflow)
+        let desired: SupervisorStateMachine.Desired
         if let record, record.desiredState == .running, let version = record.runningVersion {
-            let sameStart = current.map { $0.version == version && $0.startedAt == record.startedAt } ?? false
-            if !sameStart {
-                await stopCurrent()
-                let failedThisStart = failure.map { $0.startedAt == record.startedAt && $0.version == version } ?? false
-                if !failedThisStart {
-                    failure = nil
-                    try await start(version: version, startedAt: record.startedAt)
-                }
-            }
+            desired = .running(.init(version: version, startedAt: record.startedAt))
         } else {
+            desired = .stopped
+        }
+        switch machine.desired(desired) {
+        case .keep:
+            break
+        case .stop:
             await stopCurrent()
-            failure = nil
+        case .start(let start):
+            try await self.start(start)
+        case .replace(let start):
+            await stopCurrent()
+            try await self.start(start)
         }
         try await beat()
         touchAliveFile()
     }
 
-    private func start(version: Int, startedAt: Date?) async throws {
-        let text = try await workflows.config(configuration.workflow, version: version)
-        let run = RoleRun(workflow: configuration.workflow, configVersion: version, configText: text,
+    private func start(_ start: SupervisorStateMachine.Start) async throws {
+        let text = try await workflows.config(configuration.workflow, version: start.version)
+        let run = RoleRun(workflow: configuration.workflow, configVersion: start.version, configText: text,
+                          instance: configuration.instance,
                           counters: configuration.counters, health: configuration.health)
-        logger.info("starting work", metadata: ["workflow": "\(configuration.workflow.rawValue)", "role": "\(configuration.role)", "configVersion": "\(version)"])
+        logger.info("starting work", metadata: [
+            "workflow": "\(configuration.workflow.rawValue)", "role": "\(configuration.role)", "configVersion": "\(start.version)"])
         let task = Task { [work, logger, configuration] in
-            var delay = configuration.retryBackoff
+            var errors = 0
             while !Task.isCancelled {
                 do {
                     try await work(run)
                     return
-                } catch is CancellationError {
-                    return
-                } catch let failure as RoleFailure {
-                    logger.error("role failed", metadata: ["error": "\(failure.message)"])
-                    self.recordFailure(failure.message, version: version, startedAt: startedAt)
-                    return
                 } catch {
-                    if Task.isCancelled { return }
-                    run.counters.error()
-                    run.health.retrying(after: error)
-                    logger.warning("role error, retrying", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
-                    self.recordTransientError("\(error)")
-                    try? await Task.sleep(for: delay)
-                    delay = min(delay * 2, .seconds(30))
+                    switch await self.workThrew(start, error, isCancelled: Task.isCancelled) {
+                    case .end:
+                        return
+                    case .fail(let message):
+                        logger.error("role failed", metadata: ["error": "\(message)"])
+                        return
+                    case .retry(let message):
+                        errors += 1
+                        let delay = SupervisorStateMachine.retryDelay(afterErrors: errors, initial: configuration.retryBackoff)
+                        run.counters.error()
+                        run.health.retrying(after: error)
+                        logger.warning("role error, retrying", metadata: ["error": "\(message)", "retryIn": "\(delay)"])
+                        try? await Task.sleep(for: delay)
+                    }
                 }
             }
         }
-        current = Current(version: version, startedAt: startedAt, run: run, task: task)
+        current = Work(run: run, task: task)
+        machine.started(start)
     }
 
-    private func recordFailure(_ message: String, version: Int, startedAt: Date?) {
-        failure = (startedAt, version, message)
-    }
-
-    private func recordTransientError(_ message: String) {
-        lastError = message
+    private func workThrew(_ start: SupervisorStateMachine.Start, _ error: any Error, isCancelled: Bool) -> SupervisorStateMachine.ErrorOutcome {
+        machine.workThrew(start, error, isCancelled: isCancelled)
     }
 
     private func stopCurrent() async {
@@ -127,29 +125,17 @@ actor SupervisorLoop {
         current = nil
         running.task.cancel()
         await running.task.value
-        lastError = nil
+        machine.stopped()
         logger.info("work stopped", metadata: ["workflow": "\(configuration.workflow.rawValue)", "role": "\(configuration.role)"])
     }
 
     private func beat() async throws {
-        let state: RoleState
-        var version = current?.version
-        var error = lastError
-        var detail = current?.run.detailJSON ?? "{}"
-        if let failure {
-            state = .failed
-            version = failure.version
-            error = failure.message
-            detail = "{}"
-        } else if let current {
-            state = current.run.isRunning ? .running : .starting
-        } else {
-            state = .idle
-        }
-        configuration.health.work(RoleHealth.workReason(state, lastError: error, workflow: configuration.workflow))
+        let beat = machine.beat(workIsRunning: current?.run.isRunning ?? false)
+        let detail = beat.includesDetail ? current?.run.detailJSON ?? "{}" : "{}"
+        configuration.health.work(RoleHealth.workReason(beat.state, lastError: beat.lastError, workflow: configuration.workflow))
         try await heartbeats.beat(
             workflow: configuration.workflow, role: configuration.role, instance: configuration.instance,
-            state: state, configVersion: version, lastError: error, detail: detail)
+            state: beat.state, configVersion: beat.configVersion, lastError: beat.lastError, detail: detail)
     }
 
     private func touchAliveFile() {
