@@ -35,9 +35,9 @@ struct IngressReader: Sendable {
                     producer: producer, backlog: backlog, topic: Topics.crmToCampaign(entity: entity.name),
                     system: connections.crm.kind.envelopeSystem, entity: entity.name, configVersion: run.configVersion)
                 return EntityImport(
-                    entity: entity, instance: base.instance, crm: connections.crm.kind, connector: connector,
+                    entity: entity, instance: base.instance, connector: connector,
                     publisher: publisher, options: OptionStore(database: database), state: ConnectorStateStore(database: database),
-                    population: PopulationSource(population: entity.population, database: database),
+                    population: PopulationSource(entity: entity, settings: base.populations, database: database),
                     reconciliation: FullLoadReconciliation(entity: entity, database: database, publisher: publisher),
                     run: run, logger: logger)
             }
