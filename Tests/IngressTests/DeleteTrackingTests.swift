@@ -65,5 +65,39 @@ extension IngressEndToEnd {
             #expect(checkpoint.map { $0 > since } == true, "the checkpoint moved on: \(checkpoint ?? "none")")
             #expect(try await stack.count("SELECT count(*) FROM profiles") == live.count - 1)
         }
+
+        /// A first load over a table that already holds rows the CRM never had (or no longer
+        /// has): those rows, and only those, are deleted. The CRM's records span several
+        /// pages, and so does the table, so the ids the load saw never fit one page: the
+        /// reader keeps them in Campaign's database, not in memory, and reads the unseen
+        /// rows back in keyset pages.
+        @Test func aFullLoadOverAnExistingTableDeletesExactlyTheRowsTheCRMLacksAcrossManyPages() async throws {
+            let contacts = TestEntity.contact(.dynamics)
+            let stack = try await TestStack.start(crm: .dynamics, workflowsYAML: TestEntity.workflow([contacts]), prepare: """
+                INSERT INTO profiles (crm_id, last_name, crm_modified_at)
+                    SELECT gen_random_uuid()::text, 'gone from the CRM', now() - interval '1 day' FROM generate_series(1, 25000);
+                INSERT INTO profiles (last_name) SELECT 'Campaign only' FROM generate_series(1, 40);
+                """)
+            try await stack.seed("contacts", count: 12_000)
+            let crm = try await CampaignComparison.crmRecords(stack, contacts)
+            #expect(crm.count > 10_000, "more than two pages of 5,000")
+
+            let roles = try await IngressRoles.start(stack)
+            defer { roles.stop() }
+            try await roles.waitUntil("the full load's LASTIMPORT", timeout: .seconds(180)) {
+                try await stack.option(stack.lastImportName(contacts.name)) != nil
+            }
+            try await roles.waitUntil("the rows the CRM lacks to go", timeout: .seconds(120)) {
+                try await stack.count("SELECT count(*) FROM profiles WHERE last_name = 'gone from the CRM'") == 0
+            }
+            try await roles.waitForRows(contacts, crm.count + 40, timeout: .seconds(120))
+            let ids = try await stack.query("SELECT crm_id FROM profiles WHERE crm_id IS NOT NULL").compactMap { $0["crm_id"] }
+            #expect(ids.count == crm.count)
+            #expect(Set(ids) == Set(crm.keys), "every CRM record kept, nothing else")
+            #expect(try await stack.count("SELECT count(*) FROM profiles WHERE crm_id IS NULL") == 40, "Campaign's own rows stay")
+            #expect(try await stack.count("SELECT count(*) FROM crmbridge.tombstones") == 25_000, "one delete per missing row")
+            #expect(try await stack.count("SELECT count(*) FROM crmbridge.load_seen") == 0, "the load's ledger is dropped")
+            #expect(try await stack.count("SELECT count(*) FROM crmbridge.full_loads") == 0)
+        }
     }
 }

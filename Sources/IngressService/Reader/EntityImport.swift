@@ -1,4 +1,5 @@
 import CRMConnectors
+import Campaign
 import Config
 import Foundation
 import Logging
@@ -10,7 +11,6 @@ import WorkflowRuntime
 struct EntityImport: Sendable {
     let entity: EntityConfig
     let instance: String
-    let crm: CRMKind
     let connector: any CRMSourceConnector
     let publisher: EnvelopePublisher
     let options: OptionStore
@@ -37,11 +37,13 @@ struct EntityImport: Sendable {
             // Start tracking deletes before the load, so those made during it are seen.
             try await deleteScan.startTracking(now: now)
         }
-        let reconcile = window.isFullLoad && reconciliation.applies
-        let (count, seen) = try await publishRecords(in: window, collectingIDs: reconcile, traceID: traceID)
+        // A full load that may delete what it did not see records what it saw in Campaign's
+        // database, not in memory (FullLoadReconciliation).
+        let ledger = window.isFullLoad && reconciliation.applies ? try await reconciliation.begin() : nil
+        let count = try await publishRecords(in: window, recordingIn: ledger, traceID: traceID)
         var deletes = 0
-        if reconcile {
-            deletes = try await reconciliation.publishMissing(seen: seen, loadStart: window.end, traceID: traceID)
+        if let ledger {
+            deletes = try await reconciliation.publishMissing(ledger, loadStart: window.end, traceID: traceID)
         }
         if !window.isFullLoad, entity.deletes.deleteWhenFilteredOut, entity.filter != nil {
             try await publishFilteredOut(in: window, traceID: traceID)
@@ -64,20 +66,17 @@ struct EntityImport: Sendable {
         }
     }
 
+    /// The entity's read, typed: the connector renders it in its own language.
     var query: CRMQuery {
         CRMQuery(
-            remoteObject: entity.remoteObject, fields: entity.remoteFields, filter: translatedFilter,
-            orderBy: entity.orderBy.map { crm == .dynamics ? $0.odata : $0.soql }, pageSize: entity.pageSize,
-            idField: entity.remoteIdField, modifiedField: entity.lastModifiedField)
-    }
-
-    private var translatedFilter: String? {
-        entity.filter.map { crm == .dynamics ? $0.odata : $0.soql }
+            remoteObject: entity.remoteObject, fields: entity.remoteFields, filter: entity.filter,
+            orderBy: entity.orderBy.map { CRMQuery.SortKey($0.field, descending: $0.descending) },
+            pageSize: entity.pageSize, idField: entity.remoteIdField, modifiedField: entity.lastModifiedField)
     }
 
     /// Reads pages and publishes them, fetching page n+1 while page n is being acknowledged.
-    /// Returns how many, and their ids when asked.
-    private func publishRecords(in window: ImportWindow, collectingIDs: Bool, traceID: String) async throws -> (Int, Set<String>) {
+    /// With a ledger, each page's ids are recorded in it too. Returns how many.
+    private func publishRecords(in window: ImportWindow, recordingIn ledger: FullLoadLedger?, traceID: String) async throws -> Int {
         let pages: CRMPages
         if let ids = try await population.ids() {
             pages = connector.records(ids: ids, query: query)
@@ -86,16 +85,15 @@ struct EntityImport: Sendable {
         }
         var inFlight: Task<Void, any Error>?
         var count = 0
-        var seen = Set<String>()
         do {
             for try await page in pages {
                 let records = window.modifiedWindow.map { w in page.filter { w.contains($0.modifiedAt) } } ?? page
                 try await inFlight?.value
                 count += records.count
-                if collectingIDs { records.forEach { seen.insert($0.id) } }
                 run.counters.read(records.count, entity: entity.name)
                 run.health.connected(.crm)
-                inFlight = Task { [publisher, run, entity] in
+                inFlight = Task { [publisher, run, entity, ledger] in
+                    try await ledger?.record(records.map(\.id))
                     try await publisher.publish(records, traceID: traceID)
                     run.counters.published(records.count, entity: entity.name)
                     run.health.connected(.kafka)
@@ -107,14 +105,14 @@ struct EntityImport: Sendable {
             _ = try? await inFlight?.value
             throw error
         }
-        return (count, seen)
+        return count
     }
 
     /// Records modified in the window that no longer match the filter become deletes.
     private func publishFilteredOut(in window: ImportWindow, traceID: String) async throws {
-        guard let filter = translatedFilter, let modified = window.modifiedWindow else { return }
+        guard let filter = entity.filter, let modified = window.modifiedWindow else { return }
         var outside = query
-        outside.filter = crm == .dynamics ? "not (\(filter))" : "NOT (\(filter))"
+        outside.filter = .not(filter)
         for try await page in connector.pages(outside, modifiedIn: modified) {
             try await publisher.publishDeletes(page.map { ($0.id, $0.modifiedAt) }, traceID: traceID)
         }

@@ -1,3 +1,4 @@
+import Campaign
 import Config
 import Foundation
 import PostgresBridge
@@ -10,6 +11,11 @@ import WorkflowRuntime
 /// CRM's limit. They are published as deletes stamped with the load's start, so a row
 /// written from a newer version (a record created after the load began) is kept.
 ///
+/// Memory stays flat whatever the table's size: the ids the load read go to Campaign's
+/// database page by page (`FullLoadLedger.record`), and the unseen rows come back in
+/// keyset pages (`FullLoadLedger.unseen`). A load cut short publishes no deletes; the next
+/// run loads again.
+///
 /// Not done when the load cannot see every record: with a population, or with a filter
 /// unless records leaving it are to be deleted (`deleteWhenFilteredOut`).
 struct FullLoadReconciliation: Sendable {
@@ -21,22 +27,29 @@ struct FullLoadReconciliation: Sendable {
         entity.deletes.enabled && entity.population == nil && (entity.filter == nil || entity.deletes.deleteWhenFilteredOut)
     }
 
-    /// Publishes a delete for every live row whose CRM id is not in `seen`; returns how many.
-    func publishMissing(seen: Set<String>, loadStart: Date, traceID: String) async throws -> Int {
-        let table: PostgresIdentifier
-        do {
-            table = try PostgresIdentifier(validating: entity.table)
-        } catch {
-            throw RoleFailure("entity \(entity.name): table name \"\(entity.table)\" is not valid: \(error)")
-        }
-        let id = PostgresIdentifier.quote(entity.idColumn)
-        let live = entity.deletes.softDeleteColumn.map { " WHERE NOT " + PostgresIdentifier.quote($0) } ?? ""
-        let rows = try await database.query("SELECT \(id) AS id FROM \(table.quoted)\(live)", [])
-        let missing = rows.compactMap { $0["id"] }.filter { !seen.contains($0) }
-        for start in stride(from: 0, to: missing.count, by: 5_000) {
-            let chunk = missing[start..<min(start + 5_000, missing.count)]
-            try await publisher.publishDeletes(chunk.map { ($0, loadStart) }, traceID: traceID)
-        }
-        return missing.count
+    /// Before the load reads its first page: a new ledger for the entity.
+    func begin() async throws -> FullLoadLedger {
+        try await FullLoadLedger.begin(entity: entity.name, in: database)
+    }
+
+    /// Once every page of the load is recorded in `ledger` and acknowledged by the
+    /// broker: publishes a delete for every live row the load did not see, then forgets
+    /// the load. Returns how many.
+    func publishMissing(_ ledger: FullLoadLedger, loadStart: Date, traceID: String) async throws -> Int {
+        var cursor: String?
+        var count = 0
+        repeat {
+            let page: FullLoadLedger.UnseenPage
+            do {
+                page = try await ledger.unseen(in: entity, after: cursor)
+            } catch let mismatch as CampaignSchemaMismatch {
+                throw RoleFailure(mismatch.description)
+            }
+            try await publisher.publishDeletes(page.ids.map { ($0, loadStart) }, traceID: traceID)
+            count += page.ids.count
+            cursor = page.next
+        } while cursor != nil
+        try await ledger.finish()
+        return count
     }
 }

@@ -52,9 +52,9 @@ struct IngressReader: Sendable {
                 system: connections.crm.kind.envelopeSystem, entity: entity.name, configVersion: run.configVersion,
                 instance: run.instance)
             return EntityImport(
-                entity: entity, instance: base.instance, crm: connections.crm.kind, connector: connector,
+                entity: entity, instance: base.instance, connector: connector,
                 publisher: publisher, options: OptionStore(database: database), state: ConnectorStateStore(database: database),
-                population: PopulationSource(population: entity.population, database: database),
+                population: PopulationSource(entity: entity, settings: base.populations, database: database),
                 reconciliation: FullLoadReconciliation(entity: entity, database: database, publisher: publisher),
                 run: run, logger: logger)
         }

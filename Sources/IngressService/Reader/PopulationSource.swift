@@ -1,30 +1,37 @@
+import Campaign
 import Config
 import Foundation
 import PostgresBridge
 import WorkflowRuntime
 
 /// "Use the population calculated upstream": the CRM ids to import, from a SQL query
-/// on Campaign (first column) or a file with one id per line.
+/// on Campaign (first column; run read-only within `populations.queryTimeout`) or a file
+/// with one id per line (read only from `populations.directory`). Anything refused
+/// fails the workflow with the reason: only an operator can fix it.
 struct PopulationSource: Sendable {
-    let population: EntityConfig.Population?
+    let entity: EntityConfig
+    let settings: PopulationsConfig
     let database: any PostgresQueryable
 
     /// The ids, or nil when the entity imports every record.
     func ids() async throws -> [String]? {
-        switch population {
+        switch entity.population {
         case nil:
             return nil
         case .sql(let sql):
-            let rows: PostgresRows
             do {
-                rows = try await database.query(sql, [])
-            } catch let error as PostgresError where !error.isRetriable {
-                throw RoleFailure("population query failed: \(error)")
+                return try await UpstreamPopulation.ids(query: sql, timeout: settings.queryTimeout, in: database)
+            } catch let error as UpstreamPopulationError {
+                throw RoleFailure("entity \(entity.name): \(error)")
             }
-            return (0..<rows.rowCount).compactMap { rows[$0, 0] }.filter { !$0.isEmpty }
-        case .file(let path):
+        case .file(let file):
+            let path: String
+            switch settings.resolve(file: file) {
+            case .success(let resolved): path = resolved
+            case .failure(let error): throw RoleFailure("entity \(entity.name): \(error)")
+            }
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw RoleFailure("population file \(path) cannot be read")
+                throw RoleFailure("entity \(entity.name): population file \"\(file)\" is not readable UTF-8 text")
             }
             return text.split(whereSeparator: \.isNewline)
                 .map { $0.trimmingCharacters(in: .whitespaces) }

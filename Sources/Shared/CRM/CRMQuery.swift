@@ -1,16 +1,19 @@
-/// What to read from a CRM, already in the CRM's own terms: the connector adds the id and
-/// last-modified fields, the window and the paging; it does not parse or check `filter`.
-public struct CRMQuery: Sendable, Hashable {
+import Mapping
+
+/// What to read from a CRM, as typed values: the connector renders them in its own
+/// language (OData for Dynamics, SOQL for Salesforce), escapes every literal for it, and
+/// adds the id and last-modified fields, the window or the id set, and the paging.
+public struct CRMQuery: Sendable, Equatable {
     /// Dynamics entity set (`contacts`, `new_projects`) or Salesforce object (`Contact`).
     public var remoteObject: String
     /// Fields to select. The id field and the last-modified field are added when missing.
     public var fields: [String]
-    /// A filter already translated to OData `$filter` / SOQL `WHERE` text, or nil.
-    public var filter: String?
-    /// Sort fields, each optionally followed by ` asc` / ` desc`. Empty (the default): by
-    /// last-modified then id, so a window is read in a deterministic order. Otherwise the
-    /// id is appended as the last tie-breaker.
-    public var orderBy: [String]
+    /// A validated filter (`FilterExpression.parse`), or nil for every record. To read
+    /// what does not match, wrap it in `.not`.
+    public var filter: FilterExpression?
+    /// Sort keys. Empty (the default): by last-modified then id, so a window is read in
+    /// a deterministic order. Otherwise the id is appended as the last tie-breaker.
+    public var orderBy: [SortKey]
     /// Records per page asked of the CRM (Dynamics caps at 5000, Salesforce reads
     /// 200...2000 and may send fewer). Default 1000.
     public var pageSize: Int
@@ -23,8 +26,8 @@ public struct CRMQuery: Sendable, Hashable {
     public var modifiedField: String?
 
     public init(
-        remoteObject: String, fields: [String] = [], filter: String? = nil,
-        orderBy: [String] = [], pageSize: Int = 1000, idField: String? = nil,
+        remoteObject: String, fields: [String] = [], filter: FilterExpression? = nil,
+        orderBy: [SortKey] = [], pageSize: Int = 1000, idField: String? = nil,
         modifiedField: String? = nil
     ) {
         self.remoteObject = remoteObject
@@ -34,6 +37,17 @@ public struct CRMQuery: Sendable, Hashable {
         self.pageSize = pageSize
         self.idField = idField
         self.modifiedField = modifiedField
+    }
+
+    /// One field to sort by, ascending unless `descending`.
+    public struct SortKey: Sendable, Hashable {
+        public var field: String
+        public var descending: Bool
+
+        public init(_ field: String, descending: Bool = false) {
+            self.field = field
+            self.descending = descending
+        }
     }
 }
 
@@ -49,9 +63,9 @@ extension CRMQuery {
     }
 
     /// The sort: `orderBy` + id, or last-modified then id.
-    func effectiveOrder(idField: String, modifiedField: String) -> [String] {
-        guard !orderBy.isEmpty else { return [modifiedField, idField] }
-        let named = orderBy.map { $0.split(separator: " ").first.map(String.init)?.lowercased() ?? "" }
-        return named.contains(idField.lowercased()) ? orderBy : orderBy + [idField]
+    func effectiveOrder(idField: String, modifiedField: String) -> [SortKey] {
+        guard !orderBy.isEmpty else { return [SortKey(modifiedField), SortKey(idField)] }
+        let named = orderBy.contains { $0.field.lowercased() == idField.lowercased() }
+        return named ? orderBy : orderBy + [SortKey(idField)]
     }
 }

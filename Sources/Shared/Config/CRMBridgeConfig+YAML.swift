@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 extension CRMBridgeConfig {
-    static let yamlKeys = ["instance", "connections", "workflows"]
+    static let yamlKeys = ["instance", "connections", "workflows", "populations"]
 
     /// Reads and validates `crmbridge.yaml`; every problem is reported at once.
     public static func load(
@@ -47,10 +47,12 @@ extension CRMBridgeConfig {
             configs[name] = WorkflowConfig.read(
                 node, workflow: name, at: workflowsPath.key(name.rawValue), crm: kind, reader: reader)
         }
+        let populations = PopulationsConfig.read(top.mapping("populations", keys: PopulationsConfig.yamlKeys))
         guard reader.problems.isEmpty, let instance, let connections else {
             throw ConfigError(reader.problems)
         }
-        var config = CRMBridgeConfig(instance: instance, connections: connections, workflowYAML: sections)
+        var config = CRMBridgeConfig(
+            instance: instance, connections: connections, workflowYAML: sections, populations: populations)
         for workflow in configs.values {
             config.apply(workflow)
         }

@@ -7,6 +7,8 @@ public struct CRMBridgeConfig: Sendable, Equatable {
     public var crmToCampaign: CRMToCampaignConfig
     public var campaignToCRM: CampaignToCRMConfig
     public var optInOut: OptInOutConfig
+    /// Bounds of upstream populations (`populations:`): set by the file only, never the API.
+    public var populations: PopulationsConfig
     /// Each workflow's section as YAML text, to seed the control service's stored
     /// configuration (`{}` for a section the file leaves out).
     public var workflowYAML: [WorkflowName: String]
@@ -14,7 +16,7 @@ public struct CRMBridgeConfig: Sendable, Equatable {
     public init(
         instance: String, connections: ConnectionsConfig, crmToCampaign: CRMToCampaignConfig = .init(),
         campaignToCRM: CampaignToCRMConfig = .init(), optInOut: OptInOutConfig? = nil,
-        workflowYAML: [WorkflowName: String] = [:]
+        workflowYAML: [WorkflowName: String] = [:], populations: PopulationsConfig = .init()
     ) {
         self.instance = instance
         self.connections = connections
@@ -22,6 +24,7 @@ public struct CRMBridgeConfig: Sendable, Equatable {
         self.campaignToCRM = campaignToCRM
         self.optInOut = optInOut ?? .defaults(for: connections.crm.kind)
         self.workflowYAML = workflowYAML
+        self.populations = populations
     }
 
     /// One workflow's configuration.

@@ -167,6 +167,10 @@ extension EntityConfig {
         case (let sql?, nil):
             return .sql(sql)
         case (nil, let file?):
+            if let problem = PopulationsConfig.problem(with: file) {
+                population.report("file", PopulationFileError(file: file, reason: problem).description)
+                return nil
+            }
             return .file(file)
         case (.some, .some):
             yaml.report("population", "set either sql or file, not both")

@@ -83,9 +83,11 @@ public struct EntityConfig: Sendable, Equatable {
 
     /// "Use the population calculated upstream": the CRM ids to import.
     public enum Population: Sendable, Equatable {
-        /// A query on Campaign whose first column is the CRM id.
+        /// A query on Campaign whose first column is the CRM id; it runs read-only, within
+        /// `populations.queryTimeout`.
         case sql(String)
-        /// A file with one CRM id per line (blank lines and `#` comments ignored).
+        /// A file with one CRM id per line (blank lines and `#` comments ignored), read
+        /// only from `populations.directory` of `crmbridge.yaml` (`PopulationsConfig`).
         case file(String)
     }
 
@@ -98,10 +100,5 @@ public struct EntityConfig: Sendable, Equatable {
             self.field = field
             self.descending = descending
         }
-
-        /// `field asc` / `field desc` for OData `$orderby`.
-        public var odata: String { field + (descending ? " desc" : " asc") }
-        /// `field ASC` / `field DESC` for SOQL `ORDER BY`.
-        public var soql: String { field + (descending ? " DESC" : " ASC") }
     }
 }

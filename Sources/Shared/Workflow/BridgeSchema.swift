@@ -3,13 +3,14 @@ import Logging
 import PostgresBridge
 
 /// The bridge's own schema (`crmbridge.*`: workflows, options, rejects, heartbeats,
-/// connector state, tombstones). Every process runs it at start; `MigrationRunner`
+/// connector state, tombstones, the full-load ledger). Every process runs it at start; `MigrationRunner`
 /// serializes and records the steps, so starting several processes at once is safe.
 /// It creates nothing outside `crmbridge`: Campaign's tables are the customer's.
 public enum BridgeSchema {
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "crmbridge schema", sql: BridgeSchemaSQL.bridgeSchema),
         Migration(version: 4, name: "rejects once per message", sql: BridgeSchemaSQL.rejectsOncePerMessage),
+        Migration(version: 5, name: "full-load ledger", sql: BridgeSchemaSQL.fullLoadLedger),
     ]
 
     public static func createIfMissing(databaseURL: Secret, logger: Logger) async throws {

@@ -90,4 +90,29 @@ enum BridgeSchemaSQL {
             ON crmbridge.rejects (workflow, topic, kafka_partition, kafka_offset)
             WHERE kafka_offset IS NOT NULL;
         """
+
+    /// The ids a full load saw, so the rows of Campaign it did not see can be found with
+    /// an anti-join in keyset pages instead of a set in the reader's memory
+    /// (docs/crm-to-campaign.md, "Deletes after a full load"). Both tables are UNLOGGED:
+    /// they are rebuilt by the next full load, so writing them costs no WAL. A server
+    /// crash empties every unlogged table together, so a load whose `full_loads` row is
+    /// gone is known to be incomplete, and its reconciliation refuses to run. Load ids
+    /// come from a logged sequence, so they are never reused after such a crash. Deleting
+    /// a load's row deletes its ids (and makes a late insert for it fail).
+    static let fullLoadLedger = """
+        CREATE SEQUENCE crmbridge.full_load_ids;
+
+        CREATE UNLOGGED TABLE crmbridge.full_loads (
+            load_id     bigint PRIMARY KEY,
+            entity      text NOT NULL,
+            started_at  timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX full_loads_entity ON crmbridge.full_loads (entity);
+
+        CREATE UNLOGGED TABLE crmbridge.load_seen (
+            load_id  bigint NOT NULL REFERENCES crmbridge.full_loads (load_id) ON DELETE CASCADE,
+            crm_id   text NOT NULL,
+            PRIMARY KEY (load_id, crm_id)
+        );
+        """
 }

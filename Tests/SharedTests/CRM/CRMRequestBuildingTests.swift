@@ -4,6 +4,7 @@ import CoreValues
 import Foundation
 @testable import HTTPBridge
 import Logging
+import Mapping
 import Testing
 
 @Suite struct CRMRequestBuildingTests {
@@ -19,7 +20,8 @@ import Testing
     }
 
     @Test func buildsAnODataQueryWithIdAndModifiedFieldsAndADeterministicOrder() throws {
-        let query = CRMQuery(remoteObject: "contacts", fields: ["firstname", "modifiedon"], filter: "statecode eq 0")
+        let query = CRMQuery(
+            remoteObject: "contacts", fields: ["firstname", "modifiedon"], filter: try FilterExpression.parse("statecode eq 0").get())
         let plan = try DynamicsConnector.ReadPlan(query, configuration: dynamics)
         #expect(plan.select == ["contactid", "modifiedon", "firstname"])
         #expect(plan.orderBy == ["modifiedon", "contactid"])
@@ -41,7 +43,7 @@ import Testing
     @Test func buildsSOQLWithTheWindowAndAnIdTieBreaker() throws {
         let configuration = SalesforceConfiguration(instanceURL: "https://acme.my.salesforce.com", clientID: "id", clientSecret: "s")
         let plan = try SalesforceConnector.ReadPlan(
-            CRMQuery(remoteObject: "Contact", fields: ["Email"], filter: "HasOptedOutOfEmail = false"),
+            CRMQuery(remoteObject: "Contact", fields: ["Email"], filter: try FilterExpression.parse("HasOptedOutOfEmail eq false").get()),
             configuration: configuration, fallbacks: SalesforceConnector.FallbackObjects())
         let window = ModifiedWindow(start: Date(timeIntervalSince1970: 1_704_067_200), end: Date(timeIntervalSince1970: 1_704_153_600))
         #expect(plan.soql(conditions: [SalesforceConnector.windowCondition(window, field: plan.modifiedField)])
@@ -51,8 +53,9 @@ import Testing
     }
 
     @Test func appendsTheIdToACustomOrder() {
-        let query = CRMQuery(remoteObject: "Contact", orderBy: ["LastName desc"])
-        #expect(query.effectiveOrder(idField: "Id", modifiedField: "SystemModstamp") == ["LastName desc", "Id"])
+        let query = CRMQuery(remoteObject: "Contact", orderBy: [.init("LastName", descending: true)])
+        #expect(query.effectiveOrder(idField: "Id", modifiedField: "SystemModstamp").map(\.soql) == ["LastName DESC", "Id"])
+        #expect(query.effectiveOrder(idField: "Id", modifiedField: "SystemModstamp").map(\.odata) == ["LastName desc", "Id"])
     }
 
     @Test func chunksIdTermsUnderTheBudgetAndCount() throws {

@@ -1,6 +1,7 @@
 @testable import CRMConnectors
 @testable import CoreValues
 import Foundation
+import Mapping
 import TestSupport
 import Testing
 
@@ -15,10 +16,16 @@ import Testing
         var inactive = contacts
         inactive.fields.append("statecode")
         let all = try await collect(connector.pages(inactive, modifiedIn: nil)).records
-        inactive.filter = "statecode eq 1"
+        let filter = try FilterExpression.parse("statecode eq 1").get()
+        inactive.filter = filter
         let read = try await collect(connector.pages(inactive, modifiedIn: nil)).records
         #expect(!read.isEmpty)
         #expect(Set(read.map(\.id)) == Set(all.filter { $0.fields["statecode"] == .number(JSONNumber(1)) }.map(\.id)))
+        // Negation is a node the connector renders: exactly the other records.
+        inactive.filter = .not(filter)
+        let others = try await collect(connector.pages(inactive, modifiedIn: nil)).records
+        #expect(!others.isEmpty)
+        #expect(Set(others.map(\.id)) == Set(all.map(\.id)).subtracting(read.map(\.id)))
     }
 
     @Test func expiredTokenIsRefreshedTransparentlyOnce() async throws {

@@ -93,8 +93,8 @@ import Testing
         }
         #expect(lead.remoteIdField == "leadid")
         #expect(lead.table == "public.crm_leads" && lead.idColumn == "lead_id" && lead.modifiedColumn == "lead_modified")
-        #expect(lead.filter?.soql == #"lastname LIKE 'O\'B%' OR statecode = 1"#)
-        #expect(lead.orderBy.map(\.odata) == ["createdon desc", "leadid asc"])
+        #expect(lead.filter?.text == "startswith(lastname,'O''B') or statecode eq 1")
+        #expect(lead.orderBy == [.init(field: "createdon", descending: true), .init(field: "leadid")])
         #expect(lead.population == .sql("select crm_id from vip"))
         #expect(lead.deletes == EntityConfig.Deletes(enabled: true, deleteWhenFilteredOut: true))
         #expect(lead.lookBack == .zero && lead.interval == .seconds(5400))

@@ -1,4 +1,5 @@
 import HTTPBridge
+import Mapping
 
 extension DynamicsConnector {
     /// A query resolved against the configuration: fields, names and the URL parts.
@@ -19,14 +20,13 @@ extension DynamicsConnector {
             let modifiedField = query.modifiedField ?? configuration.modifiedField
             try CRMNames.check(
                 system: "dynamics", object: query.remoteObject,
-                fields: [idField, modifiedField] + query.fields, allowDots: false)
+                fields: [idField, modifiedField] + query.fields + query.orderBy.map(\.field), allowDots: false)
             self.entitySet = query.remoteObject
             self.idField = idField
             self.modifiedField = modifiedField
             self.select = query.selectedFields(idField: idField, modifiedField: modifiedField)
-            self.orderBy = query.effectiveOrder(idField: idField, modifiedField: modifiedField)
-            let trimmed = query.filter?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            self.userFilter = trimmed.isEmpty ? nil : "(\(trimmed))"
+            self.orderBy = query.effectiveOrder(idField: idField, modifiedField: modifiedField).map(\.odata)
+            self.userFilter = query.filter.map { "(" + CRMFilterRenderer.odata.render($0) + ")" }
             self.pageSize = min(max(query.pageSize, 1), 5000)
             self.webAPIURL = configuration.webAPIURL
         }

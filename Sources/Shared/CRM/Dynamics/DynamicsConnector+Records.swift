@@ -1,5 +1,3 @@
-import Mapping
-
 extension DynamicsConnector {
     /// Records by id, as `(<id> eq g1 or <id> eq g2 …)` filters (combined with the
     /// query's own filter), chunked so every URL stays under `maxURLLength` and every

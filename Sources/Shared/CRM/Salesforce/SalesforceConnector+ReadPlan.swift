@@ -1,4 +1,5 @@
 import HTTPBridge
+import Mapping
 
 extension SalesforceConnector {
     /// A query resolved against the configuration: SOQL parts and paging.
@@ -9,7 +10,7 @@ extension SalesforceConnector {
         var usesDefaultModifiedField: Bool
         var fields: [String]
         var userFilter: String?
-        var orderBy: [String]
+        var orderBy: [CRMQuery.SortKey]
         var batchSize: Int
         var dataPath: String
 
@@ -22,14 +23,15 @@ extension SalesforceConnector {
                 ?? (usesDefault ? configuration.modifiedField : configuration.fallbackModifiedField)
             try CRMNames.check(
                 system: "salesforce", object: query.remoteObject,
-                fields: [idField, modifiedField, configuration.fallbackModifiedField] + query.fields, allowDots: true)
+                fields: [idField, modifiedField, configuration.fallbackModifiedField] + query.fields
+                    + query.orderBy.map(\.field),
+                allowDots: true)
             self.object = query.remoteObject
             self.idField = idField
             self.modifiedField = modifiedField
             self.usesDefaultModifiedField = usesDefault
             self.fields = query.fields
-            let trimmed = query.filter?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            self.userFilter = trimmed.isEmpty ? nil : "(\(trimmed))"
+            self.userFilter = query.filter.map { "(" + CRMFilterRenderer.soql.render($0) + ")" }
             self.orderBy = query.orderBy
             self.batchSize = min(max(query.pageSize, 200), 2000)
             self.dataPath = configuration.dataPath
@@ -58,7 +60,7 @@ extension SalesforceConnector {
             let all = (userFilter.map { [$0] } ?? []) + conditions
             if !all.isEmpty { text += " WHERE " + all.joined(separator: " AND ") }
             text += " ORDER BY " + query.effectiveOrder(idField: idField, modifiedField: modifiedField)
-                .joined(separator: ", ")
+                .map(\.soql).joined(separator: ", ")
             return text
         }
 

@@ -1,5 +1,3 @@
-import Mapping
-
 extension SalesforceConnector {
     /// Records by id, as `Id IN ('…', …)` (combined with the query's filter), chunked so
     /// every URL stays under `maxURLLength` and every chunk fits one page. Every id is

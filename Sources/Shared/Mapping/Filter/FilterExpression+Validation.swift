@@ -45,7 +45,7 @@ private struct FilterValidator {
         case .and(let children):
             for child in children {
                 if case .not = child {
-                    report(.andNot, "\(shown(child.odata)) is a 'not' inside an 'and'; "
+                    report(.andNot, "\(shown(child.text)) is a 'not' inside an 'and'; "
                         + "write the opposite comparison instead (e.g. ne for eq, lt for ge)")
                 }
                 check(child)
@@ -64,7 +64,7 @@ private struct FilterValidator {
     private mutating func checkComparison(
         _ whole: FilterExpression, _ left: FilterOperand, _ comparison: FilterComparison, _ right: FilterOperand
     ) {
-        let context = shown(whole.odata)
+        let context = shown(whole.text)
         switch left {
         case .field(let path) where path.count > 1:
             report(.noJoins, "\(shown(path.joined(separator: "/"))) in \(context) goes through a relation; "
@@ -97,7 +97,7 @@ private struct FilterValidator {
     }
 
     private mutating func checkFunction(_ name: String, _ arguments: [FilterOperand]) {
-        let call = shown(FilterExpression.function(name: name, arguments: arguments).odata)
+        let call = shown(FilterExpression.function(name: name, arguments: arguments).text)
         guard name.lowercased() == "startswith" else {
             report(.unsupportedFunction, "\(call) uses \(shown(name)); the only function is "
                 + "startswith(field,'text')")

@@ -4,8 +4,9 @@ import CoreValues
 /// `statecode eq 0 and emailaddress1 ne null`.
 ///
 /// `FilterExpression.parse(_:allowStringComparisons:)` returns only filters that pass
-/// every rule (`FilterRule`); translate them with `odata` (Dynamics `$filter`) and
-/// `soql` (Salesforce `WHERE`).
+/// every rule (`FilterRule`). The tree travels as is to a CRM connector, which renders it
+/// in its own language (Dynamics `$filter`, Salesforce `WHERE`); `text` prints it back in
+/// the filter language, for messages.
 public indirect enum FilterExpression: Sendable, Equatable {
     /// Every child holds.
     case and([FilterExpression])
@@ -43,16 +44,4 @@ public enum FilterLiteral: Sendable, Equatable {
 /// The comparison operators, by their filter-language names.
 public enum FilterComparison: String, Sendable, CaseIterable {
     case eq, ne, gt, ge, lt, le
-
-    /// The SOQL operator.
-    public var soql: String {
-        switch self {
-        case .eq: "="
-        case .ne: "!="
-        case .gt: ">"
-        case .ge: ">="
-        case .lt: "<"
-        case .le: "<="
-        }
-    }
 }

@@ -1,4 +1,4 @@
-@testable import Mapping
+@testable import CRMConnectors
 import Testing
 
 @Suite struct LiteralTests {

@@ -1,7 +1,12 @@
-/// The query languages a validated filter is translated to: Dynamics 365 Web API
-/// `$filter` (not yet URL-encoded) and a Salesforce SOQL `WHERE` condition (without the
-/// keyword). They differ only in spelling, so one walk serves both.
-public struct FilterDialect: Sendable {
+import Mapping
+
+/// Renders a filter tree (`FilterExpression`, validated by the configuration) in a CRM's
+/// query language: each connector owns its dialect (`CRMFilterRenderer.odata` for
+/// Dynamics `$filter`, not yet URL-encoded; `.soql` for a Salesforce `WHERE` condition
+/// without the keyword), with every string literal escaped for that language. The two
+/// differ only in spelling, so one walk serves both. Negation is a node (`.not`), never
+/// text wrapped around rendered text.
+struct CRMFilterRenderer: Sendable {
     var and: String
     var or: String
     var not: String
@@ -14,21 +19,7 @@ public struct FilterDialect: Sendable {
     var condition: @Sendable (_ name: String, _ arguments: [FilterOperand]) -> String?
     var functionName: @Sendable (String) -> String
 
-    public static let odata: FilterDialect = FilterDialect(
-        and: "and", or: "or", not: "not", pathSeparator: "/", argumentSeparator: ",",
-        comparison: \.rawValue, string: ODataLiteral.string, condition: { _, _ in nil }, functionName: { $0.lowercased() })
-
-    public static let soql: FilterDialect = FilterDialect(
-        and: "AND", or: "OR", not: "NOT", pathSeparator: ".", argumentSeparator: ", ",
-        comparison: \.soql, string: SOQLLiteral.string,
-        condition: { name, arguments in
-            guard name.lowercased() == "startswith", arguments.count == 2,
-                  case .literal(.string(let prefix)) = arguments[1] else { return nil }
-            return FilterDialect.soql.render(arguments[0]) + " LIKE " + SOQLLiteral.likePrefix(prefix)
-        },
-        functionName: { $0 })
-
-    public func render(_ expression: FilterExpression) -> String {
+    func render(_ expression: FilterExpression) -> String {
         switch expression {
         case .and(let children):
             children.map(grouped).joined(separator: " \(and) ")
@@ -45,7 +36,7 @@ public struct FilterDialect: Sendable {
         }
     }
 
-    public func render(_ operand: FilterOperand) -> String {
+    func render(_ operand: FilterOperand) -> String {
         switch operand {
         case .field(let path):
             path.joined(separator: pathSeparator)
@@ -56,7 +47,7 @@ public struct FilterDialect: Sendable {
         }
     }
 
-    public func render(_ literal: FilterLiteral) -> String {
+    func render(_ literal: FilterLiteral) -> String {
         switch literal {
         case .null: "null"
         case .bool(let value): value ? "true" : "false"
@@ -73,11 +64,4 @@ public struct FilterDialect: Sendable {
         default: render(expression)
         }
     }
-}
-
-extension FilterExpression {
-    /// The Dynamics 365 Web API `$filter` value (not yet URL-encoded).
-    public var odata: String { FilterDialect.odata.render(self) }
-    /// The Salesforce SOQL `WHERE` condition (without the keyword).
-    public var soql: String { FilterDialect.soql.render(self) }
 }
