@@ -167,6 +167,9 @@ let package = Package(
             name: "IngressTests",
             dependencies: shared + ["DevBroker", "TestSupport"]),
         .testTarget(
+            name: "EgressTests",
+            dependencies: shared + ["DevBroker", "TestSupport"]),
+        .testTarget(
             name: "ControlTests",
             dependencies: shared + ["ControlService", "CLI", "DevBroker", "TestSupport"]),
         .testTarget(

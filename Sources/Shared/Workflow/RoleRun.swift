@@ -10,7 +10,7 @@ public final class RoleRun: Sendable {
     /// The workflow's YAML text of that version, as stored by the control service.
     public let configText: String
     public let counters = RoleCounters()
-    private let state = Mutex<(running: Bool, detail: [String: String])>((false, [:]))
+    private let state = Mutex<(running: Bool, detail: [String: String], warning: String?)>((false, [:], nil))
 
     init(workflow: WorkflowName, configVersion: Int, configText: String) {
         self.workflow = workflow
@@ -26,6 +26,13 @@ public final class RoleRun: Sendable {
     public func setDetail(_ key: String, _ value: String?) {
         state.withLock { $0.detail[key] = value }
     }
+
+    /// A condition the operator should see while the role keeps running (e.g. a long
+    /// transaction holding the read horizon back): shown as the role's last error on
+    /// the Workflows page, the API and the CLI, without failing the workflow. Nil clears it.
+    public func setWarning(_ text: String?) { state.withLock { $0.warning = text } }
+
+    var warning: String? { state.withLock { $0.warning } }
 
     var isRunning: Bool { state.withLock { $0.running } }
 

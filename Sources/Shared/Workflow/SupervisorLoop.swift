@@ -130,7 +130,7 @@ actor SupervisorLoop {
     private func beat() async throws {
         let state: RoleState
         var version = current?.version
-        var error = lastError
+        var error = lastError ?? current?.run.warning
         var detail = current?.run.detailJSON ?? "{}"
         if let failure {
             state = .failed
