@@ -28,7 +28,7 @@ final class EgressRoles: @unchecked Sendable {
         if crm == .dynamics {
             // Each `$batch` operation counts against the 6000 requests per 5 minutes; a
             // test writes more than that with its replay.
-            try await stack.admin("PUT", "/admin/dynamics/limits", json: #"{"requests":1000000}"#)
+            try await stack.admin("PUT", "/admin/dynamics/limits", json: #"{"requests":1000000,"executionTimeMilliseconds":1200000000,"concurrentRequests":52,"windowSeconds":300}"#)
         }
         return stack
     }
