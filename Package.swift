@@ -168,7 +168,7 @@ let package = Package(
             dependencies: shared + ["DevBroker", "TestSupport"]),
         .testTarget(
             name: "EgressTests",
-            dependencies: shared + ["DevBroker", "TestSupport"]),
+            dependencies: shared + ["EgressService", "DevBroker", "TestSupport"]),
         .testTarget(
             name: "ControlTests",
             dependencies: shared + ["ControlService", "CLI", "DevBroker", "TestSupport"]),
