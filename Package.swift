@@ -174,6 +174,9 @@ let package = Package(
             name: "IngressServiceTests",
             dependencies: shared + ["IngressService", "TestSupport"]),
         .testTarget(
+            name: "EgressTests",
+            dependencies: shared + ["EgressService", "DevBroker", "TestSupport"]),
+        .testTarget(
             name: "ControlTests",
             dependencies: shared + ["ControlService", "CLI", "DevBroker", "TestSupport"]),
         .testTarget(

@@ -24,9 +24,8 @@ CONTROL_PORT=${CONTROL_PORT:-8080}
 READER_METRICS_PORT=${READER_METRICS_PORT:-9464}
 WRITER_METRICS_PORT=${WRITER_METRICS_PORT:-9465}
 BUILD_CONFIG=${BUILD_CONFIG:-debug}
-# The workflows make run starts. campaign-to-crm and opt-in-out have no roles yet
-# (see README, "What works today").
-WORKFLOWS=${WORKFLOWS:-crm-to-campaign}
+# The workflows make run starts. opt-in-out has no role yet (see README, "What works today").
+WORKFLOWS=${WORKFLOWS:-crm-to-campaign campaign-to-crm}
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
 
@@ -128,7 +127,7 @@ ENV
     # As in the image (deploy/Dockerfile): two malloc arenas keep the roles' memory lower.
     export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
-    for role in control ingress-reader ingress-writer; do
+    for role in control ingress-reader ingress-writer egress-reader egress-writer; do
         local cmd=()
         case $role in
             control) cmd=("$bin/ControlService" serve --port "$CONTROL_PORT") ;;

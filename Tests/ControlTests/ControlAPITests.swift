@@ -57,7 +57,7 @@ struct ControlAPITests {
 
     @Test func aWorkflowWhoseRolesAreNotBuiltCannotStartAndSaysWhy() async throws {
         try await ControlHarness.with { harness in
-            for (name, role) in [("campaign-to-crm", "EgressService"), ("opt-in-out", "OptOutService")] {
+            for (name, role) in [("opt-in-out", "OptOutService")] {
                 let start = try await harness.call("POST", "/api/workflows/\(name)/start")
                 #expect(start.status == 409, "\(name)")
                 let reason = start.object["error"] as? String ?? ""

@@ -7,7 +7,9 @@ import Synchronization
 /// one `application/http` part per operation under `--batchresponse_<id>`, in request
 /// order; changesets are atomic (all or nothing) and answered as nested
 /// `changesetresponse_<id>` parts, or by the single failing operation's part.
-/// Without `Prefer: odata.continue-on-error` the first failure ends the batch.
+/// Without `Prefer: odata.continue-on-error` the first failure ends the batch and the
+/// outer answer is that operation's own 4xx/5xx (status, headers, error body), as
+/// Dataverse answers: operations before it stay applied, none after it runs.
 enum DynamicsBatchExecutor {
     static func run(
         _ batch: DynamicsBatchRequest, continueOnError: Bool, organization: borrowing Mutex<DynamicsOrganization>
@@ -15,16 +17,17 @@ enum DynamicsBatchExecutor {
         let boundary = "batchresponse_" + UUID().uuidString.lowercased()
         var out = ""
         var served = 0
-        items: for item in batch.items {
+        for item in batch.items {
             switch item {
             case .single(let part):
                 let response = organization.withLock { DynamicsEngine.execute(part.request, in: &$0, now: CivilCalendar.nowWholeSeconds()).finished }
                 served += response.recordsServed
+                if response.status.code >= 400, !continueOnError { return stopped(response, served: served) }
                 out += "--\(boundary)\r\n"
                 write(response, contentId: part.contentId, into: &out)
-                if response.status.code >= 400, !continueOnError { break items }
             case .changeset(let parts):
                 let result = organization.withLock { runChangeset(parts, in: &$0) }
+                if case .failure(let failure) = result, !continueOnError { return stopped(failure.response, served: served) }
                 out += "--\(boundary)\r\n"
                 switch result {
                 case .success(let responses):
@@ -37,7 +40,6 @@ enum DynamicsBatchExecutor {
                     out += "--\(inner)--\r\n"
                 case .failure(let failure):
                     write(failure.response, contentId: failure.contentId, into: &out)
-                    if !continueOnError { break items }
                 }
             }
         }
@@ -45,6 +47,13 @@ enum DynamicsBatchExecutor {
         var response = DynamicsWebResponse(
             status: .ok, headers: [("Content-Type", "multipart/mixed; boundary=\(boundary)"), ("OData-Version", "4.0")],
             body: ByteBuffer(string: out))
+        response.recordsServed = served
+        return response
+    }
+
+    /// The outer answer of a batch stopped by a failing operation: that operation's answer.
+    private static func stopped(_ failure: DynamicsWebResponse, served: Int) -> DynamicsWebResponse {
+        var response = failure
         response.recordsServed = served
         return response
     }

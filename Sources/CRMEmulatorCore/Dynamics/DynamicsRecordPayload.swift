@@ -93,17 +93,22 @@ struct DynamicsRecordPayload: Sendable {
         }
     }
 
-    /// Matches a navigation property to a lookup column: `field`, `field_<target>` or
-    /// `field_<target>_<entity>` (activities' `regardingobjectid_contact_<activity>`),
-    /// compared without case as schema names differ in case from logical names.
+    /// Matches a navigation property to a lookup column, exactly as Dataverse names them
+    /// (case-sensitive): a single-target lookup by its own name; a polymorphic one only
+    /// with its target suffix, `parentcustomerid_contact` (plain `parentcustomerid` is
+    /// refused); an activity's regarding only as `regardingobjectid_<target>_<activity>`
+    /// (`regardingobjectid_contact_crmb_emailsend`).
     private static func binding(_ navigation: String, _ json: DynamicsJSONValue, entity: DynamicsEntityDefinition) throws(DynamicsError) -> Binding {
-        let name = navigation.lowercased()
+        let name = navigation
         for (index, field) in entity.fields.enumerated() {
             guard case .lookup(let targets) = field.type else { continue }
-            var candidates = [field.name]
-            for target in targets {
-                candidates.append("\(field.name)_\(target)")
-                candidates.append("\(field.name)_\(target)_\(entity.logicalName)")
+            let candidates: [String]
+            if entity.isActivity, field.name == "regardingobjectid" {
+                candidates = targets.map { "\(field.name)_\($0)_\(entity.logicalName)" }
+            } else if targets.count > 1 {
+                candidates = targets.map { "\(field.name)_\($0)" }
+            } else {
+                candidates = [field.name]
             }
             guard candidates.contains(name) else { continue }
             if json == .null { return Binding(field: index, entitySet: nil, id: nil) }

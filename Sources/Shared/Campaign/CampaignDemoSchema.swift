@@ -8,7 +8,7 @@ import PostgresBridge
 /// is idempotent, so it runs again safely on every start.
 public enum CampaignDemoSchema {
     public static func create(on database: some PostgresQueryable) async throws {
-        try await database.executeScript(tables + "\n" + membershipsPointsAndCreated)
+        try await database.executeScript(tables + "\n" + membershipsPointsAndCreated + "\n" + emailEventsStamp)
     }
 
     public static func create(databaseURL: Secret, logger: Logger) async throws {
@@ -67,6 +67,10 @@ public enum CampaignDemoSchema {
             crm_deleted      boolean NOT NULL DEFAULT false
         );
         """
+
+    /// The transaction stamp campaign-to-crm reads below the horizon of transactions in
+    /// flight (`EmailEventSource`): the same one-time DDL a customer runs on their table.
+    static let emailEventsStamp = EmailEventSource(table: PostgresIdentifier("email_events")).stampDDL
 
     /// The demo custom entity as both CRMs have it: Salesforce's `CRMB_Points__c`, and
     /// the record's creation time (Dynamics `createdon`, Salesforce `CreatedDate`).

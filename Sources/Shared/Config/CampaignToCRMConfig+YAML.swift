@@ -41,7 +41,7 @@ extension CampaignToCRMConfig {
     }
 
     private static func readEmailEvents(_ yaml: YAMLMapping, crm: CRMKind) -> EmailEvents {
-        let keys = ["enabled", "types", "hardBouncesOnly", "table", "interval", "batchSize"]
+        let keys = ["enabled", "types", "hardBouncesOnly", "table", "interval", "batchSize", "horizonWarningAfter"]
         guard let events = yaml.mapping("emailEvents", keys: keys) else {
             return EmailEvents()
         }
@@ -56,6 +56,7 @@ extension CampaignToCRMConfig {
             hardBouncesOnly: events.bool("hardBouncesOnly", default: true),
             table: events.identifier("table", .sqlTable) ?? "email_events",
             interval: events.duration("interval", default: .seconds(10)),
-            batchSize: events.int("batchSize", default: 100, range: crm.batchSizeRange))
+            batchSize: events.int("batchSize", default: 100, range: crm.batchSizeRange),
+            horizonWarningAfter: events.duration("horizonWarningAfter", default: .seconds(300)))
     }
 }

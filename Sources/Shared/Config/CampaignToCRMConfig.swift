@@ -25,15 +25,21 @@ public struct CampaignToCRMConfig: Sendable, Equatable {
         public var interval: Duration
         /// Events per CRM write batch; default 100.
         public var batchSize: Int
+        /// How long the read horizon may be held back by a transaction still in flight
+        /// (while committed events wait behind it) before the reader reports it in the
+        /// workflow's status; default 5 minutes.
+        public var horizonWarningAfter: Duration
 
         public init(enabled: Bool = false, types: Types = Types(), hardBouncesOnly: Bool = true,
-                    table: String = "email_events", interval: Duration = .seconds(10), batchSize: Int = 100) {
+                    table: String = "email_events", interval: Duration = .seconds(10), batchSize: Int = 100,
+                    horizonWarningAfter: Duration = .seconds(300)) {
             self.enabled = enabled
             self.types = types
             self.hardBouncesOnly = hardBouncesOnly
             self.table = table
             self.interval = interval
             self.batchSize = batchSize
+            self.horizonWarningAfter = horizonWarningAfter
         }
 
         public struct Types: Sendable, Equatable {

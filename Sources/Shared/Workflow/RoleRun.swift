@@ -17,7 +17,7 @@ public final class RoleRun: Sendable {
     /// This process's instance id (as in its heartbeat), which a reader also puts on
     /// what it publishes, so it can be told who published what.
     public let instance: String
-    private let state = Mutex<(running: Bool, detail: [String: String])>((false, [:]))
+    private let state = Mutex<(running: Bool, detail: [String: String], warning: String?)>((false, [:], nil))
 
     package init(
         workflow: WorkflowName, configVersion: Int, configText: String, instance: String,
@@ -47,6 +47,13 @@ public final class RoleRun: Sendable {
     public func setDetail(_ key: String, _ value: String?) {
         state.withLock { $0.detail[key] = value }
     }
+
+    /// A condition the operator should see while the role keeps running (e.g. a long
+    /// transaction holding the read horizon back): shown as the role's last error on
+    /// the Workflows page, the API and the CLI, without failing the workflow. Nil clears it.
+    public func setWarning(_ text: String?) { state.withLock { $0.warning = text } }
+
+    var warning: String? { state.withLock { $0.warning } }
 
     var isRunning: Bool { state.withLock { $0.running } }
 

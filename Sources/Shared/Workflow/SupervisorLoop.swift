@@ -133,9 +133,12 @@ actor SupervisorLoop {
         let beat = machine.beat(workIsRunning: current?.run.isRunning ?? false)
         let detail = beat.includesDetail ? current?.run.detailJSON ?? "{}" : "{}"
         configuration.health.work(RoleHealth.workReason(beat.state, lastError: beat.lastError, workflow: configuration.workflow))
+        // A warning (say, a long transaction holding the horizon back) shows while the
+        // work runs; it is not an error, so readiness ignores it.
+        let shownError = beat.lastError ?? (beat.includesDetail ? current?.run.warning : nil)
         try await heartbeats.beat(
             workflow: configuration.workflow, role: configuration.role, instance: configuration.instance,
-            state: beat.state, configVersion: beat.configVersion, lastError: beat.lastError, detail: detail)
+            state: beat.state, configVersion: beat.configVersion, lastError: shownError, detail: detail)
     }
 
     private func touchAliveFile() {

@@ -15,10 +15,8 @@ extension WorkflowName {
     /// exist; compose and the manifests run only built roles.
     public var notBuiltReason: String? {
         switch self {
-        case .crmToCampaign:
+        case .crmToCampaign, .campaignToCRM:
             nil
-        case .campaignToCRM:
-            "campaign-to-crm cannot start: its roles (EgressService reader and writer) are not built in this release"
         case .optInOut:
             "opt-in-out cannot start: its role (OptOutService) is not built in this release"
         }

@@ -49,7 +49,7 @@ import TestSupport
         defer { emulator.stop() }
         let contact = try await client.api("GET", "contacts", query: [("$select", "lastname"), ("$top", "1")])
         let contactId = try #require(contact.rows.first?["contactid"] as? String)
-        let body = #"{"subject":"Campaign 7 / Delivery 9","regardingobjectid_contact@odata.bind":"/contacts(\#(contactId))","crmb_campaignname":"Spring","crmb_deliveryname":"Mail 1","crmb_eventdate":"2026-01-02T03:04:05Z"}"#
+        let body = #"{"subject":"Campaign 7 / Delivery 9","regardingobjectid_contact_crmb_emailsend@odata.bind":"/contacts(\#(contactId))","crmb_campaignname":"Spring","crmb_deliveryname":"Mail 1","crmb_eventdate":"2026-01-02T03:04:05Z"}"#
         for _ in 0..<2 {
             let answer = try await client.api("PATCH", "crmb_emailsends(crmb_eventid='123')", json: body)
             #expect(answer.status == 204)
@@ -61,6 +61,25 @@ import TestSupport
         let duplicate = try await client.api("POST", "crmb_emailsends", json: #"{"subject":"dup","crmb_eventid":"123"}"#)
         #expect(duplicate.status == 412)
         #expect(duplicate.errorCode == "0x80060892")
+    }
+
+    /// Dataverse matches navigation properties exactly: an activity's regarding needs
+    /// `regardingobjectid_<target>_<activity>`; no suffix, a missing activity suffix or
+    /// another case is an undeclared property (400), and nothing is written.
+    @Test func regardingBindMustNameTargetAndActivityInExactCase() async throws {
+        let (emulator, client) = try await DynamicsTestClient.start(seed: 3)
+        defer { emulator.stop() }
+        let contact = try await client.api("GET", "contacts", query: [("$select", "lastname"), ("$top", "1")])
+        let contactId = try #require(contact.rows.first?["contactid"] as? String)
+        for navigation in ["regardingobjectid", "regardingobjectid_contact", "regardingobjectid_Contact_crmb_emailopen", "RegardingObjectId_contact_crmb_emailopen"] {
+            let body = "{\"subject\":\"s\",\"\(navigation)@odata.bind\":\"/contacts(\(contactId))\"}"
+            let answer = try await client.api("PATCH", "crmb_emailopens(crmb_eventid='9')", json: body)
+            #expect(answer.status == 400, "\(navigation) was accepted")
+        }
+        let rows = try await client.api("GET", "crmb_emailopens", query: [("$select", "crmb_eventid")])
+        #expect(rows.rows.isEmpty)
+        let body = "{\"subject\":\"s\",\"regardingobjectid_contact_crmb_emailopen@odata.bind\":\"/contacts(\(contactId))\"}"
+        #expect(try await client.api("PATCH", "crmb_emailopens(crmb_eventid='9')", json: body).status == 204)
     }
 
     @Test func validationRulesAndLengthLimitsRefuseRecords() async throws {

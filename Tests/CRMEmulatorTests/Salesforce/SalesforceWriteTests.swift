@@ -105,6 +105,30 @@ struct SalesforceWriteTests {
         #expect((date.object["records"] as? [[String: Any]])?.first?["CRMB_Event_Date__c"] as? String == "2024-03-01T10:00:00.000+0000")
     }
 
+    /// Salesforce refuses, per record, a Collections upsert record without
+    /// `attributes.type`, and refuses `Id` as the key of a Collections upsert.
+    @Test func collectionsUpsertRefusesARecordWithoutTypeAndIdAsKey() async throws {
+        let (emulator, client) = try await startSalesforce()
+        defer { emulator.stop() }
+        let body = #"""
+        {"allOrNone":false,"records":[
+          {"CRMB_Event_Id__c":"t1","CRMB_Type__c":"open"},
+          {"attributes":{"type":"CRMB_Email_Event__c"},"CRMB_Event_Id__c":"t2","CRMB_Type__c":"open"}
+        ]}
+        """#
+        let answer = try await client.send("PATCH", "/composite/sobjects/CRMB_Email_Event__c/CRMB_Event_Id__c", json: body)
+        #expect(answer.status == 200)
+        #expect(answer.array.map { $0["success"] as? Bool } == [false, true])
+        #expect((answer.array.first?["errors"] as? [[String: Any]])?.first?["statusCode"] as? String == "INVALID_TYPE")
+        let byId = try await client.send("PATCH", "/composite/sobjects/CRMB_Email_Event__c/Id", json: #"""
+        {"allOrNone":false,"records":[{"attributes":{"type":"CRMB_Email_Event__c"},"CRMB_Type__c":"open"}]}
+        """#)
+        #expect(byId.status == 400)
+        #expect(byId.errorCode == "INVALID_FIELD")
+        let count = try await client.query("SELECT COUNT() FROM CRMB_Email_Event__c")
+        #expect(count.object["totalSize"] as? Int == 1)
+    }
+
     @Test func collectionsCreateUpdateDeleteAndAllOrNone() async throws {
         let (emulator, client) = try await startSalesforce()
         defer { emulator.stop() }

@@ -37,6 +37,12 @@ extension SalesforceEmulator {
         case (4, .patch):
             guard let schema = SalesforceObjectSchema.byLowercasedName[path[2].lowercased()] else { throw .notFound }
             let field = try externalIDField(schema, path[3])
+            // A Collections upsert keys only on an external-id field; `Id` (which a single
+            // upsert accepts) is refused here.
+            guard field != SalesforceObjectSchema.idIndex else {
+                throw SalesforceAPIError(.badRequest, "INVALID_FIELD",
+                                         "Field name provided, Id is not an External ID or indexed field for \(schema.name)")
+            }
             (operations, allOrNone) = try await recordOperations(api, upsertTarget: (schema, field))
         case (2, _):
             try api.allow(.post, .patch, .delete)
@@ -81,7 +87,12 @@ extension SalesforceEmulator {
             }
             let typeName = record["attributes"]?["type"]?.stringValue
             if let (schema, field) = upsertTarget {
-                if let typeName, typeName.lowercased() != schema.name.lowercased() {
+                // Every record of a Collections upsert must name its type.
+                guard let typeName else {
+                    operations.append(.refused(SalesforceRecordError("INVALID_TYPE", "Must send a concrete entity type.")))
+                    continue
+                }
+                if typeName.lowercased() != schema.name.lowercased() {
                     operations.append(.refused(SalesforceRecordError("INVALID_TYPE", "Record type \(typeName) does not match \(schema.name)")))
                     continue
                 }

@@ -1,0 +1,44 @@
+import Config
+import KafkaBridge
+import Logging
+import WorkflowRuntime
+
+/// Reads the campaign-to-crm section a role was started with.
+enum EgressConfig {
+    static func campaignToCRM(_ run: RoleRun, base: CRMBridgeConfig) throws -> CampaignToCRMConfig {
+        let parsed: WorkflowConfig
+        do {
+            parsed = try WorkflowConfig.parse(yaml: run.configText, workflow: .campaignToCRM, crm: base.connections.crm.kind)
+        } catch {
+            throw RoleFailure("config version \(run.configVersion) is invalid: \(error)")
+        }
+        guard case .campaignToCRM(let config) = parsed else {
+            throw RoleFailure("config version \(run.configVersion) is not a campaign-to-crm config")
+        }
+        return config
+    }
+}
+
+/// The workflow's topics. Email events are facts that never change, so the topic is not
+/// compacted (a replay from earliest re-sends each event; the CRM upserts it by id).
+/// Exports (`crmbridge.campaign-to-crm.<export>`) are added here when they are built.
+enum EgressTopics {
+    static func create(kafka: KafkaConfiguration, partitions: Int, logger: Logger) async throws {
+        let admin = try KafkaAdmin(configuration: kafka, logger: logger)
+        try await admin.createTopic(name: Topics.emailEvents, partitions: Int32(partitions))
+        try await admin.createTopic(name: Topics.rejects(.campaignToCRM), partitions: 1)
+    }
+}
+
+/// What a role does when its workflow has nothing for it to do (email events switched
+/// off, and exports not built yet): reports RUNNING and waits for Stop.
+enum IdleRole {
+    static func wait(_ run: RoleRun, logger: Logger, reason: String) async {
+        logger.notice("nothing to do", metadata: ["reason": "\(reason)"])
+        run.setDetail("idle", reason)
+        run.markRunning()
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+}

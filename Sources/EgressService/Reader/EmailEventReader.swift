@@ -1,0 +1,116 @@
+import Campaign
+import Config
+import CoreValues
+import Foundation
+import KafkaBridge
+import Logging
+import PostgresBridge
+import WorkflowRuntime
+
+/// The reader role of campaign-to-crm: one active instance (advisory lock) reads the
+/// settled new rows of `email_events` (`EmailEventSource`, never past a transaction in
+/// flight), publishes the selected ones, and only then moves its cursor option
+/// `LASTEXPORT_<instance>_campaign-to-crm_email-events`.
+struct EmailEventReader: Sendable {
+    let base: CRMBridgeConfig
+    let logger: Logger
+    /// Rows per read; a full page is followed by the next at once.
+    var pageSize = 5000
+
+    func run(_ run: RoleRun) async throws {
+        let workflow = try EgressConfig.campaignToCRM(run, base: base)
+        let events = workflow.emailEvents
+        guard events.enabled else {
+            await IdleRole.wait(run, logger: logger, reason: "emailEvents.enabled is false")
+            return
+        }
+        let source: EmailEventSource
+        do {
+            source = try EmailEventSource(configuredTable: events.table)
+        } catch {
+            throw RoleFailure("emailEvents.table: \(error)")
+        }
+        let connections = base.connections
+        let databaseURL = connections.campaign.databaseURL
+        let kafka = connections.kafkaConfiguration(clientID: "crmbridge-egress-reader")
+        let lock = ActiveInstanceLock.Configuration(name: Self.lockName, databaseURL: databaseURL)
+        // Each part is closed on every path; a lost lock closes the producer at once (nothing
+        // more leaves this instance) and cancels the work.
+        try await ActiveInstanceLock.withLock(lock, logger: logger, onStandby: { run.markStandby() }) { lease in
+            try await PostgresConnection.withConnection(url: databaseURL, logger: logger) { database in
+                try await KafkaProducer.withProducer(configuration: kafka, logger: logger) { producer in
+                    await lease.whenLost { await producer.close(timeout: .zero) }
+                    try await EgressTopics.create(kafka: kafka, partitions: connections.kafka.topicPartitions, logger: logger)
+                    run.health.connected(.kafka)  // the broker answered the topic creation
+                    do {
+                        try await source.checkSchema(on: database)
+                    } catch let mismatch as CampaignSchemaMismatch {
+                        throw RoleFailure(mismatch.message)
+                    }
+                    run.markRunning()
+                    try await loop(source, events, database: database, producer: producer, run: run)
+                }
+            }
+        }
+    }
+
+    static let lockName = "crmbridge/campaign-to-crm/reader"
+
+    private func loop(
+        _ source: EmailEventSource, _ events: CampaignToCRMConfig.EmailEvents, database: PostgresConnection,
+        producer: KafkaProducer, run: RoleRun
+    ) async throws {
+        let options = OptionStore(database: database)
+        let optionName = EmailEventCursor.optionName(instance: base.instance)
+        let selection = EmailEventSelection(events)
+        var watch = HorizonWatch(warnAfter: events.horizonWarningAfter)
+        while !Task.isCancelled {
+            let cursor = try await currentCursor(options, optionName)
+            let page = try await source.read(after: cursor, limit: pageSize, on: database)
+            let report = watch.observe(horizon: page.horizon, waiting: page.waitingBehindHorizon, at: .now)
+            run.setDetail("emailEvents.cursor", cursor.description)
+            run.setDetail("emailEvents.horizon", String(page.horizon))
+            run.setDetail("emailEvents.waitingBehindHorizon", String(report.waiting))
+            run.setDetail("emailEvents.horizonHeldBackSeconds", String(Int(report.heldBack.components.seconds)))
+            run.setWarning(report.warning)
+            if let report = report.warning { logger.warning("read horizon held back", metadata: ["detail": "\(report)"]) }
+
+            if let last = page.rows.last {
+                let now = Date()
+                let selected = page.rows.filter(selection.accepts)
+                try await publish(selected.map { EmailEventEnvelopes.envelope($0, now: now) }, producer: producer, run: run)
+                run.health.connected(.kafka)
+                // Every selected row is acknowledged by the broker: only now may the cursor pass them.
+                try await options.set(optionName, last.cursor.description)
+                run.counters.read(page.rows.count, entity: "email-events")
+                run.counters.published(selected.count, entity: "email-events")
+                logger.info("email events published", metadata: [
+                    "read": "\(page.rows.count)", "published": "\(selected.count)", "cursor": "\(last.cursor)"])
+            }
+            if page.rows.count < pageSize {
+                try? await Task.sleep(for: events.interval)
+            }
+        }
+    }
+
+    /// The cursor option; absent means from the first stamped row. A value an operator
+    /// broke stops the role with the reason rather than guessing.
+    private func currentCursor(_ options: OptionStore, _ name: String) async throws -> EmailEventCursor {
+        guard let text = try await options.get(name) else { return .start }
+        switch EmailEventCursor.parse(text) {
+        case .success(let cursor): return cursor
+        case .failure(let error): throw RoleFailure("option \(name): \(error.message)")
+        }
+    }
+
+    private func publish(_ envelopes: [Envelope], producer: KafkaProducer, run: RoleRun) async throws {
+        guard !envelopes.isEmpty else { return }
+        let headers = [
+            KafkaHeader(name: EnvelopeHeaders.configVersion, value: String(run.configVersion)),
+            KafkaHeader(name: EnvelopeHeaders.traceID, value: UUID().uuidString.lowercased()),
+        ]
+        try await producer.send(envelopes.map { envelope in
+            KafkaRecord(topic: Topics.emailEvents, key: Array(envelope.id.utf8), value: envelope.encoded(), headers: headers)
+        })
+    }
+}
