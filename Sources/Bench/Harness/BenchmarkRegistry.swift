@@ -11,6 +11,7 @@ enum BenchmarkRegistry {
         ReplayBenchmark(),
         WriterAloneBenchmark(),
         ChangeLatencyBenchmark(),
+        InitialLoadBenchmark(deletes: true),
     ]
 
     /// The benchmarks whose names are in `only` (all when `only` is empty), in order.

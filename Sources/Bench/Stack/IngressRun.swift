@@ -38,14 +38,18 @@ final class IngressRun: Sendable {
 
     /// A fresh database (`create`) or the existing one of an earlier run of `entity`, the
     /// config file, and the workflow stored (version 1), not started.
-    static func prepare(_ context: BenchContext, entity: String, interval: String? = nil, create: Bool = true) async throws -> IngressRun {
+    /// - Parameter deletes: `deletes.enabled` for the entity, so a full load also ends with
+    ///   its reconciliation (the ledger of loaded ids, then the keyset walk of Campaign).
+    static func prepare(
+        _ context: BenchContext, entity: String, interval: String? = nil, create: Bool = true, deletes: Bool = false
+    ) async throws -> IngressRun {
         let stack = context.stack
         let databaseName = "bench_" + entity.lowercased()
         let databaseURL = create
             ? try await stack.freshDatabase(databaseName)
             : BenchStack.url(stack.adminDatabaseURL, database: databaseName)
         let configPath = stack.workDirectory + "/\(entity).yaml"
-        try configYAML(entity: entity, pageSize: context.settings.pageSize, interval: interval)
+        try configYAML(entity: entity, pageSize: context.settings.pageSize, interval: interval, deletes: deletes)
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         let environment = stack.roleEnvironment(databaseURL: databaseURL, configPath: configPath)
         let config = try CRMBridgeConfig.load(path: configPath, environment: environment)
@@ -57,7 +61,7 @@ final class IngressRun: Sendable {
     }
 
     /// The benchmark's workflow: the contacts of `FullLoadTests`, five mapped fields.
-    static func configYAML(entity: String, pageSize: Int, interval: String?) -> String {
+    static func configYAML(entity: String, pageSize: Int, interval: String?, deletes: Bool = false) -> String {
         """
         instance: bench
         connections:
@@ -80,6 +84,7 @@ final class IngressRun: Sendable {
                   - { remote: birthdate, column: birth_date, conversion: dateOnly }
                 pageSize: \(pageSize)
                 lookBack: 5s
+                deletes: { enabled: \(deletes) }
 
         """ + (interval.map { "        interval: \($0)\n" } ?? "")
     }
