@@ -6,14 +6,8 @@ import WorkflowRuntime
 /// Reads the campaign-to-crm section a role was started with.
 enum EgressConfig {
     static func campaignToCRM(_ run: RoleRun, base: CRMBridgeConfig) throws -> CampaignToCRMConfig {
-        let parsed: WorkflowConfig
-        do {
-            parsed = try WorkflowConfig.parse(yaml: run.configText, workflow: .campaignToCRM, crm: base.connections.crm.kind)
-        } catch {
-            throw RoleFailure("config version \(run.configVersion) is invalid: \(error)")
-        }
-        guard case .campaignToCRM(let config) = parsed else {
-            throw RoleFailure("config version \(run.configVersion) is not a campaign-to-crm config")
+        guard case .campaignToCRM(let config) = try run.workflowConfig(crm: base.connections.crm.kind) else {
+            throw run.notThisWorkflow()
         }
         return config
     }

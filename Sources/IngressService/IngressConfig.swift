@@ -6,14 +6,8 @@ import WorkflowRuntime
 /// Reads the crm-to-campaign section a role was started with.
 enum IngressConfig {
     static func crmToCampaign(_ run: RoleRun, base: CRMBridgeConfig) throws -> CRMToCampaignConfig {
-        let parsed: WorkflowConfig
-        do {
-            parsed = try WorkflowConfig.parse(yaml: run.configText, workflow: .crmToCampaign, crm: base.connections.crm.kind)
-        } catch {
-            throw RoleFailure("config version \(run.configVersion) is invalid: \(error)")
-        }
-        guard case .crmToCampaign(let config) = parsed else {
-            throw RoleFailure("config version \(run.configVersion) is not a crm-to-campaign config")
+        guard case .crmToCampaign(let config) = try run.workflowConfig(crm: base.connections.crm.kind) else {
+            throw run.notThisWorkflow()
         }
         return config
     }

@@ -1,6 +1,6 @@
 @testable import IngressService
 import Logging
-import Synchronization
+import TestSupport
 import Testing
 import WorkflowRuntime
 
@@ -13,8 +13,8 @@ import WorkflowRuntime
     }
 
     @Test func aFewRejectsAreEachLoggedWithTheirRecordAndCode() {
-        let log = CapturedLog()
-        RejectLog.log(rejects(3), to: log.logger)
+        let log = LogRecorder()
+        RejectLog.log(rejects(3), to: log.logger())
         #expect(log.records.count == 3)
         #expect(log.records.allSatisfy { $0.level == .warning && $0.message == "record rejected" })
         #expect(log.records.map { $0.metadata["id"] } == ["id-0", "id-1", "id-2"])
@@ -22,9 +22,9 @@ import WorkflowRuntime
     }
 
     @Test func manyRejectsAreLoggedFirstOneByOneThenCountedInASummary() throws {
-        let log = CapturedLog()
+        let log = LogRecorder()
         let count = RejectLog.oneByOne + 480
-        RejectLog.log(rejects(count) { $0 % 2 == 0 ? "sqlstate-22001" : "sqlstate-23502" }, to: log.logger)
+        RejectLog.log(rejects(count) { $0 % 2 == 0 ? "sqlstate-22001" : "sqlstate-23502" }, to: log.logger())
         #expect(log.records.count == RejectLog.oneByOne + 1)
         #expect(log.records.prefix(RejectLog.oneByOne).allSatisfy { $0.message == "record rejected" })
         let summary = try #require(log.records.last)
@@ -35,41 +35,9 @@ import WorkflowRuntime
     }
 
     @Test func exactlyTheOneByOneLimitNeedsNoSummary() {
-        let log = CapturedLog()
-        RejectLog.log(rejects(RejectLog.oneByOne), to: log.logger)
+        let log = LogRecorder()
+        RejectLog.log(rejects(RejectLog.oneByOne), to: log.logger())
         #expect(log.records.count == RejectLog.oneByOne)
         #expect(!log.records.contains { $0.message.hasPrefix("more records rejected") })
-    }
-}
-
-/// A logger that keeps what it is given, for checking what a part logs.
-final class CapturedLog: Sendable {
-    struct Record: Sendable {
-        var level: Logger.Level
-        var message: String
-        var metadata: [String: String]
-    }
-
-    private let stored = Mutex<[Record]>([])
-    var records: [Record] { stored.withLock { $0 } }
-    var logger: Logger { Logger(label: "test") { _ in Handler(log: self) } }
-
-    fileprivate func append(_ record: Record) { stored.withLock { $0.append(record) } }
-
-    private struct Handler: LogHandler {
-        let log: CapturedLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            log.append(Record(level: event.level, message: "\(event.message)",
-                              metadata: merged.mapValues { "\($0)" }))
-        }
     }
 }

@@ -6,6 +6,7 @@ import HTTPBridge
 @testable import KafkaBridge
 import Logging
 import PostgresBridge
+import TestSupport
 import Testing
 import WorkflowRuntime
 
