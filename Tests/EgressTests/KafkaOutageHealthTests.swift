@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import PostgresBridge
 import TestSupport
 import Testing
 

@@ -127,10 +127,13 @@ struct SecretRenderingTests {
         let salesforce = try Self.config(crm: "salesforce").connections.crm.salesforceConfiguration()
         #expect(dynamics.credentials.clientSecret.reveal() == Self.crmSecret)
         #expect(salesforce.credentials.clientSecret.reveal() == Self.crmSecret)
+        let http = HTTPClient()
+        defer { http.shutdown() }
         let values: [String: Any] = [
             "DynamicsConfiguration": dynamics, "SalesforceConfiguration": salesforce,
             "CRMCredentials": dynamics.credentials, "Salesforce CRMCredentials": salesforce.credentials,
-            "connector": DynamicsConnector(configuration: dynamics, http: HTTPClient(), logger: LogRecorder().logger("crm")),
+            "DynamicsConnector": DynamicsConnector(configuration: dynamics, http: http, logger: LogRecorder().logger("crm")),
+            "SalesforceConnector": SalesforceConnector(configuration: salesforce, http: http, logger: LogRecorder().logger("crm")),
         ]
         for (name, value) in values {
             #expect(leaks(in: renderings(of: value)).isEmpty, "\(name)")
@@ -176,7 +179,8 @@ struct SecretRenderingTests {
         for (name, tokens) in providers {
             #expect(leaks(in: renderings(of: tokens)).isEmpty, "\(name) provider")
             let error = await #expect(throws: CRMError.self, "\(name)") { try await tokens.token() }
-            #expect(error?.code == (name == "unreachable" ? .transport : .authentication), "\(name): \(String(describing: error))")
+            let expected: CRMError.Code = name == "unreachable" ? .transport : .authentication
+            #expect(error?.code == expected, "\(name): \(String(describing: error))")
             #expect(leaks(in: renderings(of: error as Any)).isEmpty, "\(name) error")
             #expect(leaks(in: renderings(of: tokens)).isEmpty, "\(name) provider after the failure")
         }

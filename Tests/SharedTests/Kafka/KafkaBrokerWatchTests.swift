@@ -14,6 +14,14 @@ private final class ConnectivityLog: Sendable {
     var handler: KafkaConnectivityHandler { { [self] change in changes.withLock { $0.append(change) } } }
 }
 
+/// How many metadata requests a probe made.
+private final class ProbeCount: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    /// Counts one more; true from the `answersFrom`th on.
+    func next(answersFrom: Int) -> Bool { count.withLock { $0 += 1; return $0 >= answersFrom } }
+}
+
 @Suite("A Kafka client tells when every broker is down and when one is back")
 struct KafkaBrokerWatchTests {
     @Test func theStateMachineReportsAnOutageOnceAndItsEndOnce() {
@@ -34,16 +42,16 @@ struct KafkaBrokerWatchTests {
 
     @Test func theWatchProbesOnlyDuringAnOutageUntilABrokerAnswers() async throws {
         let log = ConnectivityLog()
-        let probes = Mutex(0)
+        let probes = ProbeCount()
         let watch = KafkaBrokerWatch(handler: log.handler, logger: TestKafka.logger, probeInterval: .milliseconds(10))
         // The third metadata request gets an answer.
-        watch.attach { _ in probes.withLock { $0 += 1; return $0 >= 3 } }
-        #expect(probes.withLock { $0 } == 0)
+        watch.attach { _ in probes.next(answersFrom: 3) }
+        #expect(probes.value == 0, "no probe while the cluster is reachable")
         watch.allBrokersDown("1/1 brokers are down")
         watch.allBrokersDown("1/1 brokers are down")
         try await eventually("the outage's end to be reported") { log.last == .restored }
         #expect(log.all == [.allBrokersDown("1/1 brokers are down"), .restored])
-        #expect(probes.withLock { $0 } == 3)
+        #expect(probes.value == 3, "the probe stops at the first answer")
         watch.close()
         #expect(log.all.last == .closed)
     }
