@@ -34,7 +34,7 @@ extension IngressEndToEnd {
             try stack.kafka.setBrokerDown(1)
             for (name, endpoint) in endpoints {
                 var last: RoleEndpointClient.Answer?
-                try await roles.waitUntil("the \(name)'s /healthz to answer 503 naming Kafka (last: \(last?.text ?? "-"))") {
+                try await roles.waitUntil("the \(name)'s /healthz to answer 503 naming Kafka (last: \(last?.text ?? "-"))", timeout: .seconds(150)) {
                     last = try await endpoint.healthz()
                     return last?.status == 503 && last?.notReady["kafka"]?.contains("brokers are down") == true
                 }

@@ -75,23 +75,34 @@ struct KafkaBrokerWatchTests {
             while !Task.isCancelled { _ = try? await consumer.poll(maxMessages: 100, timeout: .milliseconds(100)) }
         }
         defer { polling.cancel() }
+        // And keep the producer busy, as a reader is: librdkafka notices a broker that stops
+        // answering at its next request (one that closes the connection, at once).
+        let sending = Task {
+            while !Task.isCancelled {
+                _ = try? await producer.send(KafkaRecord(topic: topic, key: Array("k".utf8), value: Array("v".utf8)))
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        defer { sending.cancel() }
         try await eventually("the consumer to be assigned both partitions") { consumer.assignment.count == 2 }
-        #expect(producerLog.all.isEmpty && consumerLog.all.isEmpty, "no outage yet")
+        #expect(producerLog.all.isEmpty && consumerLog.all.isEmpty, "no outage yet: \(producerLog.all), \(consumerLog.all)")
 
         try cluster.setBrokerDown(1)
         for (name, log) in [("producer", producerLog), ("consumer", consumerLog)] {
-            try await eventually("the \(name) to report every broker down (\(log.all))", timeout: .seconds(30)) {
+            try await eventually("the \(name) to report every broker down (\(log.all))", timeout: .seconds(90)) {
                 if case .allBrokersDown(let detail)? = log.last { return detail.contains("brokers are down") }
                 return false
             }
         }
         try cluster.setBrokerUp(1)
         for (name, log) in [("producer", producerLog), ("consumer", consumerLog)] {
-            try await eventually("the \(name) to report a broker back (\(log.all))", timeout: .seconds(60)) { log.last == .restored }
+            try await eventually("the \(name) to report a broker back (\(log.all))", timeout: .seconds(90)) { log.last == .restored }
         }
 
         polling.cancel()
+        sending.cancel()
         _ = await polling.value
+        _ = await sending.value
         await producer.close(timeout: .seconds(5))
         await consumer.close()
         #expect(producerLog.last == .closed)
