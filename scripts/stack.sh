@@ -9,7 +9,8 @@
 #
 # Environment: CRM=dynamics|salesforce (default dynamics), PG_PORT (55432),
 # EMULATOR_PORT (8090), CONTROL_PORT (8080), READER_METRICS_PORT (9464),
-# WRITER_METRICS_PORT (9465), BUILD_CONFIG (debug|release).
+# WRITER_METRICS_PORT (9465), EGRESS_READER_METRICS_PORT (9466),
+# EGRESS_WRITER_METRICS_PORT (9467), BUILD_CONFIG (debug|release).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +24,8 @@ CONTROL_PORT=${CONTROL_PORT:-8080}
 # Each role's /healthz and /metrics (docs/operations.md).
 READER_METRICS_PORT=${READER_METRICS_PORT:-9464}
 WRITER_METRICS_PORT=${WRITER_METRICS_PORT:-9465}
+EGRESS_READER_METRICS_PORT=${EGRESS_READER_METRICS_PORT:-9466}
+EGRESS_WRITER_METRICS_PORT=${EGRESS_WRITER_METRICS_PORT:-9467}
 BUILD_CONFIG=${BUILD_CONFIG:-debug}
 # The workflows make run starts. opt-in-out has no role yet (see README, "What works today").
 WORKFLOWS=${WORKFLOWS:-crm-to-campaign campaign-to-crm}
@@ -133,8 +136,8 @@ ENV
             control) cmd=("$bin/ControlService" serve --port "$CONTROL_PORT") ;;
             ingress-reader) cmd=("$bin/IngressService" reader --metrics-host 127.0.0.1 --metrics-port "$READER_METRICS_PORT") ;;
             ingress-writer) cmd=("$bin/IngressService" writer --metrics-host 127.0.0.1 --metrics-port "$WRITER_METRICS_PORT") ;;
-            egress-reader) cmd=("$bin/EgressService" reader) ;;
-            egress-writer) cmd=("$bin/EgressService" writer) ;;
+            egress-reader) cmd=("$bin/EgressService" reader --metrics-host 127.0.0.1 --metrics-port "$EGRESS_READER_METRICS_PORT") ;;
+            egress-writer) cmd=("$bin/EgressService" writer --metrics-host 127.0.0.1 --metrics-port "$EGRESS_WRITER_METRICS_PORT") ;;
             optout) cmd=("$bin/OptOutService" run) ;;
         esac
         start_process "$role" "${cmd[@]}"
@@ -154,8 +157,10 @@ ENV
     Kafka            $KAFKA_BOOTSTRAP_SERVERS      (kcat -b $KAFKA_BOOTSTRAP_SERVERS -L)
     Campaign         $CAMPAIGN_DATABASE_URL
     CRM emulator     $emulator
-    Reader           http://127.0.0.1:$READER_METRICS_PORT/healthz   /metrics
+    Reader           http://127.0.0.1:$READER_METRICS_PORT/healthz   /metrics   (crm-to-campaign)
     Writer           http://127.0.0.1:$WRITER_METRICS_PORT/healthz   /metrics
+    Egress reader    http://127.0.0.1:$EGRESS_READER_METRICS_PORT/healthz   /metrics   (campaign-to-crm)
+    Egress writer    http://127.0.0.1:$EGRESS_WRITER_METRICS_PORT/healthz   /metrics
     Environment      .crmbridge/stack.env        Logs  .crmbridge/logs/
     PostgreSQL data  $("$root/scripts/postgres.sh" where "$state/postgres")
   Ctrl-C (or make stop from another shell) stops everything.

@@ -33,8 +33,8 @@ extension IngressEndToEnd {
             let (readerPort, writerPort) = (try TestPostgres.freePort(), try TestPostgres.freePort())
             try roles.addReader(arguments: ["--metrics-port", "\(readerPort)", "--metrics-host", "127.0.0.1"])
             try roles.addWriter(arguments: ["--metrics-port", "\(writerPort)", "--metrics-host", "127.0.0.1"])
-            let reader = Endpoint(port: readerPort, http: stack.http)
-            let writer = Endpoint(port: writerPort, http: stack.http)
+            let reader = RoleEndpointClient(port: readerPort, http: stack.http)
+            let writer = RoleEndpointClient(port: writerPort, http: stack.http)
 
             try await roles.waitForRows(contact, expected)
             for (name, endpoint) in [("reader", reader), ("writer", writer)] {
@@ -86,47 +86,5 @@ extension IngressEndToEnd {
                 }
             }
         }
-    }
-}
-
-/// A role's metrics endpoint on this machine.
-private struct Endpoint {
-    let port: Int
-    let http: HTTPClient
-
-    struct Answer {
-        let status: Int
-        let text: String
-        var json: [String: Any] {
-            (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
-        }
-    }
-
-    func get(_ path: String) async throws -> Answer {
-        let response = try await http.execute(HTTPRequest(url: "http://127.0.0.1:\(port)\(path)", timeout: .seconds(10)))
-        return Answer(status: response.status, text: response.bodyText)
-    }
-
-    func metrics() async throws -> PrometheusText {
-        let answer = try await get("/metrics")
-        guard answer.status == 200 else { throw TestStackError("/metrics answered \(answer.status)") }
-        return PrometheusText(answer.text)
-    }
-}
-
-/// The Prometheus text format, read as a person would: `name{labels} value` lines.
-private struct PrometheusText {
-    let lines: [String]
-
-    init(_ text: String) {
-        lines = text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
-    }
-
-    /// The value of the series written exactly as `series` (name and labels).
-    func value(_ series: String) -> Double? {
-        for line in lines where line.hasPrefix(series + " ") {
-            return Double(line.dropFirst(series.count + 1))
-        }
-        return nil
     }
 }

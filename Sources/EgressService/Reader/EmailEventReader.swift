@@ -38,7 +38,9 @@ struct EmailEventReader: Sendable {
         // more leaves this instance) and cancels the work.
         try await ActiveInstanceLock.withLock(lock, logger: logger, onStandby: { run.markStandby() }) { lease in
             try await PostgresConnection.withConnection(url: databaseURL, logger: logger) { database in
-                try await KafkaProducer.withProducer(configuration: kafka, logger: logger) { producer in
+                try await KafkaProducer.withProducer(
+                    configuration: kafka, logger: logger, connectivity: run.health.kafkaConnectivity("producer")
+                ) { producer in
                     await lease.whenLost { await producer.close(timeout: .zero) }
                     try await EgressTopics.create(kafka: kafka, partitions: connections.kafka.topicPartitions, logger: logger)
                     run.health.connected(.kafka)  // the broker answered the topic creation

@@ -33,8 +33,13 @@ struct EgressWriter: Sendable {
         // Each part is closed on every path, also when setting up a later one throws.
         try await PostgresConnection.withConnection(url: connections.campaign.databaseURL, logger: logger) { database in
             try await HTTPClient.withClient(logger: logger) { http in
-                try await KafkaConsumer.withConsumer(configuration: kafka, groupID: Topics.writerGroup(.campaignToCRM), logger: logger) { consumer in
-                    try await KafkaProducer.withProducer(configuration: kafka, logger: logger) { rejectsProducer in
+                try await KafkaConsumer.withConsumer(
+                    configuration: kafka, groupID: Topics.writerGroup(.campaignToCRM), logger: logger,
+                    connectivity: run.health.kafkaConnectivity("consumer")
+                ) { consumer in
+                    try await KafkaProducer.withProducer(
+                        configuration: kafka, logger: logger, connectivity: run.health.kafkaConnectivity("rejects producer")
+                    ) { rejectsProducer in
                         let crm = connections.crm.makeEmailEventWriter(http: http, logger: logger, batchSize: events.batchSize)
                         let rejects = EgressRejects(database: database, producer: rejectsProducer, run: run, logger: logger)
                         try await consumer.subscribe(topics: [Topics.emailEvents])

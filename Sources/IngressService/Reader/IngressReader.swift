@@ -28,7 +28,9 @@ struct IngressReader: Sendable {
             try await PostgresConnection.withConnection(url: databaseURL, logger: logger) { database in
                 try await HTTPClient.withClient(logger: logger) { http in
                     let kafka = base.connections.kafkaConfiguration(clientID: "crmbridge-ingress-reader")
-                    try await KafkaProducer.withProducer(configuration: kafka, logger: logger) { producer in
+                    try await KafkaProducer.withProducer(
+                        configuration: kafka, logger: logger, connectivity: run.health.kafkaConnectivity("producer")
+                    ) { producer in
                         await lease.whenLost { await producer.close(timeout: .zero) }
                         try await read(workflow, run: run, database: database, http: http, kafka: kafka, producer: producer)
                     }

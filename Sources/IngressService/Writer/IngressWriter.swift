@@ -32,8 +32,13 @@ struct IngressWriter: Sendable {
                 tables[entity.name] = try await Self.resolveTable(entity, database: database)
             }
             try await IngressTopics.create(for: workflow, kafka: kafka, partitions: connections.kafka.topicPartitions, logger: logger)
-            try await KafkaConsumer.withConsumer(configuration: kafka, groupID: Topics.writerGroup(.crmToCampaign), logger: logger) { consumer in
-                try await KafkaProducer.withProducer(configuration: kafka, logger: logger) { rejectsProducer in
+            try await KafkaConsumer.withConsumer(
+                configuration: kafka, groupID: Topics.writerGroup(.crmToCampaign), logger: logger,
+                connectivity: run.health.kafkaConnectivity("consumer")
+            ) { consumer in
+                try await KafkaProducer.withProducer(
+                    configuration: kafka, logger: logger, connectivity: run.health.kafkaConnectivity("rejects producer")
+                ) { rejectsProducer in
                     let applier = BatchApplier(database: database, rejectsProducer: rejectsProducer, run: run, logger: logger)
                     try await consume(workflow, run: run, tables: tables, database: database, consumer: consumer, applier: applier)
                 }

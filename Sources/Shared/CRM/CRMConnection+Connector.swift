@@ -2,6 +2,8 @@ import Config
 import HTTPBridge
 import Logging
 
+/// The connection's client secret is handed on as the `Secret` it is; only the token
+/// request reveals it (`CRMCredentials.tokenRequest`).
 extension CRMConnection {
     /// The read-side connector of this connection (Dynamics or Salesforce).
     public func makeSourceConnector(
@@ -18,7 +20,7 @@ extension CRMConnection {
         let root = Self.withoutTrailingSlash(url.absoluteString)
         return DynamicsConfiguration(
             organizationURL: root, tokenURL: tokenURL.absoluteString, clientID: clientID,
-            clientSecret: clientSecret.reveal(), scope: scope,
+            clientSecret: clientSecret, scope: scope,
             webAPIURL: root + "/api/data/" + Self.versionSegment(apiVersion) + "/", retry: retry)
     }
 
@@ -26,7 +28,7 @@ extension CRMConnection {
     public func salesforceConfiguration(retry: CRMRetryPolicy = .init()) -> SalesforceConfiguration {
         SalesforceConfiguration(
             instanceURL: Self.withoutTrailingSlash(url.absoluteString), clientID: clientID,
-            clientSecret: clientSecret.reveal(), tokenURL: tokenURL.absoluteString,
+            clientSecret: clientSecret, tokenURL: tokenURL.absoluteString,
             apiVersion: Self.versionSegment(apiVersion), retry: retry)
     }
 

@@ -5,6 +5,10 @@ import Logging
 /// credentials). Concurrent callers share one token request. A token is refreshed when
 /// `expires_in` says it is about to expire (Dynamics) or when the CRM refuses it with a
 /// 401 (`invalidate`, Salesforce sends no lifetime).
+///
+/// The client secret stays a `Secret` in its `CRMCredentials` until the token request's
+/// form body is built; the provider shows it nowhere (an actor's `dump` lists its
+/// stored properties: the credentials print themselves redacted).
 public actor OAuthTokenProvider {
     private let credentials: CRMCredentials
     private let exchange: CRMExchange
@@ -47,11 +51,7 @@ public actor OAuthTokenProvider {
         do {
             return try await exchange.perform(
                 "token request", tokens: nil,
-                build: { _ in
-                    var request = HTTPRequest.form(url: credentials.tokenURL, fields: credentials.formFields)
-                    request.headers.replace("Accept", "application/json")
-                    return request
-                },
+                build: { _ in credentials.tokenRequest() },
                 decode: { response throws(CRMJSON.Problem) in try parse(response, requestedAt: .now) })
         } catch var error as CRMError where error.code == .remote {
             // invalid_client, invalid_grant…: the credentials, not the CRM, are wrong.

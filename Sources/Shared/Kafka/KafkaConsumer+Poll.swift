@@ -19,8 +19,8 @@ extension KafkaConsumer {
                 messages.append(message)
             case .endOfPartition:
                 continue
-            case .error(let code, let partition):
-                try handleConsumerError(code, partition: partition, client: client, logger: logger)
+            case .error(let code, let text, let partition):
+                try handleConsumerError(code, text: text, partition: partition, client: client, logger: logger)
                 if messages.isEmpty && ContinuousClock.now >= deadline { break polling }
             }
         }
@@ -28,18 +28,21 @@ extension KafkaConsumer {
     }
 
     /// A consumer error event: fatal errors are thrown, the rest (broker down, unknown
-    /// topic while it is being created…) are logged; librdkafka keeps retrying.
+    /// topic while it is being created…) are logged, and every broker down is told to the
+    /// consumer's broker watch; librdkafka keeps retrying.
     private static func handleConsumerError(
-        _ code: KafkaError.Code, partition: KafkaTopicPartition?, client: RDKafkaClient, logger: Logger
+        _ code: KafkaError.Code, text: String, partition: KafkaTopicPartition?, client: RDKafkaClient, logger: Logger
     ) throws {
         if code == .fatal {
             throw client.fatalError(function: "rd_kafka_consumer_poll")
         }
+        client.noteError(code, text)
         var metadata: Logger.Metadata = [KafkaLogKey.error: "\(code)"]
         if let partition {
             metadata[KafkaLogKey.topic] = "\(partition.topic)"
             metadata[KafkaLogKey.partition] = "\(partition.partition)"
         }
-        logger.warning("Kafka consumer error: \(code.text)", metadata: metadata)
+        // librdkafka logs each connection it loses already.
+        logger.log(level: code == .transport ? .debug : .warning, "Kafka consumer error: \(text)", metadata: metadata)
     }
 }

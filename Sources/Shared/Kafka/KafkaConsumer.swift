@@ -21,7 +21,12 @@ public final class KafkaConsumer: Sendable {
     private let logger: Logger
 
     /// Creates a member of consumer group `groupID`; throws for an invalid configuration.
-    public init(configuration: KafkaConfiguration, groupID: String, logger: Logger) throws {
+    /// - Parameter connectivity: told when every broker is down and when one answers
+    ///   again (`KafkaConnectivity`), and `.closed` when the consumer closes. librdkafka
+    ///   reports the outage inside `poll`, so a consumer that is not polled learns of it late.
+    public init(
+        configuration: KafkaConfiguration, groupID: String, logger: Logger, connectivity: KafkaConnectivityHandler? = nil
+    ) throws {
         guard !groupID.isEmpty else {
             throw KafkaError.invalidArgument("the group id is empty", function: "KafkaConsumer.init")
         }
@@ -31,7 +36,8 @@ public final class KafkaConsumer: Sendable {
         client = try RDKafkaClient(
             role: .groupConsumer(groupID: groupID),
             properties: configuration.librdkafkaProperties(for: .groupConsumer(groupID: groupID)),
-            logger: logger, assignment: tracker)
+            logger: logger, events: 0, assignment: tracker,
+            brokerWatch: connectivity.map { KafkaBrokerWatch(handler: $0, logger: logger) })
         client.forwardMainQueueToConsumer()
         self.groupID = groupID
         self.tracker = tracker
@@ -40,6 +46,7 @@ public final class KafkaConsumer: Sendable {
     }
 
     deinit {
+        client.brokerWatch?.close()
         // Without `close()`, destroying the handle leaves the group, which blocks: let the
         // last reference go on the consumer's queue, not on the caller's thread.
         queue.async { [client] in withExtendedLifetime(client) {} }
@@ -149,6 +156,7 @@ public final class KafkaConsumer: Sendable {
                 logger.warning("Kafka consumer close: \(error)")
             }
             tracker.clear()
+            client.brokerWatch?.close()
         }
     }
 

@@ -29,7 +29,7 @@ final class KafkaPartitionReader {
                 continue
             case .endOfPartition:
                 return nil
-            case .error(let code, _):
+            case .error(let code, _, _):
                 let error = KafkaError(code, function: "rd_kafka_consumer_poll")
                 if error.isRetriable { continue }
                 throw error

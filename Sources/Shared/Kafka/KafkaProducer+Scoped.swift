@@ -7,10 +7,11 @@ extension KafkaProducer {
     /// (it lost its right to publish) calls `close(timeout: .zero)` itself, first.
     public static func withProducer<T>(
         configuration: KafkaConfiguration, logger: Logger, closeTimeout: Duration = .seconds(30),
+        connectivity: KafkaConnectivityHandler? = nil,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (KafkaProducer) async throws -> T
     ) async throws -> T {
-        let producer = try KafkaProducer(configuration: configuration, logger: logger)
+        let producer = try KafkaProducer(configuration: configuration, logger: logger, connectivity: connectivity)
         let result: T
         do {
             result = try await body(producer)

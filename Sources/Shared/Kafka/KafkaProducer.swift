@@ -25,8 +25,11 @@ public final class KafkaProducer: Sendable {
     private let logger: Logger
 
     /// Creates the producer; throws a `KafkaError` for an invalid configuration.
-    public init(configuration: KafkaConfiguration, logger: Logger) throws {
-        let core = try RDKafkaProducerCore(configuration: configuration, logger: logger)
+    /// - Parameter connectivity: told when every broker is down and when one answers
+    ///   again (`KafkaConnectivity`), and `.closed` when the producer closes.
+    public init(configuration: KafkaConfiguration, logger: Logger, connectivity: KafkaConnectivityHandler? = nil) throws {
+        let watch = connectivity.map { KafkaBrokerWatch(handler: $0, logger: logger) }
+        let core = try RDKafkaProducerCore(configuration: configuration, logger: logger, brokerWatch: watch)
         self.core = core
         self.logger = logger
         enqueueQueue = KafkaBlockingQueue(label: "kafka.producer.enqueue")
@@ -35,6 +38,7 @@ public final class KafkaProducer: Sendable {
 
     deinit {
         pollThread.stop()
+        core.client.brokerWatch?.close()
     }
 
     /// Sends one record and returns once the broker acknowledged it (all in-sync replicas),
@@ -83,6 +87,7 @@ public final class KafkaProducer: Sendable {
             }
             pollThread.stopAndJoin()
             core.tracker.failAll(with: .closed("producer", function: "KafkaProducer.close"))
+            core.client.brokerWatch?.close()
         }
         state.withLock { $0 = .closed }
     }

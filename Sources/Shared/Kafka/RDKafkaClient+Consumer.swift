@@ -44,7 +44,7 @@ extension RDKafkaClient {
             let partition = raw.pointee.rkt.map {
                 KafkaTopicPartition(topic: topics.name($0), partition: raw.pointee.partition)
             }
-            return .error(KafkaError.Code(error), partition: partition)
+            return .error(KafkaError.Code(error), text: String(cString: rd_kafka_message_errstr(raw)), partition: partition)
         }
     }
 

@@ -9,6 +9,8 @@ package final class RDKafkaClient: @unchecked Sendable {
     package let handle: OpaquePointer
     let role: KafkaClientRole
     let logger: Logger
+    /// Follows whether any broker answers (for the owner's readiness), when asked for.
+    let brokerWatch: KafkaBrokerWatch?
     private let context: Unmanaged<RDKafkaClientContext>
     private let destroyFlags: Int32
 
@@ -16,16 +18,30 @@ package final class RDKafkaClient: @unchecked Sendable {
     ///   - events: librdkafka events (`RD_KAFKA_EVENT_*`) delivered on the main queue
     ///     instead of through callbacks (the producer's delivery reports).
     ///   - assignment: the consumer's assignment state, updated by the rebalance callback.
-    package init(
+    package convenience init(
         role: KafkaClientRole,
         properties: [String: KafkaPropertyValue],
         logger: Logger,
         events: Int32 = 0,
         assignment: KafkaAssignmentTracker? = nil
     ) throws {
+        try self.init(role: role, properties: properties, logger: logger, events: events, assignment: assignment, brokerWatch: nil)
+    }
+
+    /// - Parameter brokerWatch: told when every broker is down, and given a probe that
+    ///   asks whether one answers again. A client without error events reports to it
+    ///   through the error callback.
+    init(
+        role: KafkaClientRole,
+        properties: [String: KafkaPropertyValue],
+        logger: Logger,
+        events: Int32,
+        assignment: KafkaAssignmentTracker?,
+        brokerWatch: KafkaBrokerWatch?
+    ) throws {
         let conf = try RDKafkaClient.makeConf(properties)
         let context = Unmanaged.passRetained(
-            RDKafkaClientContext(logger: logger, assignment: assignment))
+            RDKafkaClientContext(logger: logger, assignment: assignment, brokerWatch: brokerWatch))
         rd_kafka_conf_set_opaque(conf, context.toOpaque())
         rd_kafka_conf_set_log_cb(conf, rdKafkaLogCallback)
         if assignment != nil {
@@ -33,6 +49,9 @@ package final class RDKafkaClient: @unchecked Sendable {
         }
         if events != 0 {
             rd_kafka_conf_set_events(conf, events)
+        } else if brokerWatch != nil {
+            // Without it librdkafka only logs client-wide errors such as _ALL_BROKERS_DOWN.
+            rd_kafka_conf_set_error_cb(conf, rdKafkaErrorCallback)
         }
 
         var errorText = [CChar](repeating: 0, count: 512)
@@ -48,12 +67,15 @@ package final class RDKafkaClient: @unchecked Sendable {
         self.role = role
         self.logger = logger
         self.context = context
+        self.brokerWatch = brokerWatch
         // Offset and admin handles never join their group: destroying them must not
         // try to leave it (which would block until the session times out).
         switch role {
         case .offsetClient, .admin: destroyFlags = RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE
         case .producer, .groupConsumer: destroyFlags = 0
         }
+        // Weakly: the watch lives as long as this client, and a probe must not keep it alive.
+        brokerWatch?.attach { [weak self] timeout in self?.brokersAnswer(timeout: timeout) }
     }
 
     deinit {
@@ -106,10 +128,12 @@ package final class RDKafkaClient: @unchecked Sendable {
 final class RDKafkaClientContext: Sendable {
     let logger: Logger
     let assignment: KafkaAssignmentTracker?
+    let brokerWatch: KafkaBrokerWatch?
 
-    init(logger: Logger, assignment: KafkaAssignmentTracker?) {
+    init(logger: Logger, assignment: KafkaAssignmentTracker?, brokerWatch: KafkaBrokerWatch?) {
         self.logger = logger
         self.assignment = assignment
+        self.brokerWatch = brokerWatch
     }
 
     /// The context of `handle`, valid while the owning `RDKafkaClient` lives.

@@ -6,8 +6,9 @@ enum RDKafkaPollEvent {
     case message(KafkaMessage)
     /// The end of a partition was reached (only with `enable.partition.eof`).
     case endOfPartition
-    /// A consumer error event, and the partition it concerns when it concerns one.
-    case error(KafkaError.Code, partition: KafkaTopicPartition?)
+    /// A consumer error event, librdkafka's text of it, and the partition it concerns
+    /// when it concerns one.
+    case error(KafkaError.Code, text: String, partition: KafkaTopicPartition?)
 }
 
 /// The topic names of one poll: messages of a topic share one `String`, not one copy

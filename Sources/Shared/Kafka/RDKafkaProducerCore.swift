@@ -18,12 +18,14 @@ final class RDKafkaProducerCore: @unchecked Sendable {
     private var deliveries: [KafkaDeliveryTracker.Delivery] = []
     private let fatalFailure = Mutex<KafkaError?>(nil)
 
-    init(configuration: KafkaConfiguration, logger: Logger) throws {
+    init(configuration: KafkaConfiguration, logger: Logger, brokerWatch: KafkaBrokerWatch?) throws {
         client = try RDKafkaClient(
             role: .producer,
             properties: configuration.librdkafkaProperties(for: .producer),
             logger: logger,
-            events: RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR)
+            events: RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR,
+            assignment: nil,
+            brokerWatch: brokerWatch)
         tracker = KafkaDeliveryTracker()
         guard let queue = rd_kafka_queue_get_main(client.handle) else {
             throw KafkaError(
@@ -74,6 +76,7 @@ final class RDKafkaProducerCore: @unchecked Sendable {
         let code = rd_kafka_event_error(event)
         let text = String(cString: rd_kafka_event_error_string(event))
         guard rd_kafka_event_error_is_fatal(event) != 0 else {
+            client.noteError(KafkaError.Code(code), text)
             // librdkafka retries these itself; transport errors are already in its log.
             let level: Logger.Level = code == RD_KAFKA_RESP_ERR__TRANSPORT ? .debug : .warning
             client.logger.log(

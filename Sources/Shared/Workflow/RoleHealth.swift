@@ -45,6 +45,8 @@ public final class RoleHealth: Sendable {
         /// The error after which the work is being restarted, until it runs again.
         var retrying: String?
         var connections: [Dependency: String?] = [:]
+        /// Per dependency, per watching client, why it is unreachable as a whole.
+        var outages: [Dependency: [String: String]] = [:]
     }
 
     /// What the role needs connected to be ready.
@@ -93,11 +95,24 @@ public final class RoleHealth: Sendable {
         disconnected(dependency, "\(error)")
     }
 
+    /// A client of this role that watches `dependency` as a whole (a Kafka client: every
+    /// broker down) says it is unreachable (`reason`), or no longer (`nil`: reachable again,
+    /// or the client closed). Unlike `disconnected`, an outage holds whatever calls
+    /// succeed meanwhile (a consumer's poll returns, empty, while no broker is up), until
+    /// the client that reported it takes it back.
+    public func outage(_ dependency: Dependency, client: String, _ reason: String?) {
+        state.withLock { $0.outages[dependency, default: [:]][client] = reason }
+    }
+
     public var report: Report {
         state.withLock { state in
             var report = Report(notReady: [:], ready: [])
             if let work = state.work ?? state.retrying.map({ "retrying after: \($0)" }) { report.notReady["work"] = work }
             for dependency in needs {
+                if let outage = state.outages[dependency]?.sorted(by: { $0.key < $1.key }).first {
+                    report.notReady[dependency.name] = outage.value
+                    continue
+                }
                 switch state.connections[dependency] {
                 case .some(.none): report.ready.append(dependency.name)
                 case .some(.some(let reason)): report.notReady[dependency.name] = reason

@@ -42,8 +42,9 @@ final class EgressRoles: @unchecked Sendable {
         return roles
     }
 
-    func add(_ role: String) throws {
-        processes.append(try stack.spawn("EgressService", [role]))
+    /// - Parameter arguments: added after the role (e.g. `--metrics-port`).
+    func add(_ role: String, arguments: [String] = []) throws {
+        processes.append(try stack.spawn("EgressService", [role] + arguments))
     }
 
     func stop() {

@@ -1,5 +1,6 @@
 @testable import CRMConnectors
 @testable import Config
+import CoreValues
 import Foundation
 @testable import HTTPBridge
 import Logging
@@ -39,7 +40,7 @@ struct CRMEmulatorFixture {
             configuration: DynamicsConfiguration(
                 organizationURL: emulator.baseURL,
                 tokenURL: emulator.baseURL + "/crmbridge-tenant/oauth2/v2.0/token",
-                clientID: "crmbridge-demo", clientSecret: secret, retry: retry),
+                clientID: "crmbridge-demo", clientSecret: Secret(secret), retry: retry),
             http: http, logger: logger)
     }
 
@@ -48,7 +49,7 @@ struct CRMEmulatorFixture {
     ) -> SalesforceConnector {
         SalesforceConnector(
             configuration: SalesforceConfiguration(
-                instanceURL: emulator.baseURL, clientID: "crmbridge-demo", clientSecret: "demo-secret",
+                instanceURL: emulator.baseURL, clientID: "crmbridge-demo", clientSecret: Secret("demo-secret"),
                 deletedRetention: deletedRetention, retry: retry),
             http: http, logger: logger)
     }

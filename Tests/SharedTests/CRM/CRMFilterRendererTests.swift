@@ -1,4 +1,5 @@
 @testable import CRMConnectors
+import CoreValues
 import Foundation
 import Mapping
 import Testing
@@ -49,12 +50,12 @@ import Testing
         let filter = try valid("donotbulkemail eq false and statecode eq 0")
         let dynamics = DynamicsConfiguration(
             organizationURL: "https://org.crm.dynamics.com/", tokenURL: "https://login/t/oauth2/v2.0/token",
-            clientID: "id", clientSecret: "s")
+            clientID: "id", clientSecret: Secret("s"))
         let odata = try DynamicsConnector.ReadPlan(
             CRMQuery(remoteObject: "contacts", filter: .not(filter)), configuration: dynamics)
         #expect(odata.userFilter == "(not (donotbulkemail eq false and statecode eq 0))")
 
-        let salesforce = SalesforceConfiguration(instanceURL: "https://acme.my.salesforce.com", clientID: "id", clientSecret: "s")
+        let salesforce = SalesforceConfiguration(instanceURL: "https://acme.my.salesforce.com", clientID: "id", clientSecret: Secret("s"))
         let plan = try SalesforceConnector.ReadPlan(
             CRMQuery(remoteObject: "Contact", filter: .not(filter), orderBy: [.init("LastName", descending: true)]),
             configuration: salesforce, fallbacks: SalesforceConnector.FallbackObjects())
@@ -67,7 +68,7 @@ import Testing
     @Test func refusesASortFieldThatIsNotAnIdentifier() {
         let dynamics = DynamicsConfiguration(
             organizationURL: "https://org.crm.dynamics.com/", tokenURL: "https://login/t/oauth2/v2.0/token",
-            clientID: "id", clientSecret: "s")
+            clientID: "id", clientSecret: Secret("s"))
         #expect(throws: CRMError.self) {
             try DynamicsConnector.ReadPlan(
                 CRMQuery(remoteObject: "contacts", orderBy: [.init("lastname&$top=1")]), configuration: dynamics)

@@ -10,7 +10,7 @@ import Testing
 @Suite struct CRMRequestBuildingTests {
     private let dynamics = DynamicsConfiguration(
         organizationURL: "https://org.crm.dynamics.com/", tokenURL: "https://login/t/oauth2/v2.0/token",
-        clientID: "id", clientSecret: "s3cr3t")
+        clientID: "id", clientSecret: Secret("s3cr3t"))
 
     @Test func guessesDataverseIdFieldsFromEntitySetNames() {
         #expect(DynamicsConnector.ReadPlan.guessIDField(entitySet: "contacts") == "contactid")
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func buildsSOQLWithTheWindowAndAnIdTieBreaker() throws {
-        let configuration = SalesforceConfiguration(instanceURL: "https://acme.my.salesforce.com", clientID: "id", clientSecret: "s")
+        let configuration = SalesforceConfiguration(instanceURL: "https://acme.my.salesforce.com", clientID: "id", clientSecret: Secret("s"))
         let plan = try SalesforceConnector.ReadPlan(
             CRMQuery(remoteObject: "Contact", fields: ["Email"], filter: try FilterExpression.parse("HasOptedOutOfEmail eq false").get()),
             configuration: configuration, fallbacks: SalesforceConnector.FallbackObjects())
@@ -110,7 +110,7 @@ extension CRMRequestBuildingTests {
         let dynamics = dynamicsConnection.dynamicsConfiguration()
         #expect(dynamics.webAPIURL == "https://org.crm.dynamics.com/api/data/v9.2/")
         #expect(dynamics.credentials.scope == "https://org.crm.dynamics.com/.default")
-        #expect(dynamics.credentials.clientSecret == "s3cr3t")
+        #expect(dynamics.credentials.clientSecret.reveal() == "s3cr3t")
 
         let salesforceConnection = CRMConnection(
             kind: .salesforce, url: try #require(URL(string: "https://acme.my.salesforce.com")),

@@ -1,4 +1,5 @@
 @testable import CRMConnectors
+import CoreValues
 import Foundation
 import TestSupport
 import Testing
@@ -143,7 +144,7 @@ extension SalesforceConnectorTests {
         defer { fixture.stop() }
         let connector = SalesforceConnector(
             configuration: SalesforceConfiguration(
-                instanceURL: fixture.emulator.baseURL, clientID: "crmbridge-demo", clientSecret: "demo-secret",
+                instanceURL: fixture.emulator.baseURL, clientID: "crmbridge-demo", clientSecret: Secret("demo-secret"),
                 modifiedField: "CRMB_No_Such_Stamp__c", retry: CRMEmulatorFixture.testRetry),
             http: fixture.http, logger: fixture.logger)
         let records = try await collect(connector.pages(contacts, modifiedIn: nil)).records

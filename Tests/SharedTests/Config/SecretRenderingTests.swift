@@ -1,4 +1,4 @@
-import CRMConnectors
+@testable import CRMConnectors
 import Config
 import CoreValues
 import Foundation
@@ -125,14 +125,67 @@ struct SecretRenderingTests {
     @Test func theCRMCredentialsAndConfigurations() throws {
         let dynamics = try Self.config(crm: "dynamics").connections.crm.dynamicsConfiguration()
         let salesforce = try Self.config(crm: "salesforce").connections.crm.salesforceConfiguration()
-        #expect(dynamics.credentials.clientSecret == Self.crmSecret)
+        #expect(dynamics.credentials.clientSecret.reveal() == Self.crmSecret)
+        #expect(salesforce.credentials.clientSecret.reveal() == Self.crmSecret)
+        let http = HTTPClient()
+        defer { http.shutdown() }
         let values: [String: Any] = [
             "DynamicsConfiguration": dynamics, "SalesforceConfiguration": salesforce,
-            "CRMCredentials": dynamics.credentials,
+            "CRMCredentials": dynamics.credentials, "Salesforce CRMCredentials": salesforce.credentials,
+            "DynamicsConnector": DynamicsConnector(configuration: dynamics, http: http, logger: LogRecorder().logger("crm")),
+            "SalesforceConnector": SalesforceConnector(configuration: salesforce, http: http, logger: LogRecorder().logger("crm")),
         ]
         for (name, value) in values {
             #expect(leaks(in: renderings(of: value)).isEmpty, "\(name)")
         }
+    }
+
+    @Test func theTokenRequestCarriesTheClientSecretInItsBodyOnly() throws {
+        let connection = try Self.config(crm: "dynamics").connections.crm
+        for credentials in [connection.dynamicsConfiguration().credentials, connection.salesforceConfiguration().credentials] {
+            let request = credentials.tokenRequest()
+            // The secret is where the CRM reads it: a check that finds nothing proves something.
+            #expect(String(decoding: request.body ?? [], as: UTF8.self).contains("client_secret=\(Self.crmSecret)"))
+            let values: [String: Any] = ["token request": request, "CRMCredentials": credentials, "headers": request.headers]
+            for (name, value) in values {
+                #expect(leaks(in: renderings(of: value)).isEmpty, "\(name)")
+            }
+        }
+    }
+
+    /// The provider (an actor: `dump` lists what it stores), the CRM's refusal of the
+    /// secret, an unreachable token endpoint, and what was logged meanwhile.
+    @Test func aRefusedOrUnreachableTokenRequestShowsTheSecretNowhere() async throws {
+        let emulator = try await TestEmulator.start(seed: 0)
+        defer { emulator.stop() }
+        let http = HTTPClient()
+        defer { http.shutdown() }
+        let recorder = LogRecorder()
+        let logger = recorder.logger("crm")
+        let retry = CRMRetryPolicy(maxAttempts: 2, initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(10))
+        // The emulator knows the demo secret only, so it refuses this one.
+        let secret = Secret(Self.crmSecret)
+        let providers: [(String, OAuthTokenProvider)] = [
+            ("dynamics", DynamicsConnector(configuration: DynamicsConfiguration(
+                organizationURL: emulator.baseURL, tokenURL: emulator.baseURL + "/tenant/oauth2/v2.0/token",
+                clientID: "crmbridge-demo", clientSecret: secret, retry: retry), http: http, logger: logger).tokens),
+            ("salesforce", SalesforceConnector(configuration: SalesforceConfiguration(
+                instanceURL: emulator.baseURL, clientID: "crmbridge-demo", clientSecret: secret, retry: retry),
+                http: http, logger: logger).tokens),
+            ("unreachable", DynamicsConnector(configuration: DynamicsConfiguration(
+                organizationURL: "http://127.0.0.1:1", tokenURL: "http://127.0.0.1:1/tenant/oauth2/v2.0/token",
+                clientID: "crmbridge-demo", clientSecret: secret, retry: retry), http: http, logger: logger).tokens),
+        ]
+        for (name, tokens) in providers {
+            #expect(leaks(in: renderings(of: tokens)).isEmpty, "\(name) provider")
+            let error = await #expect(throws: CRMError.self, "\(name)") { try await tokens.token() }
+            let expected: CRMError.Code = name == "unreachable" ? .transport : .authentication
+            #expect(error?.code == expected, "\(name): \(String(describing: error))")
+            #expect(leaks(in: renderings(of: error as Any)).isEmpty, "\(name) error")
+            #expect(leaks(in: renderings(of: tokens)).isEmpty, "\(name) provider after the failure")
+        }
+        #expect(recorder.text.contains("will be retried"), "the unreachable endpoint's retry was logged")
+        #expect(leaks(in: ["logs": recorder.text]).isEmpty)
     }
 
     @Test func thePostgresConfigurationAndAFailedConnection() async throws {

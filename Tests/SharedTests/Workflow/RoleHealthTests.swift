@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import KafkaBridge
 import PostgresBridge
 import Testing
 import WorkflowRuntime
@@ -54,5 +55,26 @@ struct RoleHealthTests {
         #expect(RoleHealth.workReason(.failed, lastError: "column gone", workflow: .crmToCampaign) == "failed: column gone")
         #expect(RoleHealth.workReason(.starting, lastError: nil, workflow: .crmToCampaign) == "starting")
         #expect(RoleHealth.workReason(.running, lastError: "old", workflow: .crmToCampaign) == nil)
+    }
+
+    @Test func aKafkaOutageHoldsOverSucceedingCallsUntilEachClientThatSawItTakesItBack() {
+        let health = RoleHealth(needs: [.kafka, .database])
+        health.work(nil)
+        health.running()
+        let consumer = health.kafkaConnectivity("consumer")
+        let rejects = health.kafkaConnectivity("rejects producer")
+        consumer(.allBrokersDown("1/1 brokers are down"))
+        rejects(.allBrokersDown("1/1 brokers are down"))
+        #expect(health.report.notReady == ["kafka": "every Kafka broker is down (consumer: 1/1 brokers are down)"])
+        // An empty poll returns during the outage and marks Kafka connected: the outage holds.
+        health.connected(.kafka)
+        health.running()
+        #expect(!health.report.isReady)
+        consumer(.restored)
+        #expect(health.report.notReady == ["kafka": "every Kafka broker is down (rejects producer: 1/1 brokers are down)"])
+        // A client closed during the outage (the work restarts) no longer holds it.
+        rejects(.closed)
+        #expect(health.report.isReady)
+        #expect(health.report.ready.sorted() == ["database", "kafka"])
     }
 }

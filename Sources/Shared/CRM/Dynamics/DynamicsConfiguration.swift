@@ -1,3 +1,5 @@
+import CoreValues
+
 /// How to reach one Dynamics 365 / Dataverse organisation. Pointing `organizationURL`
 /// and `credentials` at the emulator or at a real organisation is the only difference.
 public struct DynamicsConfiguration: Sendable, Hashable {
@@ -22,7 +24,7 @@ public struct DynamicsConfiguration: Sendable, Hashable {
     ///   - tokenURL: `https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token`.
     ///   - scope: default `<organizationURL>/.default`.
     public init(
-        organizationURL: String, tokenURL: String, clientID: String, clientSecret: String,
+        organizationURL: String, tokenURL: String, clientID: String, clientSecret: Secret,
         scope: String? = nil, webAPIURL: String? = nil, modifiedField: String = "modifiedon",
         includeFormattedValues: Bool = false, maxURLLength: Int = 8000,
         retry: CRMRetryPolicy = .init(), requestTimeout: Duration = .seconds(120)

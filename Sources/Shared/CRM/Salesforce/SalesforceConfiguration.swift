@@ -1,3 +1,5 @@
+import CoreValues
+
 /// How to reach one Salesforce org. Pointing `instanceURL` and `credentials` at the
 /// emulator or at a real org is the only difference.
 public struct SalesforceConfiguration: Sendable, Hashable {
@@ -26,7 +28,7 @@ public struct SalesforceConfiguration: Sendable, Hashable {
 
     /// - Parameter tokenURL: default `<instanceURL>/services/oauth2/token`.
     public init(
-        instanceURL: String, clientID: String, clientSecret: String, tokenURL: String? = nil,
+        instanceURL: String, clientID: String, clientSecret: Secret, tokenURL: String? = nil,
         apiVersion: String = "v60.0", useTokenInstanceURL: Bool = true,
         modifiedField: String = "SystemModstamp", fallbackModifiedField: String = "LastModifiedDate",
         deletedRetention: Duration = .seconds(15 * 86_400), updatedRetention: Duration = .seconds(30 * 86_400),
