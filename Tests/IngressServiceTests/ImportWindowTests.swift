@@ -1,3 +1,5 @@
+import CRMConnectors
+import Config
 import Foundation
 @testable import IngressService
 import Testing
@@ -37,5 +39,13 @@ import Testing
         let window = ImportWindow.next(lastImport: now.addingTimeInterval(3600), resync: false, lookBack: .seconds(60), now: now)
         #expect(window.start == window.end)
         #expect(window.modifiedWindow?.isEmpty == true)
+    }
+
+    @Test func theNextStartIsWhereTheWindowAfterTheOptionThisOneWritesStarts() throws {
+        let window = ImportWindow.next(lastImport: now.addingTimeInterval(-30), resync: false, lookBack: .seconds(5), now: now)
+        let written = try LastImportOption.parse(LastImportOption.format(window.end)).get()
+        let next = ImportWindow.next(lastImport: written, resync: false, lookBack: .seconds(5), now: now.addingTimeInterval(1))
+        #expect(window.nextStart(lookBack: .seconds(5)) == next.start)
+        #expect(window.nextStart(lookBack: .seconds(5)) < window.end)
     }
 }

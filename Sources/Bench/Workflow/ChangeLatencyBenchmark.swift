@@ -1,3 +1,4 @@
+import Config
 import CoreValues
 import Foundation
 import PostgresBridge
@@ -6,7 +7,8 @@ import PostgresBridge
 /// contacts, the bench changes contacts through the emulator's Web API (`PATCH
 /// contacts(<id>)`, `telephone1` set to a unique marker) at a steady rate, and a trigger
 /// on `profiles` NOTIFYs the bench when a marker lands (at the writer's commit). Latency =
-/// notification received − PATCH sent, both on the bench's clock.
+/// notification received − PATCH sent, both on the bench's clock. Also: messages the
+/// reader published per change, counted once the look-back of the last change is read.
 struct ChangeLatencyBenchmark: Benchmark {
     let name = "change-latency"
     let summary = "crm-to-campaign: CRM change to row visible in Campaign, at a steady rate"
@@ -26,11 +28,13 @@ struct ChangeLatencyBenchmark: Benchmark {
             let listener = try await listen(run, context)
             let cpu = context.stack.cpuAccount(roles: [("reader", roles[0]), ("writer", roles[1])])
             let before = cpu.snapshot()
+            let publishedBefore = try await published(run)
             let result = try await drive(context, ids: ids, listener: listener)
             let cpuFigures = CPUAccount.figures(from: before, to: cpu.snapshot(), records: result.planned, phase: name, scale: nil)
+            let perChange = try await publishedPerChange(run, since: publishedBefore, result: result)
             await listener.close()
             await run.finish(roles, dropDatabase: true)
-            return figures(result, settings: settings) + cpuFigures
+            return figures(result, settings: settings) + [perChange] + cpuFigures
         } catch {
             for role in roles { context.logger.error("role log", metadata: ["role": "\(role.name)", "tail": "\(role.logTail(1500))"]) }
             await run.finish(roles, dropDatabase: true)
@@ -97,6 +101,26 @@ struct ChangeLatencyBenchmark: Benchmark {
         }
         receiver.cancel()
         return Result(latencies: log.latencies(), planned: planned, failedWrites: log.failedCount, sendSeconds: sendSeconds)
+    }
+
+    /// Messages appended to the topic so far (high watermarks, whatever was dropped since).
+    private func published(_ run: IngressRun) async throws -> Int64 {
+        try await run.admin.lag(group: run.group, topics: [run.topic]).partitions.reduce(0) { $0 + $1.highWatermark }
+    }
+
+    /// Messages per change, once a window starting after the last change (its end less the
+    /// 5 s look-back) completed: every window that could publish a change again has run.
+    private func publishedPerChange(_ run: IngressRun, since before: Int64, result: Result) async throws -> Figure {
+        let settled = Date().addingTimeInterval(6)
+        try await Stopwatch.waitUntil("a window after the look-back of the last change", timeout: .seconds(60), interval: .milliseconds(200)) {
+            guard let text = try await run.lastImport(), case .success(let end) = LastImportOption.parse(text) else { return false }
+            return end > settled
+        }
+        let changes = result.planned - result.failedWrites
+        let messages = try await published(run) - before
+        return Figure(id: "change-latency.published-per-change", workflow: "crm-to-campaign", label: "Messages published per change",
+                      value: changes > 0 ? Double(messages) / Double(changes) : .nan, unit: "messages", target: .atMost(1),
+                      note: "\(messages) messages for \(changes) changes; the look-back re-reads each change, a version is published once")
     }
 
     private func figures(_ result: Result, settings: BenchSettings) -> [Figure] {

@@ -32,13 +32,15 @@ struct DeleteScan: Sendable {
         try await state.set(.crmToCampaign, entity: entity.name, .deltaLink, deletions.checkpoint.rawValue)
     }
 
-    /// Publishes the deletes of `window`; returns how many.
-    func publish(in window: ModifiedWindow, traceID: String) async throws -> Int {
+    /// Publishes the deletes of `window`; returns how many. Recycle-bin rows the previous
+    /// window already published from its look-back are skipped (`overlap`).
+    func publish(in window: ModifiedWindow, overlap pass: inout OverlapMemory.Pass, traceID: String) async throws -> Int {
         var count = 0
         if let salesforce = connector as? SalesforceConnector {
             for try await page in salesforce.deletedRows(query, modifiedIn: window) {
-                try await publisher.publishDeletes(page.map { ($0.id, $0.modifiedAt) }, traceID: traceID)
-                count += page.count
+                let fresh = pass.unpublished(page, as: .delete)
+                try await publisher.publishDeletes(fresh.map { ($0.id, $0.modifiedAt) }, traceID: traceID)
+                count += fresh.count
             }
         }
         return count + (try await publishTracked(until: window.end, traceID: traceID))

@@ -8,6 +8,8 @@ import WorkflowRuntime
 /// One run of one entity: read its window from the CRM, publish every record, then
 /// advance the LASTIMPORT option — only after the broker acknowledged them all.
 /// Deletes and records that left the filter follow the same path as `op:"delete"`.
+/// What the previous window already published in the look-back is not published again
+/// (`OverlapMemory`).
 struct EntityImport: Sendable {
     let entity: EntityConfig
     let instance: String
@@ -19,13 +21,17 @@ struct EntityImport: Sendable {
     let reconciliation: FullLoadReconciliation
     let run: RoleRun
     let logger: Logger
+    /// What the last completed window published in the span the next one reads again.
+    private(set) var overlap = OverlapMemory()
 
     var optionName: String { LastImportOption.name(instance: instance, workflow: .crmToCampaign, entity: entity.name) }
 
-    func runOnce(now: Date = Date()) async throws {
+    mutating func runOnce(now: Date = Date()) async throws {
         let resync = try await state.get(.crmToCampaign, entity: entity.name, .resyncRequested) != nil
-        let last = try await lastImport()
+        let lastText = try await options.get(optionName)
+        let last = try lastImport(lastText)
         let window = ImportWindow.next(lastImport: last, resync: resync, lookBack: entity.lookBack, now: now)
+        var pass = overlap.pass(for: window, from: lastText, lookBack: entity.lookBack)
         let traceID = UUID().uuidString.lowercased()
         let startText = window.start.map(LastImportOption.format) ?? "full load"
         let endText = LastImportOption.format(window.end)
@@ -40,25 +46,30 @@ struct EntityImport: Sendable {
         // A full load that may delete what it did not see records what it saw in Campaign's
         // database, not in memory (FullLoadReconciliation).
         let ledger = window.isFullLoad && reconciliation.applies ? try await reconciliation.begin() : nil
-        let count = try await publishRecords(in: window, recordingIn: ledger, traceID: traceID)
+        let count = try await publishRecords(in: window, recordingIn: ledger, overlap: &pass, traceID: traceID)
         var deletes = 0
         if let ledger {
             deletes = try await reconciliation.publishMissing(ledger, loadStart: window.end, traceID: traceID)
         }
         if !window.isFullLoad, entity.deletes.deleteWhenFilteredOut, entity.filter != nil {
-            try await publishFilteredOut(in: window, traceID: traceID)
+            try await publishFilteredOut(in: window, overlap: &pass, traceID: traceID)
         }
         if entity.deletes.enabled, let modified = window.modifiedWindow {
-            deletes = try await deleteScan.publish(in: modified, traceID: traceID)
+            deletes = try await deleteScan.publish(in: modified, overlap: &pass, traceID: traceID)
         }
         // Every record of the window is acknowledged by the broker: advance.
         try await options.set(optionName, endText)
+        // Only now may the next window skip what this one published; a window that failed
+        // before this line is retried with the memory it started with.
+        overlap = pass.memory(after: endText)
         if resync { try await state.remove(.crmToCampaign, entity: entity.name, .resyncRequested) }
-        logger.info("import window done", metadata: ["entity": "\(entity.name)", "records": "\(count)", "deletes": "\(deletes)", "crmEndDate": "\(endText)"])
+        logger.info("import window done", metadata: [
+            "entity": "\(entity.name)", "records": "\(count)", "alreadyPublished": "\(pass.skipped)", "deletes": "\(deletes)",
+            "crmEndDate": "\(endText)"])
     }
 
-    private func lastImport() async throws -> Date? {
-        guard let text = try await options.get(optionName) else { return nil }
+    private func lastImport(_ text: String?) throws -> Date? {
+        guard let text else { return nil }
         switch LastImportOption.parse(text) {
         case .success(let date): return date
         case .failure(let error):
@@ -74,9 +85,12 @@ struct EntityImport: Sendable {
             pageSize: entity.pageSize, idField: entity.remoteIdField, modifiedField: entity.lastModifiedField)
     }
 
-    /// Reads pages and publishes them, fetching page n+1 while page n is being acknowledged.
-    /// With a ledger, each page's ids are recorded in it too. Returns how many.
-    private func publishRecords(in window: ImportWindow, recordingIn ledger: FullLoadLedger?, traceID: String) async throws -> Int {
+    /// Reads pages and publishes what `overlap` has not seen published, fetching page n+1
+    /// while page n is being acknowledged. With a ledger, each page's ids are recorded in it
+    /// too (all of them: the ledger is what the load saw). Returns how many were read.
+    private func publishRecords(
+        in window: ImportWindow, recordingIn ledger: FullLoadLedger?, overlap pass: inout OverlapMemory.Pass, traceID: String
+    ) async throws -> Int {
         let pages: CRMPages
         if let ids = try await population.ids() {
             pages = connector.records(ids: ids, query: query)
@@ -88,14 +102,15 @@ struct EntityImport: Sendable {
         do {
             for try await page in pages {
                 let records = window.modifiedWindow.map { w in page.filter { w.contains($0.modifiedAt) } } ?? page
+                let fresh = pass.unpublished(records, as: .upsert)
                 try await inFlight?.value
                 count += records.count
                 run.counters.read(records.count, entity: entity.name)
                 run.health.connected(.crm)
                 inFlight = Task { [publisher, run, entity, ledger] in
                     try await ledger?.record(records.map(\.id))
-                    try await publisher.publish(records, traceID: traceID)
-                    run.counters.published(records.count, entity: entity.name)
+                    try await publisher.publish(fresh, traceID: traceID)
+                    run.counters.published(fresh.count, entity: entity.name)
                     run.health.connected(.kafka)
                 }
             }
@@ -109,12 +124,13 @@ struct EntityImport: Sendable {
     }
 
     /// Records modified in the window that no longer match the filter become deletes.
-    private func publishFilteredOut(in window: ImportWindow, traceID: String) async throws {
+    private func publishFilteredOut(in window: ImportWindow, overlap pass: inout OverlapMemory.Pass, traceID: String) async throws {
         guard let filter = entity.filter, let modified = window.modifiedWindow else { return }
         var outside = query
         outside.filter = .not(filter)
         for try await page in connector.pages(outside, modifiedIn: modified) {
-            try await publisher.publishDeletes(page.map { ($0.id, $0.modifiedAt) }, traceID: traceID)
+            let fresh = pass.unpublished(page, as: .delete)
+            try await publisher.publishDeletes(fresh.map { ($0.id, $0.modifiedAt) }, traceID: traceID)
         }
     }
 

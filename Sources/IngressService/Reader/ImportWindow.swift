@@ -9,7 +9,8 @@ import Foundation
 /// is a second of change latency. Nothing between windows is skipped because LASTIMPORT
 /// keeps whole seconds, rounded down (`LastImportOption.format`): the next window starts
 /// at or before this one's end, and the look-back re-reads what a CRM commits late.
-/// What is read twice is applied once (newer wins in Campaign).
+/// What is read twice is published once (`OverlapMemory`) and applied once (newer wins in
+/// Campaign).
 struct ImportWindow: Sendable, Equatable {
     /// `crmStartImport`; nil for a full load.
     var start: Date?
@@ -29,5 +30,12 @@ struct ImportWindow: Sendable, Equatable {
 
     var modifiedWindow: ModifiedWindow? {
         start.map { ModifiedWindow(start: $0, end: end) }
+    }
+
+    /// Where the next window starts, so what it reads again of this one: the LASTIMPORT
+    /// this window writes (its end, rounded down to the second) less the look-back.
+    func nextStart(lookBack: Duration) -> Date {
+        let lastImport = Date(timeIntervalSince1970: end.timeIntervalSince1970.rounded(.down))
+        return min(lastImport.addingTimeInterval(-lookBack.seconds), end)
     }
 }

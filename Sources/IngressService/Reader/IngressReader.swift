@@ -66,12 +66,15 @@ struct IngressReader: Sendable {
 
     /// Runs each entity when it is due; a failing entity is retried at its next turn
     /// while the others go on, unless the failure needs an operator.
-    private func loop(_ imports: [EntityImport]) async throws {
+    private func loop(_ entities: [EntityImport]) async throws {
+        // Each entity keeps what its last window published (`OverlapMemory`) from run to run.
+        var imports = entities
         var due = Array(repeating: ContinuousClock.now, count: imports.count)
         while !Task.isCancelled {
-            for (index, entityImport) in imports.enumerated() where due[index] <= .now {
+            for index in imports.indices where due[index] <= .now {
+                let entityImport = imports[index]
                 do {
-                    try await entityImport.runOnce()
+                    try await imports[index].runOnce()
                 } catch let failure as RoleFailure {
                     throw failure
                 } catch is CancellationError {
