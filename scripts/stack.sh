@@ -24,8 +24,8 @@ CONTROL_PORT=${CONTROL_PORT:-8080}
 READER_METRICS_PORT=${READER_METRICS_PORT:-9464}
 WRITER_METRICS_PORT=${WRITER_METRICS_PORT:-9465}
 BUILD_CONFIG=${BUILD_CONFIG:-debug}
-# The workflows make run starts. opt-in-out has no role yet (see README, "What works today").
-WORKFLOWS=${WORKFLOWS:-crm-to-campaign campaign-to-crm}
+# The workflows make run starts (opt-in-out in the mode the config gives: bidirectional).
+WORKFLOWS=${WORKFLOWS:-crm-to-campaign campaign-to-crm opt-in-out}
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
 
@@ -53,7 +53,7 @@ stop_group() {
 stop_all() {
     if [ -d "$pids" ]; then
         # Roles first, then the services they depend on.
-        stop_group optout egress-writer egress-reader ingress-writer ingress-reader control
+        stop_group optout-writer optout-campaign-reader optout-crm-reader egress-writer egress-reader ingress-writer ingress-reader control
         stop_group emulator broker
     fi
     "$root/scripts/postgres.sh" stop "$state/postgres"
@@ -127,7 +127,7 @@ ENV
     # As in the image (deploy/Dockerfile): two malloc arenas keep the roles' memory lower.
     export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
-    for role in control ingress-reader ingress-writer egress-reader egress-writer; do
+    for role in control ingress-reader ingress-writer egress-reader egress-writer optout-crm-reader optout-campaign-reader optout-writer; do
         local cmd=()
         case $role in
             control) cmd=("$bin/ControlService" serve --port "$CONTROL_PORT") ;;
@@ -135,7 +135,9 @@ ENV
             ingress-writer) cmd=("$bin/IngressService" writer --metrics-host 127.0.0.1 --metrics-port "$WRITER_METRICS_PORT") ;;
             egress-reader) cmd=("$bin/EgressService" reader) ;;
             egress-writer) cmd=("$bin/EgressService" writer) ;;
-            optout) cmd=("$bin/OptOutService" run) ;;
+            optout-crm-reader) cmd=("$bin/OptOutService" crm-reader) ;;
+            optout-campaign-reader) cmd=("$bin/OptOutService" campaign-reader) ;;
+            optout-writer) cmd=("$bin/OptOutService" writer) ;;
         esac
         start_process "$role" "${cmd[@]}"
     done

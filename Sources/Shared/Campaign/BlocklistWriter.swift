@@ -1,0 +1,93 @@
+import Foundation
+import PostgresBridge
+
+/// Applies CRM opt-out changes to Campaign, matched by CRM id, with the conflict rule
+/// in the statement itself (docs/opt-in-out.md), so it holds against whatever Campaign
+/// has at that instant:
+///
+/// - the profile's flag came from the CRM (written by this sync) → a CRM change at the
+///   same time or later applies: it is the CRM's own newer state;
+/// - otherwise times are compared to the second (the CRM's precision): the newer wins,
+///   and a tie goes to opt-out = true;
+/// - a profile without a flag time takes the CRM's value;
+/// - a value equal to Campaign's is not written (no new change, no stamp).
+///
+/// An applied row gets `blocklisted_at` = the CRM record's modified time, and the
+/// transaction is recorded in `crmbridge.optout_sync_xids`, so the Campaign reader
+/// knows the row as written by the sync and does not send it back.
+public struct BlocklistWriter: Sendable {
+    public let table: BlocklistTable
+
+    public init(table: BlocklistTable) {
+        self.table = table
+    }
+
+    public struct Change: Sendable, Equatable {
+        public var crmID: String
+        public var value: Bool
+        /// The CRM record's last-modified time.
+        public var modifiedAt: Date
+
+        public init(crmID: String, value: Bool, modifiedAt: Date) {
+            self.crmID = crmID
+            self.value = value
+            self.modifiedAt = modifiedAt
+        }
+    }
+
+    public struct Outcome: Sendable, Equatable {
+        /// CRM ids whose profile took the change.
+        public var applied: Set<String> = []
+        /// CRM ids no profile has.
+        public var unknown: Set<String> = []
+    }
+
+    /// Applies `changes` (distinct CRM ids) in one transaction of `database`.
+    public func apply(_ changes: [Change], on database: any PostgresQueryable) async throws -> Outcome {
+        guard !changes.isEmpty else { return Outcome() }
+        let t = table
+        return try await database.atomically(isolation: #isolation) { transaction in
+            let rows = try await transaction.query(
+                """
+                WITH input AS (
+                    SELECT * FROM unnest($1::text[], $2::boolean[], $3::timestamptz[]) AS i(crm_id, value, at)
+                ),
+                target AS (
+                    SELECT i.crm_id, i.value, i.at, p.\(t.flag) AS flag, p.\(t.time) AS flag_time,
+                           (p.\(t.id) IS NOT NULL) AS found, (s.xid IS NOT NULL) AS by_sync
+                    FROM input i
+                    LEFT JOIN \(t.table.quoted) p ON p.\(t.id)::text = i.crm_id
+                    LEFT JOIN crmbridge.optout_sync_xids s ON s.xid = p.\(t.stamp)
+                ),
+                updated AS (
+                    UPDATE \(t.table.quoted) p SET \(t.flag) = x.value, \(t.time) = x.at
+                    FROM target x
+                    WHERE p.\(t.id)::text = x.crm_id AND x.found AND x.value IS DISTINCT FROM x.flag
+                      AND (x.flag_time IS NULL
+                           OR (x.by_sync AND x.at >= x.flag_time)
+                           OR date_trunc('second', x.at) > date_trunc('second', x.flag_time)
+                           OR (date_trunc('second', x.at) = date_trunc('second', x.flag_time) AND x.value))
+                    RETURNING p.\(t.id)::text AS crm_id
+                )
+                SELECT crm_id, 'applied' AS outcome FROM updated
+                UNION ALL
+                SELECT crm_id, 'unknown' FROM target WHERE NOT found
+                """,
+                [
+                    PostgresArrayLiteral.text(changes.map(\.crmID)),
+                    PostgresArrayLiteral.text(changes.map { $0.value ? "true" : "false" }),
+                    PostgresArrayLiteral.text(changes.map { PostgresTimestamp.format($0.modifiedAt) }),
+                ])
+            var outcome = Outcome()
+            for row in 0..<rows.rowCount {
+                guard let id = try rows.string(row, "crm_id") else { continue }
+                if try rows.string(row, "outcome") == "applied" { outcome.applied.insert(id) } else { outcome.unknown.insert(id) }
+            }
+            if !outcome.applied.isEmpty {
+                try await transaction.execute(
+                    "INSERT INTO crmbridge.optout_sync_xids (xid) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING", [])
+            }
+            return outcome
+        }
+    }
+}
