@@ -19,6 +19,9 @@ import WorkflowRuntime
 /// - a state this process already saw (the look-back reads a change again; re-sending
 ///   it would be harmless, only wasteful).
 ///
+/// It also publishes again, on request of the writer, the contacts whose CRM value won
+/// over a Campaign change (`OptOutEchoLedger.askRepublish`).
+///
 /// The option `LASTIMPORT_<instance>_opt-in-out_contact` moves only after the broker
 /// acknowledged every envelope of the window. Without it the first run starts at "now":
 /// opt-in-out syncs changes, it does not copy history (docs/opt-in-out.md).
@@ -109,6 +112,19 @@ struct CRMChangeReader: Sendable {
             }
             // Every record of the window is acknowledged by the broker: only now may the option pass it.
             try await options.set(optionName, LastImportOption.format(window.end))
+            // Contacts whose CRM value won over a Campaign change: their current value once
+            // more, from this one publisher, so it is ordered after every earlier state.
+            let asked = try await ledger.republishRequests()
+            if let readAt = asked.readAt, !asked.ids.isEmpty {
+                for try await page in connector.records(ids: asked.ids, query: query) {
+                    for record in page { seen[record.id] = (record.fields[config.crmField] ?? .null, record.modifiedAt) }
+                    try await OptOutEnvelopes.send(
+                        page.map { OptOutEnvelopes.fromCRM($0, system: system, field: config.crmField) },
+                        topic: Topics.optOutFromCRM, producer: producer, configVersion: run.configVersion)
+                    sent += page.count
+                }
+                try await ledger.clearRepublish(asked.ids, readAt: readAt)
+            }
             run.counters.read(read, entity: "from-crm")
             run.counters.published(sent, entity: "from-crm")
             run.setDetail("fromCRM.window", window.description)

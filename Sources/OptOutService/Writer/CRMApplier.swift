@@ -10,6 +10,7 @@ import WorkflowRuntime
 ///    `records(ids:)`); a contact the CRM does not have is a reject (`unknown-contact`);
 /// 2. decide with the conflict rule, the CRM's time being that of the Campaign change
 ///    this sync wrote there when the CRM still shows that write (`OptOutEchoLedger`);
+///    when the CRM's own value wins, the CRM reader is asked to publish it again;
 /// 3. record the intent, write the flags in one batch call, and confirm each write with
 ///    the last-modified time the CRM shows afterwards, so the CRM reader recognises it.
 struct CRMApplier: Sendable {
@@ -50,6 +51,7 @@ struct CRMApplier: Sendable {
         let current = try await records(chunk.map(\.crmID))
         let ours = try await ledger.entries(current.values.map(\.id))
         var toWrite: [(change: OptOutChange, id: String)] = []
+        var announce: [String] = []
         for change in chunk {
             guard let record = current[key(change.crmID)] else {
                 result.rejects.append(change.reject(
@@ -67,8 +69,13 @@ struct CRMApplier: Sendable {
             if ConflictRule.campaignChangeApplies(
                 value: change.value, time: change.time, crmValue: crmValue, crmTime: crmTime, crmFromSync: fromSync) {
                 toWrite.append((change, record.id))
+            } else if change.value != crmValue && !fromSync {
+                // The CRM's own value won: Campaign must end with it too, even if it
+                // already had it before this change.
+                announce.append(record.id)
             }
         }
+        try await ledger.askRepublish(announce)
         guard !toWrite.isEmpty else { return result }
         try await ledger.intend(toWrite.map { ($0.id, $0.change.value, $0.change.time) })
         let outcomes = try await writer.update(toWrite.map { CRMFlagUpdate(id: $0.id, value: $0.change.value) })

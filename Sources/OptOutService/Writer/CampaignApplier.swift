@@ -4,7 +4,8 @@ import WorkflowRuntime
 
 /// CRM changes into Campaign: the last change of each contact in the batch goes to
 /// `BlocklistWriter` (one transaction, the rule in SQL); a contact no profile has is a
-/// reject (`unknown-profile`), never created.
+/// reject (`unknown-profile`), never created. When Campaign's own value wins over a CRM
+/// change, Campaign's value is announced again (`BlocklistWriter.announceAgain`).
 struct CampaignApplier: Sendable {
     let writer: BlocklistWriter
     let database: PostgresConnection
@@ -19,6 +20,8 @@ struct CampaignApplier: Sendable {
         guard !latest.isEmpty else { return Result() }
         let outcome = try await writer.apply(
             latest.map { BlocklistWriter.Change(crmID: $0.crmID, value: $0.value, modifiedAt: $0.time) }, on: database)
+        // Campaign's own value won: have it announced again so the CRM ends with it too.
+        try await writer.announceAgain(outcome.refused, on: database)
         var result = Result(applied: outcome.applied.count)
         for change in latest where outcome.unknown.contains(change.crmID) {
             result.rejects.append(change.reject(

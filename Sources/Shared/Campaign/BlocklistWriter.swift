@@ -10,7 +10,9 @@ import PostgresBridge
 /// - otherwise times are compared to the second (the CRM's precision): the newer wins,
 ///   and a tie goes to opt-out = true;
 /// - a profile without a flag time takes the CRM's value;
-/// - a value equal to Campaign's is not written (no new change, no stamp).
+/// - a value equal to Campaign's is not written (no new change, no stamp);
+/// - a CRM change that loses to Campaign's own value is `refused`: the caller has
+///   Campaign's value announced again so that the CRM ends with it too.
 ///
 /// An applied row gets `blocklisted_at` = the CRM record's modified time, and the
 /// transaction is recorded in `crmbridge.optout_sync_xids`, so the Campaign reader
@@ -40,6 +42,9 @@ public struct BlocklistWriter: Sendable {
         public var applied: Set<String> = []
         /// CRM ids no profile has.
         public var unknown: Set<String> = []
+        /// CRM ids whose profile keeps a different value of its own because it wins the
+        /// rule: the CRM must be told (`announceAgain`).
+        public var refused: Set<String> = []
     }
 
     /// Applies `changes` (distinct CRM ids) in one transaction of `database`.
@@ -72,6 +77,10 @@ public struct BlocklistWriter: Sendable {
                 SELECT crm_id, 'applied' AS outcome FROM updated
                 UNION ALL
                 SELECT crm_id, 'unknown' FROM target WHERE NOT found
+                UNION ALL
+                SELECT x.crm_id, 'refused' FROM target x
+                WHERE x.found AND NOT x.by_sync AND x.flag_time IS NOT NULL AND x.value IS DISTINCT FROM x.flag
+                  AND x.crm_id NOT IN (SELECT crm_id FROM updated)
                 """,
                 [
                     PostgresArrayLiteral.text(changes.map(\.crmID)),
@@ -81,7 +90,11 @@ public struct BlocklistWriter: Sendable {
             var outcome = Outcome()
             for row in 0..<rows.rowCount {
                 guard let id = try rows.string(row, "crm_id") else { continue }
-                if try rows.string(row, "outcome") == "applied" { outcome.applied.insert(id) } else { outcome.unknown.insert(id) }
+                switch try rows.string(row, "outcome") {
+                case "applied": outcome.applied.insert(id)
+                case "refused": outcome.refused.insert(id)
+                default: outcome.unknown.insert(id)
+                }
             }
             if !outcome.applied.isEmpty {
                 try await transaction.execute(
@@ -89,5 +102,17 @@ public struct BlocklistWriter: Sendable {
             }
             return outcome
         }
+    }
+
+    /// Stamps the profiles of `crmIDs` again in a transaction of its own (not a sync
+    /// transaction), so the Campaign reader publishes their current flag once more. Used
+    /// when Campaign's value won over a CRM change: the CRM may hold the losing value
+    /// after Campaign's had already reached it, and must get Campaign's again.
+    public func announceAgain(_ crmIDs: Set<String>, on database: any PostgresQueryable) async throws {
+        guard !crmIDs.isEmpty else { return }
+        let t = table
+        try await database.execute(
+            "UPDATE \(t.table.quoted) SET \(t.stamp) = pg_current_xact_id() WHERE \(t.id)::text = ANY($1::text[])",
+            [PostgresArrayLiteral.text(crmIDs.sorted())])
     }
 }

@@ -10,6 +10,8 @@ import PostgresBridge
 ///   Campaign time of the change it carried, and the CRM's last-modified time after the
 ///   write, so the CRM reader can recognise its own write (no echo) and the writer can
 ///   compare a new Campaign change with the time the CRM value really has.
+/// - `optout_crm_republish`: contacts whose CRM value won over a Campaign change; the
+///   CRM reader publishes their current value once more, so Campaign ends with it too.
 public enum OptOutBridgeTables {
     public static let ddl = """
         CREATE SCHEMA IF NOT EXISTS crmbridge;
@@ -23,6 +25,10 @@ public enum OptOutBridgeTables {
             source_time      timestamptz NOT NULL,
             crm_modified_at  timestamptz,
             intended_at      timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE IF NOT EXISTS crmbridge.optout_crm_republish (
+            crm_id    text PRIMARY KEY,
+            asked_at  timestamptz NOT NULL DEFAULT now()
         );
         """
 

@@ -99,4 +99,38 @@ public struct OptOutEchoLedger: Sendable {
             "DELETE FROM crmbridge.optout_crm_writes WHERE crm_id = ANY($1::text[]) AND crm_modified_at IS NULL",
             [PostgresArrayLiteral.text(ids)])
     }
+
+    /// Asks the CRM reader to publish these contacts' current value again (their CRM
+    /// value won over a Campaign change).
+    public func askRepublish(_ ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
+        try await database.execute(
+            """
+            INSERT INTO crmbridge.optout_crm_republish (crm_id) SELECT unnest($1::text[])
+            ON CONFLICT (crm_id) DO UPDATE SET asked_at = now()
+            """,
+            [PostgresArrayLiteral.text(ids)])
+    }
+
+    /// The contacts to publish again, and the database time they were read at.
+    public func republishRequests(limit: Int = 1000) async throws -> (ids: [String], readAt: Date?) {
+        let rows = try await database.query(
+            "SELECT crm_id, now() AS read_at FROM crmbridge.optout_crm_republish ORDER BY asked_at LIMIT $1",
+            [String(limit)])
+        var ids: [String] = []
+        var readAt: Date?
+        for row in 0..<rows.rowCount {
+            if let id = try rows.string(row, "crm_id") { ids.append(id) }
+            readAt = try rows.date(row, "read_at")
+        }
+        return (ids, readAt)
+    }
+
+    /// Done: the requests read at `readAt` (a later request for the same contact stays).
+    public func clearRepublish(_ ids: [String], readAt: Date) async throws {
+        guard !ids.isEmpty else { return }
+        try await database.execute(
+            "DELETE FROM crmbridge.optout_crm_republish WHERE crm_id = ANY($1::text[]) AND asked_at <= $2::timestamptz",
+            [PostgresArrayLiteral.text(ids), PostgresTimestamp.format(readAt)])
+    }
 }
