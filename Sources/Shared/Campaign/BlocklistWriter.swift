@@ -55,23 +55,26 @@ public struct BlocklistWriter: Sendable {
             let rows = try await transaction.query(
                 """
                 WITH input AS (
-                    SELECT * FROM unnest($1::text[], $2::boolean[], $3::timestamptz[]) AS i(crm_id, value, at)
+                    SELECT * FROM unnest($1::text[], $2::boolean[], $3::timestamptz[]) AS i(crm_id, value, changed_at)
                 ),
                 target AS (
-                    SELECT i.crm_id, i.value, i.at, p.\(t.flag) AS flag, p.\(t.time) AS flag_time,
+                    SELECT i.crm_id, i.value, i.changed_at, p.\(t.flag) AS flag, p.\(t.time) AS flag_time,
                            (p.\(t.id) IS NOT NULL) AS found, (s.xid IS NOT NULL) AS by_sync
                     FROM input i
                     LEFT JOIN \(t.table.quoted) p ON p.\(t.id)::text = i.crm_id
                     LEFT JOIN crmbridge.optout_sync_xids s ON s.xid = p.\(t.stamp)
                 ),
                 updated AS (
-                    UPDATE \(t.table.quoted) p SET \(t.flag) = x.value, \(t.time) = x.at
-                    FROM target x
-                    WHERE p.\(t.id)::text = x.crm_id AND x.found AND x.value IS DISTINCT FROM x.flag
-                      AND (x.flag_time IS NULL
-                           OR (x.by_sync AND x.at >= x.flag_time)
-                           OR date_trunc('second', x.at) > date_trunc('second', x.flag_time)
-                           OR (date_trunc('second', x.at) = date_trunc('second', x.flag_time) AND x.value))
+                    -- The rule reads the row being updated (not the CTE's snapshot), so a
+                    -- concurrent edit of the profile is re-checked before it is overwritten.
+                    UPDATE \(t.table.quoted) p SET \(t.flag) = i.value, \(t.time) = i.changed_at
+                    FROM input i
+                    WHERE p.\(t.id)::text = i.crm_id AND i.value IS DISTINCT FROM p.\(t.flag)
+                      AND (p.\(t.time) IS NULL
+                           OR (i.changed_at >= p.\(t.time)
+                               AND EXISTS (SELECT 1 FROM crmbridge.optout_sync_xids s WHERE s.xid = p.\(t.stamp)))
+                           OR date_trunc('second', i.changed_at) > date_trunc('second', p.\(t.time))
+                           OR (date_trunc('second', i.changed_at) = date_trunc('second', p.\(t.time)) AND i.value))
                     RETURNING p.\(t.id)::text AS crm_id
                 )
                 SELECT crm_id, 'applied' AS outcome FROM updated
