@@ -37,14 +37,34 @@ extension OptOutEndToEnd {
             let roles = try await OptOutRoles.start(stack)
             defer { roles.stop() }
 
-            var random = SeededGenerator(seed: crm == .dynamics ? 12 : 21)
+            let flips = try await Self.randomFlips(300, ids: ids, fixture: fixture, seed: crm == .dynamics ? 12 : 21)
+            let (lastCRM, lastCampaign) = (flips.crm, flips.campaign)
+            try await Self.expectAgreement(ids: ids, initial: initial, crm: lastCRM, campaign: lastCampaign, fixture: fixture, roles: roles)
+            #expect(Set(lastCRM.keys).intersection(lastCampaign.keys).count > 5, "some contacts were flipped on both sides")
+            try await roles.waitUntil("the writer to commit everything") { try await roles.writerLag() == 0 }
+            #expect(try await stack.count("SELECT count(*) FROM crmbridge.rejects WHERE workflow = 'opt-in-out'") == 0)
+            #expect(try await stack.status(.optInOut, roles: WorkflowName.optInOut.roles)?.status == .running)
+        }
+
+        /// `count` random flips in rounds of a few contacts, a few hundred milliseconds
+        /// apart; `halfway` runs once after half of them. Answers the last flip of each
+        /// contact on each side.
+        static func randomFlips(
+            _ count: Int, ids: [String], fixture: OptOutFixture, seed: UInt64, halfway: () async throws -> Void = {}
+        ) async throws -> (crm: [String: Flip], campaign: [String: Flip]) {
+            var random = SeededGenerator(seed: seed)
             var lastCRM: [String: Flip] = [:]
             var lastCampaign: [String: Flip] = [:]
             // Seconds in which a contact was flipped: a contact is flipped again only in
             // a later second, or on both sides back to back (a same-second conflict).
             var flippedIn: [String: Int64] = [:]
             var flips = 0
-            while flips < 300 {
+            var halfwayDone = false
+            while flips < count {
+                if !halfwayDone && flips >= count / 2 {
+                    halfwayDone = true
+                    try await halfway()
+                }
                 let now = Int64(Date().timeIntervalSince1970.rounded(.down))
                 let candidates = ids.filter { flippedIn[$0] != now }
                 for id in candidates.shuffled(using: &random).prefix(Int.random(in: 3...8, using: &random)) {
@@ -71,6 +91,15 @@ extension OptOutEndToEnd {
                 }
                 try await Task.sleep(for: .milliseconds(Int.random(in: 50...400, using: &random)))
             }
+            return (lastCRM, lastCampaign)
+        }
+
+        /// Waits until both sides hold the flag the rule gives for each contact; records
+        /// every contact that differs when it times out.
+        static func expectAgreement(
+            ids: [String], initial: [String: Bool], crm lastCRM: [String: Flip], campaign lastCampaign: [String: Flip],
+            fixture: OptOutFixture, roles: OptOutRoles
+        ) async throws {
             let expected = Dictionary(uniqueKeysWithValues: ids.map { id in
                 (id, Self.expected(initial: initial[id]!, crm: lastCRM[id], campaign: lastCampaign[id]))
             })
@@ -86,10 +115,6 @@ extension OptOutEndToEnd {
                 }
                 throw error
             }
-            #expect(Set(lastCRM.keys).intersection(lastCampaign.keys).count > 5, "some contacts were flipped on both sides")
-            try await roles.waitUntil("the writer to commit everything") { try await roles.writerLag() == 0 }
-            #expect(try await stack.count("SELECT count(*) FROM crmbridge.rejects WHERE workflow = 'opt-in-out'") == 0)
-            #expect(try await stack.status(.optInOut, roles: WorkflowName.optInOut.roles)?.status == .running)
         }
     }
 }
