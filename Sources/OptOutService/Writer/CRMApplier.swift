@@ -52,6 +52,9 @@ struct CRMApplier: Sendable {
         let ours = try await ledger.entries(current.values.map(\.id))
         var toWrite: [(change: OptOutChange, id: String)] = []
         var announce: [String] = []
+        // Writes of an earlier attempt that stopped before confirming (a killed writer):
+        // the CRM shows the value intended, so that state is ours; confirm it now.
+        var settle: [(id: String, value: Bool, modifiedAt: Date)] = []
         for change in chunk {
             guard let record = current[key(change.crmID)] else {
                 result.rejects.append(change.reject(
@@ -66,6 +69,7 @@ struct CRMApplier: Sendable {
             let entry = ours[record.id]
             let fromSync = entry?.matches(value: crmValue, modifiedAt: record.modifiedAt) ?? false
             let crmTime = fromSync ? entry!.sourceTime : record.modifiedAt
+            if fromSync, entry?.crmModifiedAt == nil { settle.append((record.id, crmValue, record.modifiedAt)) }
             if ConflictRule.campaignChangeApplies(
                 value: change.value, time: change.time, crmValue: crmValue, crmTime: crmTime, crmFromSync: fromSync) {
                 toWrite.append((change, record.id))
@@ -75,6 +79,7 @@ struct CRMApplier: Sendable {
                 announce.append(record.id)
             }
         }
+        try await ledger.confirm(settle)
         try await ledger.askRepublish(announce)
         guard !toWrite.isEmpty else { return result }
         try await ledger.intend(toWrite.map { ($0.id, $0.change.value, $0.change.time) })
