@@ -177,6 +177,9 @@ let package = Package(
             name: "EgressTests",
             dependencies: shared + ["EgressService", "DevBroker", "TestSupport"]),
         .testTarget(
+            name: "OptOutTests",
+            dependencies: shared + ["OptOutService", "DevBroker", "TestSupport"]),
+        .testTarget(
             name: "ControlTests",
             dependencies: shared + ["ControlService", "CLI", "DevBroker", "TestSupport"]),
         .testTarget(

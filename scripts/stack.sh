@@ -10,7 +10,9 @@
 # Environment: CRM=dynamics|salesforce (default dynamics), PG_PORT (55432),
 # EMULATOR_PORT (8090), CONTROL_PORT (8080), READER_METRICS_PORT (9464),
 # WRITER_METRICS_PORT (9465), EGRESS_READER_METRICS_PORT (9466),
-# EGRESS_WRITER_METRICS_PORT (9467), BUILD_CONFIG (debug|release).
+# EGRESS_WRITER_METRICS_PORT (9467), OPTOUT_CRM_READER_METRICS_PORT (9468),
+# OPTOUT_CAMPAIGN_READER_METRICS_PORT (9469), OPTOUT_WRITER_METRICS_PORT (9470),
+# BUILD_CONFIG (debug|release).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,9 +28,12 @@ READER_METRICS_PORT=${READER_METRICS_PORT:-9464}
 WRITER_METRICS_PORT=${WRITER_METRICS_PORT:-9465}
 EGRESS_READER_METRICS_PORT=${EGRESS_READER_METRICS_PORT:-9466}
 EGRESS_WRITER_METRICS_PORT=${EGRESS_WRITER_METRICS_PORT:-9467}
+OPTOUT_CRM_READER_METRICS_PORT=${OPTOUT_CRM_READER_METRICS_PORT:-9468}
+OPTOUT_CAMPAIGN_READER_METRICS_PORT=${OPTOUT_CAMPAIGN_READER_METRICS_PORT:-9469}
+OPTOUT_WRITER_METRICS_PORT=${OPTOUT_WRITER_METRICS_PORT:-9470}
 BUILD_CONFIG=${BUILD_CONFIG:-debug}
-# The workflows make run starts. opt-in-out has no role yet (see README, "What works today").
-WORKFLOWS=${WORKFLOWS:-crm-to-campaign campaign-to-crm}
+# The workflows make run starts (opt-in-out in the mode the config gives: bidirectional).
+WORKFLOWS=${WORKFLOWS:-crm-to-campaign campaign-to-crm opt-in-out}
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
 
@@ -56,7 +61,7 @@ stop_group() {
 stop_all() {
     if [ -d "$pids" ]; then
         # Roles first, then the services they depend on.
-        stop_group optout egress-writer egress-reader ingress-writer ingress-reader control
+        stop_group optout-writer optout-campaign-reader optout-crm-reader egress-writer egress-reader ingress-writer ingress-reader control
         stop_group emulator broker
     fi
     "$root/scripts/postgres.sh" stop "$state/postgres"
@@ -130,7 +135,7 @@ ENV
     # As in the image (deploy/Dockerfile): two malloc arenas keep the roles' memory lower.
     export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
-    for role in control ingress-reader ingress-writer egress-reader egress-writer; do
+    for role in control ingress-reader ingress-writer egress-reader egress-writer optout-crm-reader optout-campaign-reader optout-writer; do
         local cmd=()
         case $role in
             control) cmd=("$bin/ControlService" serve --port "$CONTROL_PORT") ;;
@@ -138,7 +143,9 @@ ENV
             ingress-writer) cmd=("$bin/IngressService" writer --metrics-host 127.0.0.1 --metrics-port "$WRITER_METRICS_PORT") ;;
             egress-reader) cmd=("$bin/EgressService" reader --metrics-host 127.0.0.1 --metrics-port "$EGRESS_READER_METRICS_PORT") ;;
             egress-writer) cmd=("$bin/EgressService" writer --metrics-host 127.0.0.1 --metrics-port "$EGRESS_WRITER_METRICS_PORT") ;;
-            optout) cmd=("$bin/OptOutService" run) ;;
+            optout-crm-reader) cmd=("$bin/OptOutService" crm-reader --metrics-host 127.0.0.1 --metrics-port "$OPTOUT_CRM_READER_METRICS_PORT") ;;
+            optout-campaign-reader) cmd=("$bin/OptOutService" campaign-reader --metrics-host 127.0.0.1 --metrics-port "$OPTOUT_CAMPAIGN_READER_METRICS_PORT") ;;
+            optout-writer) cmd=("$bin/OptOutService" writer --metrics-host 127.0.0.1 --metrics-port "$OPTOUT_WRITER_METRICS_PORT") ;;
         esac
         start_process "$role" "${cmd[@]}"
     done
@@ -161,6 +168,8 @@ ENV
     Writer           http://127.0.0.1:$WRITER_METRICS_PORT/healthz   /metrics
     Egress reader    http://127.0.0.1:$EGRESS_READER_METRICS_PORT/healthz   /metrics   (campaign-to-crm)
     Egress writer    http://127.0.0.1:$EGRESS_WRITER_METRICS_PORT/healthz   /metrics
+    Opt-out readers  http://127.0.0.1:$OPTOUT_CRM_READER_METRICS_PORT/healthz   :$OPTOUT_CAMPAIGN_READER_METRICS_PORT   (opt-in-out)
+    Opt-out writer   http://127.0.0.1:$OPTOUT_WRITER_METRICS_PORT/healthz   /metrics
     Environment      .crmbridge/stack.env        Logs  .crmbridge/logs/
     PostgreSQL data  $("$root/scripts/postgres.sh" where "$state/postgres")
   Ctrl-C (or make stop from another shell) stops everything.

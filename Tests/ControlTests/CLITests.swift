@@ -11,11 +11,11 @@ struct CLITests {
         CLIRunner(environment: ["CRMBRIDGE_CONTROL_URL": harness.baseURL, "CRMBRIDGE_API_TOKEN": harness.token, "PATH": "/usr/bin:/bin"])
     }
 
-    @Test func startingAWorkflowWhoseRolesAreNotBuiltFailsWithTheReason() async throws {
+    @Test func startingOptInOutNowThatItsRolesAreBuiltAnswersStarting() async throws {
         try await ControlHarness.with { harness in
-            let start = try await cli(harness).run(["workflows", "start", "opt-in-out"])
-            #expect(start.status != 0)
-            #expect(start.stderr.contains("OptOutService") && start.stderr.contains("not built"), "\(start.stderr)")
+            let start = try await cli(harness).run(["workflows", "start", "opt-in-out", "--json"])
+            #expect(start.status == 0, "\(start.stderr)")
+            #expect((try start.json() as? [String: Any])?["status"] as? String == "STARTING")
         }
     }
 

@@ -8,7 +8,7 @@ import PostgresBridge
 /// is idempotent, so it runs again safely on every start.
 public enum CampaignDemoSchema {
     public static func create(on database: some PostgresQueryable) async throws {
-        try await database.executeScript(tables + "\n" + membershipsPointsAndCreated + "\n" + emailEventsStamp)
+        try await database.executeScript(tables + "\n" + membershipsPointsAndCreated + "\n" + emailEventsStamp + "\n" + profilesBlocklistStamp)
     }
 
     public static func create(databaseURL: Secret, logger: Logger) async throws {
@@ -71,6 +71,11 @@ public enum CampaignDemoSchema {
     /// The transaction stamp campaign-to-crm reads below the horizon of transactions in
     /// flight (`EmailEventSource`): the same one-time DDL a customer runs on their table.
     static let emailEventsStamp = EmailEventSource(table: PostgresIdentifier("email_events")).stampDDL
+
+    /// The transaction stamp opt-in-out reads profiles' opt-out changes below
+    /// (`BlocklistSource`): the same one-time DDL a customer runs (docs/opt-in-out.md).
+    static let profilesBlocklistStamp = (try? BlocklistTable(
+        table: "profiles", idColumn: "crm_id", flagColumn: "blocklisted", timeColumn: "blocklisted_at"))?.stampDDL ?? ""
 
     /// The demo custom entity as both CRMs have it: Salesforce's `CRMB_Points__c`, and
     /// the record's creation time (Dynamics `createdon`, Salesforce `CreatedDate`).

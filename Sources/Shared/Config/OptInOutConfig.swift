@@ -26,7 +26,7 @@ public struct OptInOutConfig: Sendable, Equatable {
     public var campaignColumn: String
     /// When the blocklist column last changed; default `blocklisted_at`.
     public var campaignModifiedColumn: String
-    /// Time between polls; default 30s.
+    /// Time between the readers' polls; default 1s (a flip shows on the other side within seconds).
     public var interval: Duration
     /// Window overlap; default 5s.
     public var lookBack: Duration
@@ -35,7 +35,7 @@ public struct OptInOutConfig: Sendable, Equatable {
         mode: Mode, crmObject: String, crmIdField: String, crmField: String, crmModifiedField: String,
         campaignTable: String = "profiles", campaignIdColumn: String = "crm_id",
         campaignColumn: String = "blocklisted", campaignModifiedColumn: String = "blocklisted_at",
-        interval: Duration = .seconds(30), lookBack: Duration = .seconds(5)
+        interval: Duration = .seconds(1), lookBack: Duration = .seconds(5)
     ) {
         self.mode = mode
         self.crmObject = crmObject

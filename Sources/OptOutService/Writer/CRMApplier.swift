@@ -1,0 +1,129 @@
+import CRMConnectors
+import Campaign
+import CoreValues
+import Foundation
+import WorkflowRuntime
+
+/// Campaign changes into the CRM, per chunk of the CRM's batch size:
+///
+/// 1. read the contacts' current flag and last-modified time (the source connector's
+///    `records(ids:)`); a contact the CRM does not have is a reject (`unknown-contact`);
+/// 2. decide with the conflict rule, the CRM's time being that of the Campaign change
+///    this sync wrote there when the CRM still shows that write (`OptOutEchoLedger`);
+///    when the CRM's own value wins, the CRM reader is asked to publish it again;
+/// 3. record the intent, write the flags in one batch call, and confirm each write with
+///    the last-modified time the CRM shows afterwards, so the CRM reader recognises it.
+struct CRMApplier: Sendable {
+    let connector: any CRMSourceConnector
+    let writer: any CRMFlagWriter
+    let ledger: OptOutEchoLedger
+    let query: CRMQuery
+    let field: String
+
+    struct Result: Sendable {
+        var written = 0
+        var rejects: [RejectStore.Reject] = []
+    }
+
+    func apply(_ changes: [OptOutChange]) async throws -> Result {
+        var result = Result()
+        var valid: [OptOutChange] = []
+        for change in OptOutWriter.lastPerContact(changes) {
+            if let problem = idProblem(change.crmID) {
+                result.rejects.append(change.reject("invalid-crm-id", problem))
+            } else {
+                valid.append(change)
+            }
+        }
+        var start = 0
+        while start < valid.count {
+            let chunk = Array(valid[start..<min(start + writer.maxBatch, valid.count)])
+            let outcome = try await applyChunk(chunk)
+            result.written += outcome.written
+            result.rejects += outcome.rejects
+            start += chunk.count
+        }
+        return result
+    }
+
+    private func applyChunk(_ chunk: [OptOutChange]) async throws -> Result {
+        var result = Result()
+        let current = try await records(chunk.map(\.crmID))
+        let ours = try await ledger.entries(current.values.map(\.id))
+        var toWrite: [(change: OptOutChange, id: String)] = []
+        var announce: [String] = []
+        // Writes of an earlier attempt that stopped before confirming (a killed writer):
+        // the CRM shows the value intended, so that state is ours; confirm it now.
+        var settle: [(id: String, value: Bool, modifiedAt: Date)] = []
+        for change in chunk {
+            guard let record = current[key(change.crmID)] else {
+                result.rejects.append(change.reject(
+                    "unknown-contact", "the CRM has no \(query.remoteObject) with id \(change.crmID.prefix(60)): the contact is unknown on the CRM side"))
+                continue
+            }
+            guard case .bool(let crmValue) = record.fields[field] ?? .null else {
+                result.rejects.append(change.reject(
+                    "not-a-boolean", "the CRM's \(field) of \(record.id) is \((record.fields[field] ?? .null).kindName), not a boolean: check opt-in-out's crmField"))
+                continue
+            }
+            let entry = ours[record.id]
+            let fromSync = entry?.matches(value: crmValue, modifiedAt: record.modifiedAt) ?? false
+            let crmTime = fromSync ? entry!.sourceTime : record.modifiedAt
+            if fromSync, entry?.crmModifiedAt == nil { settle.append((record.id, crmValue, record.modifiedAt)) }
+            if ConflictRule.campaignChangeApplies(
+                value: change.value, time: change.time, crmValue: crmValue, crmTime: crmTime, crmFromSync: fromSync) {
+                toWrite.append((change, record.id))
+            } else if change.value != crmValue && !fromSync {
+                // The CRM's own value won: Campaign must end with it too, even if it
+                // already had it before this change.
+                announce.append(record.id)
+            }
+        }
+        try await ledger.confirm(settle)
+        try await ledger.askRepublish(announce)
+        guard !toWrite.isEmpty else { return result }
+        try await ledger.intend(toWrite.map { ($0.id, $0.change.value, $0.change.time) })
+        let outcomes = try await writer.update(toWrite.map { CRMFlagUpdate(id: $0.id, value: $0.change.value) })
+        var refused: [String] = []
+        for ((change, id), outcome) in zip(toWrite, outcomes) {
+            switch outcome {
+            case .written: result.written += 1
+            case .rejected(let code, let message):
+                refused.append(id)
+                result.rejects.append(change.reject(code, message))
+            }
+        }
+        try await ledger.forget(refused)
+        let written = Set(toWrite.map(\.id)).subtracting(refused)
+        let after = try await records(Array(written))
+        try await ledger.confirm(after.values.compactMap { record in
+            guard case .bool(let value) = record.fields[field] ?? .null else { return nil }
+            return (record.id, value, record.modifiedAt)
+        })
+        return result
+    }
+
+    /// The CRM's current records for `ids`, by `key`.
+    private func records(_ ids: [String]) async throws -> [String: CRMRecord] {
+        guard !ids.isEmpty else { return [:] }
+        var found: [String: CRMRecord] = [:]
+        for try await page in connector.records(ids: ids, query: query) {
+            for record in page { found[key(record.id)] = record }
+        }
+        return found
+    }
+
+    /// Dynamics GUIDs compare without case; Salesforce ids are case-sensitive.
+    private func key(_ id: String) -> String {
+        writer.system == "dynamics" ? id.lowercased() : id
+    }
+
+    /// Why `id` cannot be a record id of this CRM (it would be refused in the query).
+    private func idProblem(_ id: String) -> String? {
+        if writer.system == "dynamics" {
+            return UUID(uuidString: id) == nil ? "\"\(id.prefix(60))\" is not a Dynamics record id (a GUID)" : nil
+        }
+        let plain = id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+        return plain && (id.count == 15 || id.count == 18) ? nil : "\"\(id.prefix(60))\" is not a Salesforce record id (15 or 18 letters and digits)"
+    }
+}
