@@ -92,31 +92,29 @@ struct EmailEventReader: Sendable {
         let options = OptionStore(database: database)
         let optionName = EmailEventCursor.optionName(instance: base.instance)
         let selection = EmailEventSelection(events)
-        do {
-            let cursor = try await currentCursor(options, optionName)
-            let page = try await source.read(after: cursor, limit: pageSize, on: database)
-            let report = watch.observe(horizon: page.horizon, waiting: page.waitingBehindHorizon, at: .now)
-            run.setDetail("emailEvents.cursor", cursor.description)
-            run.setDetail("emailEvents.horizon", String(page.horizon))
-            run.setDetail("emailEvents.waitingBehindHorizon", String(report.waiting))
-            run.setDetail("emailEvents.horizonHeldBackSeconds", String(Int(report.heldBack.components.seconds)))
-            run.setWarning(report.warning)
-            if let report = report.warning { logger.warning("read horizon held back", metadata: ["detail": "\(report)"]) }
+        let cursor = try await currentCursor(options, optionName)
+        let page = try await source.read(after: cursor, limit: pageSize, on: database)
+        let report = watch.observe(horizon: page.horizon, waiting: page.waitingBehindHorizon, at: .now)
+        run.setDetail("emailEvents.cursor", cursor.description)
+        run.setDetail("emailEvents.horizon", String(page.horizon))
+        run.setDetail("emailEvents.waitingBehindHorizon", String(report.waiting))
+        run.setDetail("emailEvents.horizonHeldBackSeconds", String(Int(report.heldBack.components.seconds)))
+        run.setWarning(report.warning)
+        if let report = report.warning { logger.warning("read horizon held back", metadata: ["detail": "\(report)"]) }
 
-            if let last = page.rows.last {
-                let now = Date()
-                let selected = page.rows.filter(selection.accepts)
-                try await publish(selected.map { EmailEventEnvelopes.envelope($0, now: now) }, producer: producer, run: run)
-                run.health.connected(.kafka)
-                // Every selected row is acknowledged by the broker: only now may the cursor pass them.
-                try await options.set(optionName, last.cursor.description)
-                run.counters.read(page.rows.count, entity: "email-events")
-                run.counters.published(selected.count, entity: "email-events")
-                logger.info("email events published", metadata: [
-                    "read": "\(page.rows.count)", "published": "\(selected.count)", "cursor": "\(last.cursor)"])
-            }
-            return page.rows.count >= pageSize
+        if let last = page.rows.last {
+            let now = Date()
+            let selected = page.rows.filter(selection.accepts)
+            try await publish(selected.map { EmailEventEnvelopes.envelope($0, now: now) }, producer: producer, run: run)
+            run.health.connected(.kafka)
+            // Every selected row is acknowledged by the broker: only now may the cursor pass them.
+            try await options.set(optionName, last.cursor.description)
+            run.counters.read(page.rows.count, entity: "email-events")
+            run.counters.published(selected.count, entity: "email-events")
+            logger.info("email events published", metadata: [
+                "read": "\(page.rows.count)", "published": "\(selected.count)", "cursor": "\(last.cursor)"])
         }
+        return page.rows.count >= pageSize
     }
 
     /// The cursor option; absent means from the first stamped row. A value an operator
