@@ -39,15 +39,21 @@ struct OptionsCommand: AsyncParsableCommand {
     }
 
     struct Set: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set a LASTIMPORT option (stop crm-to-campaign first).")
-        @Argument(help: "LASTIMPORT_<instance>_crm-to-campaign_<entity>") var name: String
-        @Argument(help: "yyyy/MM/dd HH:mm:ss in UTC, e.g. \"2026/01/31 23:59:59\".") var value: String
+        static let configuration = CommandConfiguration(
+            abstract: "Set a LASTIMPORT or LASTEXPORT option (stop the workflow first).")
+        @Argument(help: "LASTIMPORT_<instance>_crm-to-campaign_<entity> or LASTEXPORT_<instance>_campaign-to-crm_<source>") var name: String
+        @Argument(help: "LASTIMPORT: yyyy/MM/dd HH:mm:ss in UTC, e.g. \"2026/01/31 23:59:59\"; LASTEXPORT: <stamp>:<id>, e.g. 7412:1200345.") var value: String
         @OptionGroup var client: ClientOptions
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
+            if name.hasPrefix(LastExportOption.prefix) {
+                if case .failure(let error) = LastExportOption.parse(value) { throw ValidationError(error.message) }
+                return
+            }
             guard name.hasPrefix(LastImportOption.prefix) else {
-                throw ValidationError("only LASTIMPORT options can be set (names start with \(LastImportOption.prefix))")
+                throw ValidationError(
+                    "only LASTIMPORT and LASTEXPORT options can be set (names start with \(LastImportOption.prefix) or \(LastExportOption.prefix))")
             }
             if case .failure(let error) = LastImportOption.parse(value) {
                 throw ValidationError(error.message)

@@ -7,6 +7,8 @@ public final class FaultInjector: Sendable {
         case throttle(retryAfterSeconds: Int)
         case unavailable
         case truncate
+        /// The whole call refused for good (`FaultSettings.refuseWrites`).
+        case refuse(FaultSettings.Refusal)
     }
 
     private let state = Mutex(FaultSettings())

@@ -15,8 +15,13 @@ struct FaultMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         counters.countRequest()
-        let latency = faults.settings.addedLatencyMilliseconds
+        let settings = faults.settings
+        let latency = settings.addedLatencyMilliseconds
         if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
+        if let refusal = settings.refuseWrites, request.method != .get, !path.contains("/oauth2/") {
+            counters.countFault()
+            return crm.faultResponse(.refuse(refusal))
+        }
 
         switch faults.decide() {
         case .none:

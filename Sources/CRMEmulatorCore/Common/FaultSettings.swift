@@ -11,6 +11,24 @@ public struct FaultSettings: Codable, Sendable, Equatable {
     public var truncateShare: Double = 0
     /// Milliseconds added before every answer.
     public var addedLatencyMilliseconds: Int = 0
+    /// When set, every write call (any method but GET, token requests excepted) is refused
+    /// as a whole with this status and error, in the CRM's error shape: a CRM that refuses
+    /// the call itself (a user without the privilege, an API disabled for the org), not
+    /// one record of it.
+    public var refuseWrites: Refusal?
+
+    /// A whole call refused: `{"status":403,"code":"…","message":"…"}`.
+    public struct Refusal: Codable, Sendable, Equatable {
+        public var status: Int
+        public var code: String
+        public var message: String
+
+        public init(status: Int, code: String, message: String) {
+            self.status = status
+            self.code = code
+            self.message = message
+        }
+    }
 
     public init() {}
 
@@ -24,6 +42,9 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         if retryAfterSeconds < 0 { problems.append("retryAfterSeconds must not be negative") }
         if addedLatencyMilliseconds < 0 || addedLatencyMilliseconds > 60_000 {
             problems.append("addedLatencyMilliseconds must be between 0 and 60000")
+        }
+        if let refusal = refuseWrites, !(400...499).contains(refusal.status) {
+            problems.append("refuseWrites.status must be a 4xx status (a refusal, not a transient fault)")
         }
         return problems
     }
@@ -39,5 +60,6 @@ extension FaultSettings {
         unavailableShare = try c.decodeIfPresent(Double.self, forKey: .unavailableShare) ?? unavailableShare
         truncateShare = try c.decodeIfPresent(Double.self, forKey: .truncateShare) ?? truncateShare
         addedLatencyMilliseconds = try c.decodeIfPresent(Int.self, forKey: .addedLatencyMilliseconds) ?? addedLatencyMilliseconds
+        refuseWrites = try c.decodeIfPresent(Refusal.self, forKey: .refuseWrites)
     }
 }

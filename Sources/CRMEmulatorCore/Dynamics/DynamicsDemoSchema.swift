@@ -44,7 +44,10 @@ enum DynamicsDemoSchema {
             Field("donotbulkemail", allow),
             Field("statecode", contactState, default: .integer(0)),
             Field("statuscode", contactStatus, default: .integer(1)),
-        ])
+            // A customer-defined alternate key, as campaign-to-crm exports upsert by.
+            Field("crmb_externalid", .string(100)),
+        ],
+        alternateKeys: ["crmb_externalid_key": ["crmb_externalid"]])
 
     static let lead = DynamicsEntityDefinition(
         logicalName: "lead", entitySetName: "leads", primaryKey: "leadid", primaryName: "fullname",

@@ -75,6 +75,8 @@ public final class DynamicsEmulator: EmulatedCRM {
             return DynamicsWebResponse(error: DynamicsServiceProtection.throttled(
                 "0x80072322", "Number of requests exceeded the limit of \(configuration.limits.requests) over time window of \(configuration.limits.windowSeconds) seconds.",
                 retryAfter: max(1, seconds))).response
+        case .refuse(let refusal):
+            return DynamicsWebResponse(error: DynamicsError(HTTPResponse.Status(code: refusal.status), code: refusal.code, refusal.message)).response
         default:
             return DynamicsWebResponse(error: DynamicsError(
                 .serviceUnavailable, code: "", "The service is temporarily unavailable. Please try again later.")).response

@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 import WorkflowRuntime
 
-/// `/api/options` (the LASTIMPORT options of crm-to-campaign) and `/api/rejects`.
+/// `/api/options` (the LASTIMPORT options of crm-to-campaign, the LASTEXPORT cursors of
+/// campaign-to-crm) and `/api/rejects`.
 struct OptionRoutes: Sendable {
     let options: OptionStore
     let rejects: RejectStore
@@ -35,9 +36,11 @@ struct OptionRoutes: Sendable {
 
     private func setOption(_ name: String, _ request: Request) async throws -> Response {
         struct Body: Decodable { var value: String }
+        if name.hasPrefix(LastExportOption.prefix) { return try await setExportOption(name, request) }
         let body = try await JSONAnswer.decode(Body.self, from: request, what: #"{"value": "yyyy/MM/dd HH:mm:ss"}"#)
         guard name.hasPrefix(LastImportOption.prefix) else {
-            throw APIError.badRequest("only the LASTIMPORT options can be set here (names start with \(LastImportOption.prefix))")
+            throw APIError.badRequest(
+                "only the LASTIMPORT and LASTEXPORT options can be set here (names start with \(LastImportOption.prefix) or \(LastExportOption.prefix))")
         }
         if case .failure(let error) = LastImportOption.parse(body.value) {
             throw APIError.badRequest("\(name): \(error.message)")
@@ -57,6 +60,40 @@ struct OptionRoutes: Sendable {
             ? "crm-to-campaign is running: its reader may move this option at its next window; stop the workflow before setting it"
             : nil
         return try JSONAnswer.response(OptionAnswer(name: name, value: body.value, warning: warning))
+    }
+
+    /// A campaign-to-crm reader cursor (`<stamp>:<id>`), for a source the workflow has:
+    /// email events, or an export or delete of its edited or running configuration.
+    private func setExportOption(_ name: String, _ request: Request) async throws -> Response {
+        struct Body: Decodable { var value: String }
+        let body = try await JSONAnswer.decode(Body.self, from: request, what: #"{"value": "<transaction stamp>:<row id>"}"#)
+        if case .failure(let error) = LastExportOption.parse(body.value) {
+            throw APIError.badRequest("\(name): \(error.message)")
+        }
+        let known = try await options.get(name) != nil
+        let view = try await inspector.view(.campaignToCRM)
+        if !known {
+            let expected = try await exportSources(view.record).map { LastExportOption.name(instance: instance, source: $0) }
+            guard expected.contains(name) else {
+                throw APIError.badRequest(
+                    "no LASTEXPORT option \"\(name)\" exists or belongs to a campaign-to-crm source (expected one of: \(expected.joined(separator: ", ")))")
+            }
+        }
+        try await options.set(name, body.value)
+        let warning = view.record.desiredState == .running
+            ? "campaign-to-crm is running: its reader moves this option after each page it publishes; stop the workflow before setting it"
+            : nil
+        return try JSONAnswer.response(OptionAnswer(name: name, value: body.value, warning: warning))
+    }
+
+    private func exportSources(_ record: WorkflowRecord) async throws -> [String] {
+        var names = [LastExportOption.emailEvents]
+        for version in Set([record.editedVersion, record.runningVersion].compactMap { $0 }).sorted() {
+            if case .campaignToCRM(let config) = try await configs.config(.campaignToCRM, version: version) {
+                names += (config.exports.map(\.name) + config.deletes.map(\.name)).filter { !names.contains($0) }
+            }
+        }
+        return names
     }
 
     private func entityNames(_ record: WorkflowRecord) async throws -> [String] {

@@ -20,8 +20,9 @@ struct EmailEventReader: Sendable {
     func run(_ run: RoleRun) async throws {
         let workflow = try EgressConfig.campaignToCRM(run, base: base)
         let events = workflow.emailEvents
-        guard events.enabled else {
-            await IdleRole.wait(run, logger: logger, reason: "emailEvents.enabled is false")
+        let exports = try ExportPlan.all(workflow).map { try ExportSourceReader(plan: $0, instance: base.instance) }
+        guard events.enabled || !exports.isEmpty else {
+            await IdleRole.wait(run, logger: logger, reason: "emailEvents.enabled is false and no export or delete is configured")
             return
         }
         let source: EmailEventSource
@@ -42,15 +43,17 @@ struct EmailEventReader: Sendable {
                     configuration: kafka, logger: logger, connectivity: run.health.kafkaConnectivity("producer")
                 ) { producer in
                     await lease.whenLost { await producer.close(timeout: .zero) }
-                    try await EgressTopics.create(kafka: kafka, partitions: connections.kafka.topicPartitions, logger: logger)
+                    try await EgressTopics.create(
+                        kafka: kafka, partitions: connections.kafka.topicPartitions, exports: exports.map(\.plan.topic), logger: logger)
                     run.health.connected(.kafka)  // the broker answered the topic creation
                     do {
-                        try await source.checkSchema(on: database)
+                        if events.enabled { try await source.checkSchema(on: database) }
                     } catch let mismatch as CampaignSchemaMismatch {
                         throw RoleFailure(mismatch.message)
                     }
+                    for export in exports { try await export.checkSchema(on: database) }
                     run.markRunning()
-                    try await loop(source, events, database: database, producer: producer, run: run)
+                    try await loop(events.enabled ? source : nil, events, exports, database: database, producer: producer, run: run)
                 }
             }
         }
@@ -58,41 +61,62 @@ struct EmailEventReader: Sendable {
 
     static let lockName = "crmbridge/campaign-to-crm/reader"
 
+    /// Each source when it is due: email events every `emailEvents.interval`, each export
+    /// every its `interval`, a source whose page was full again at once.
     private func loop(
-        _ source: EmailEventSource, _ events: CampaignToCRMConfig.EmailEvents, database: PostgresConnection,
-        producer: KafkaProducer, run: RoleRun
+        _ source: EmailEventSource?, _ events: CampaignToCRMConfig.EmailEvents, _ exports: [ExportSourceReader],
+        database: PostgresConnection, producer: KafkaProducer, run: RoleRun
     ) async throws {
+        var emailDue = ContinuousClock.now
+        var exportDue = Array(repeating: ContinuousClock.now, count: exports.count)
+        var watch = HorizonWatch(warnAfter: events.horizonWarningAfter)
+        while !Task.isCancelled {
+            if let source, emailDue <= .now {
+                let full = try await emailEventPage(source, events, watch: &watch, database: database, producer: producer, run: run)
+                emailDue = full ? .now : .now + events.interval
+            }
+            for (index, export) in exports.enumerated() where exportDue[index] <= .now {
+                let full = try await export.runOnce(database: database, producer: producer, run: run, logger: logger)
+                exportDue[index] = full ? .now : .now + export.plan.interval
+            }
+            var dues = exportDue
+            if source != nil { dues.append(emailDue) }
+            let next = dues.min() ?? .now + .seconds(1)
+            if next > .now { try? await Task.sleep(until: min(next, .now + .seconds(1))) }
+        }
+    }
+
+    /// One page of email events; answers whether it was full.
+    private func emailEventPage(
+        _ source: EmailEventSource, _ events: CampaignToCRMConfig.EmailEvents, watch: inout HorizonWatch,
+        database: PostgresConnection, producer: KafkaProducer, run: RoleRun
+    ) async throws -> Bool {
         let options = OptionStore(database: database)
         let optionName = EmailEventCursor.optionName(instance: base.instance)
         let selection = EmailEventSelection(events)
-        var watch = HorizonWatch(warnAfter: events.horizonWarningAfter)
-        while !Task.isCancelled {
-            let cursor = try await currentCursor(options, optionName)
-            let page = try await source.read(after: cursor, limit: pageSize, on: database)
-            let report = watch.observe(horizon: page.horizon, waiting: page.waitingBehindHorizon, at: .now)
-            run.setDetail("emailEvents.cursor", cursor.description)
-            run.setDetail("emailEvents.horizon", String(page.horizon))
-            run.setDetail("emailEvents.waitingBehindHorizon", String(report.waiting))
-            run.setDetail("emailEvents.horizonHeldBackSeconds", String(Int(report.heldBack.components.seconds)))
-            run.setWarning(report.warning)
-            if let report = report.warning { logger.warning("read horizon held back", metadata: ["detail": "\(report)"]) }
+        let cursor = try await currentCursor(options, optionName)
+        let page = try await source.read(after: cursor, limit: pageSize, on: database)
+        let report = watch.observe(horizon: page.horizon, waiting: page.waitingBehindHorizon, at: .now)
+        run.setDetail("emailEvents.cursor", cursor.description)
+        run.setDetail("emailEvents.horizon", String(page.horizon))
+        run.setDetail("emailEvents.waitingBehindHorizon", String(report.waiting))
+        run.setDetail("emailEvents.horizonHeldBackSeconds", String(Int(report.heldBack.components.seconds)))
+        run.setWarning(report.warning)
+        if let report = report.warning { logger.warning("read horizon held back", metadata: ["detail": "\(report)"]) }
 
-            if let last = page.rows.last {
-                let now = Date()
-                let selected = page.rows.filter(selection.accepts)
-                try await publish(selected.map { EmailEventEnvelopes.envelope($0, now: now) }, producer: producer, run: run)
-                run.health.connected(.kafka)
-                // Every selected row is acknowledged by the broker: only now may the cursor pass them.
-                try await options.set(optionName, last.cursor.description)
-                run.counters.read(page.rows.count, entity: "email-events")
-                run.counters.published(selected.count, entity: "email-events")
-                logger.info("email events published", metadata: [
-                    "read": "\(page.rows.count)", "published": "\(selected.count)", "cursor": "\(last.cursor)"])
-            }
-            if page.rows.count < pageSize {
-                try? await Task.sleep(for: events.interval)
-            }
+        if let last = page.rows.last {
+            let now = Date()
+            let selected = page.rows.filter(selection.accepts)
+            try await publish(selected.map { EmailEventEnvelopes.envelope($0, now: now) }, producer: producer, run: run)
+            run.health.connected(.kafka)
+            // Every selected row is acknowledged by the broker: only now may the cursor pass them.
+            try await options.set(optionName, last.cursor.description)
+            run.counters.read(page.rows.count, entity: "email-events")
+            run.counters.published(selected.count, entity: "email-events")
+            logger.info("email events published", metadata: [
+                "read": "\(page.rows.count)", "published": "\(selected.count)", "cursor": "\(last.cursor)"])
         }
+        return page.rows.count >= pageSize
     }
 
     /// The cursor option; absent means from the first stamped row. A value an operator

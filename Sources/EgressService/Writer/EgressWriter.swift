@@ -8,28 +8,37 @@ import PostgresBridge
 import WorkflowRuntime
 
 /// The writer role of campaign-to-crm. Any number of processes share the group
-/// `crmbridge.campaign-to-crm.writer`. Each polled batch goes to the CRM in its batch
+/// `crmbridge.campaign-to-crm.writer`, over the email-events topic and each export's.
+/// Each polled batch goes to the CRM in its batch
 /// calls; its offsets are committed only after the CRM answered for every event and
 /// the rejects are recorded, so a crash re-delivers the batch and the upserts by event
 /// id make that harmless. A CRM that cannot be reached stops the batch uncommitted: the
-/// supervisor retries with backoff, and nothing becomes a reject for it.
+/// supervisor retries with backoff, and nothing becomes a reject for it. A whole call the
+/// CRM refuses for good (`CRMCallFailure`) turns the workflow FAILED naming the cause.
+/// Retries inside a call are counted (`crmbridge_retries_total`) and their reason shows
+/// in the status while they last.
 struct EgressWriter: Sendable {
     let base: CRMBridgeConfig
     let logger: Logger
     /// CRM calls per polled batch.
     var callsPerPoll = 4
     var pollTimeout: Duration = .milliseconds(200)
+    /// Times a call is sent again while the CRM stays unavailable, and the first pause
+    /// (doubling, at most 30 s): about 95 s in all, within Kafka's 5-minute poll interval.
+    var callRounds = 5
+    var roundPause: Duration = .seconds(5)
 
     func run(_ run: RoleRun) async throws {
         let workflow = try EgressConfig.campaignToCRM(run, base: base)
         let events = workflow.emailEvents
-        guard events.enabled else {
-            await IdleRole.wait(run, logger: logger, reason: "emailEvents.enabled is false")
+        let plans = ExportPlan.all(workflow)
+        guard events.enabled || !plans.isEmpty else {
+            await IdleRole.wait(run, logger: logger, reason: "emailEvents.enabled is false and no export or delete is configured")
             return
         }
         let connections = base.connections
         let kafka = connections.kafkaConfiguration(clientID: "crmbridge-egress-writer")
-        try await EgressTopics.create(kafka: kafka, partitions: connections.kafka.topicPartitions, logger: logger)
+        try await EgressTopics.create(kafka: kafka, partitions: connections.kafka.topicPartitions, exports: plans.map(\.topic), logger: logger)
         // Each part is closed on every path, also when setting up a later one throws.
         try await PostgresConnection.withConnection(url: connections.campaign.databaseURL, logger: logger) { database in
             try await HTTPClient.withClient(logger: logger) { http in
@@ -40,23 +49,106 @@ struct EgressWriter: Sendable {
                     try await KafkaProducer.withProducer(
                         configuration: kafka, logger: logger, connectivity: run.health.kafkaConnectivity("rejects producer")
                     ) { rejectsProducer in
-                        let crm = connections.crm.makeEmailEventWriter(http: http, logger: logger, batchSize: events.batchSize)
+                        // Every retry is counted and its reason shown in the status until a call succeeds.
+                        let onRetry: CRMRetryObserver = { notice in
+                            run.counters.retried()
+                            run.setWarning(notice.description)
+                        }
+                        let crm = connections.crm.makeEmailEventWriter(
+                            http: http, logger: logger, batchSize: events.batchSize, onRetry: onRetry)
+                        var exports: [String: (plan: ExportPlan, writer: any CRMExportWriter)] = [:]
+                        for plan in plans {
+                            exports[plan.topic] = (plan, connections.crm.makeExportWriter(
+                                plan.target, http: http, logger: logger, batchSize: plan.batchSize, onRetry: onRetry))
+                        }
                         let rejects = EgressRejects(database: database, producer: rejectsProducer, run: run, logger: logger)
-                        try await consumer.subscribe(topics: [Topics.emailEvents])
+                        try await consumer.subscribe(topics: (events.enabled ? [Topics.emailEvents] : []) + plans.map(\.topic))
                         run.markRunning()
+                        let pollSize = max(crm.maxBatch, exports.values.map { $0.writer.maxBatch }.max() ?? 0) * callsPerPoll
                         while !Task.isCancelled {
-                            let messages = try await consumer.poll(maxMessages: crm.maxBatch * callsPerPoll, timeout: pollTimeout)
+                            let messages = try await consumer.poll(maxMessages: pollSize, timeout: pollTimeout)
                             run.health.connected(.kafka)
                             guard !messages.isEmpty else { continue }
-                            let batch = EmailEventBatch(messages: messages)
-                            let refused = try await write(batch, to: crm, run: run)
-                            try await rejects.record(batch.rejects + refused)
-                            // Only now has the CRM answered for every record of the batch.
-                            try await consumer.commit(batch.offsets)
+                            let byTopic = Dictionary(grouping: messages, by: \.topic)
+                            var refused: [RejectStore.Reject] = []
+                            if let emailMessages = byTopic[Topics.emailEvents] {
+                                let batch = EmailEventBatch(messages: emailMessages)
+                                refused += batch.rejects
+                                refused += try await write(batch, to: crm, run: run)
+                            }
+                            for (topic, topicMessages) in byTopic where topic != Topics.emailEvents {
+                                guard let export = exports[topic] else { continue }
+                                let batch = ExportBatch(plan: export.plan, messages: topicMessages)
+                                refused += batch.rejects
+                                refused += try await write(batch, to: export.writer, run: run)
+                            }
+                            try await rejects.record(refused)
+                            // Only now has the CRM answered for every record of the poll.
+                            try await consumer.commit(Self.offsets(messages))
                             run.counters.batch()
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// The offsets to commit after `messages`: the next one per partition.
+    static func offsets(_ messages: [KafkaMessage]) -> [KafkaTopicPartitionOffset] {
+        var next: [KafkaTopicPartition: Int64] = [:]
+        for message in messages {
+            let partition = KafkaTopicPartition(topic: message.topic, partition: message.partition)
+            next[partition] = max(next[partition] ?? 0, message.offset + 1)
+        }
+        return next.map { KafkaTopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) }
+    }
+
+    /// Writes an export's records in calls of at most the writer's `maxBatch`; answers the
+    /// records the CRM refused, as rejects with its code and message.
+    private func write(_ batch: ExportBatch, to crm: any CRMExportWriter, run: RoleRun) async throws -> [RejectStore.Reject] {
+        var refused: [RejectStore.Reject] = []
+        var start = 0
+        while start < batch.items.count {
+            let chunk = batch.items[start..<min(start + crm.maxBatch, batch.items.count)]
+            let outcomes = try await send(chunk.count, run: run) { try await crm.write(chunk.map(\.record)) }
+            var written = 0
+            for (item, outcome) in zip(chunk, outcomes) {
+                switch outcome {
+                case .written: written += 1
+                case .rejected(let code, let message):
+                    refused.append(ExportBatch.reject(batch.plan, item.origin, id: item.record.rowID, symbol: code, message))
+                }
+            }
+            run.counters.written(written, entity: batch.plan.name)
+            start += chunk.count
+        }
+        return refused
+    }
+
+    /// One call, sent again here while the CRM stays unavailable after the call's own
+    /// retries (the batch waits uncommitted; the reason shows in the status), at most
+    /// `callRounds` times, so the consumer keeps polling well within Kafka's poll interval;
+    /// then the role throws and the supervisor restarts it. A call refused for good turns
+    /// the workflow FAILED (`CRMCallFailure`).
+    private func send(_ records: Int, run: RoleRun, _ call: () async throws -> [CRMWriteOutcome]) async throws -> [CRMWriteOutcome] {
+        var round = 0
+        while true {
+            do {
+                let outcomes = try await call()
+                run.health.connected(.crm)
+                run.setWarning(nil)
+                return outcomes
+            } catch let error as CRMError {
+                run.health.disconnected(.crm, "\(error)")
+                if let failure = CRMCallFailure.failure(error, records: records) { throw failure }
+                round += 1
+                guard round < callRounds else { throw error }
+                let pause = min(roundPause * (1 << (round - 1)), .seconds(30))
+                run.counters.error()
+                run.setWarning("\(error); the batch waits uncommitted and is sent again in \(pause.components.seconds)s")
+                logger.warning("CRM still unavailable after the call's retries; sending the batch again", metadata: [
+                    "error": "\(error)", "round": "\(round)", "retryIn": "\(pause)"])
+                try await Task.sleep(for: pause)
             }
         }
     }
@@ -68,8 +160,7 @@ struct EgressWriter: Sendable {
         var start = 0
         while start < batch.items.count {
             let chunk = batch.items[start..<min(start + crm.maxBatch, batch.items.count)]
-            let outcomes = try await crm.upsert(chunk.map(\.event))
-            run.health.connected(.crm)
+            let outcomes = try await send(chunk.count, run: run) { try await crm.upsert(chunk.map(\.event)) }
             var written = 0
             for (item, outcome) in zip(chunk, outcomes) {
                 switch outcome {

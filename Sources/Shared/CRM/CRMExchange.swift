@@ -12,6 +12,8 @@ struct CRMExchange: Sendable {
     /// Whole-request timeout of each send.
     let timeout: Duration
     let logger: Logger
+    /// Told of every retry before its pause (a role counts and shows them); nil for none.
+    var onRetry: CRMRetryObserver? = nil
 
     /// One call. `build` makes the request for the current token (nil when `tokens` is
     /// nil); `decode` reads a 2xx answer. `idempotent` calls are re-sent after a
@@ -52,6 +54,9 @@ struct CRMExchange: Sendable {
                 }
                 refreshedToken = true
                 logger.notice("CRM refused the access token; refreshing it once", metadata: metadata(operation, response.status))
+                onRetry?(CRMRetryNotice(
+                    system: system, operation: operation, reason: "HTTP 401 (access token refused; refreshing it)",
+                    attempt: attempt, maxAttempts: retry.maxAttempts, wait: .zero))
                 await tokens.invalidate(token)
                 attempt -= 1
                 continue
@@ -109,6 +114,8 @@ struct CRMExchange: Sendable {
     private func pause(_ wait: Duration, _ operation: String, _ attempt: Int, reason: String) async throws {
         var metadata: Logger.Metadata = ["crm.operation": "\(operation)", "crm.attempt": "\(attempt)", "crm.reason": "\(reason)"]
         metadata["crm.retryIn"] = "\(wait)"
+        onRetry?(CRMRetryNotice(
+            system: system, operation: operation, reason: reason, attempt: attempt, maxAttempts: retry.maxAttempts, wait: wait))
         logger.notice("CRM call will be retried", metadata: metadata)
         try await Task.sleep(for: wait)
     }

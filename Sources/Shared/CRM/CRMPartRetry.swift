@@ -13,6 +13,7 @@ enum CRMPartRetry {
 
     static func run(
         pending start: [Int], policy: CRMRetryPolicy, system: String, operation: String, logger: Logger,
+        onRetry: CRMRetryObserver? = nil,
         send: ([Int]) async throws -> [PartResult],
         record: (Int, CRMWriteOutcome) -> Void
     ) async throws {
@@ -44,6 +45,9 @@ enum CRMPartRetry {
             let delay = wait ?? policy.backoff(afterAttempt: attempt)
             logger.notice("CRM answered some records with a transient error; sending them again", metadata: [
                 "crm.operation": "\(operation)", "crm.records": "\(pending.count)", "crm.reason": "\(reason)", "crm.retryIn": "\(delay)"])
+            onRetry?(CRMRetryNotice(
+                system: system, operation: operation, reason: "\(reason) for \(pending.count) record(s)",
+                attempt: attempt, maxAttempts: policy.maxAttempts, wait: delay))
             try await Task.sleep(for: delay)
         }
     }

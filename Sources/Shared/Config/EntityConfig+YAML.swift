@@ -90,7 +90,7 @@ extension EntityConfig {
         return fields
     }
 
-    private static func readReplacements(_ field: YAMLMapping) -> [ReplacementRule] {
+    static func readReplacements(_ field: YAMLMapping) -> [ReplacementRule] {
         var rules: [ReplacementRule] = []
         for (path, node) in field.sequence("replacements") {
             guard let rule = field.reader.mapping(node, at: path, keys: ["from", "to"]) else {

@@ -2,7 +2,7 @@ import Yams
 
 extension ExportConfig {
     static let yamlKeys = [
-        "name", "source", "remoteObject", "key", "mode", "fields", "cursorColumn", "batchSize", "interval",
+        "name", "source", "remoteObject", "key", "mode", "fields", "cursorColumn", "idColumn", "batchSize", "interval",
     ]
 
     static func read(_ node: Node, at path: ConfigPath, crm: CRMKind, reader: ConfigReader) -> ExportConfig? {
@@ -20,6 +20,9 @@ extension ExportConfig {
             let alternate = keyYAML.bool("alternate", default: false)
             if let column, let remote {
                 key = Key(column: column, remote: remote, alternate: alternate)
+                if crm == .salesforce, mode == .upsert, !alternate {
+                    keyYAML.report("alternate", "Salesforce upserts only by an external id field: set alternate: true with one, or use mode: update to write by Id")
+                }
             }
         } else if let mode, mode != .insert, !yaml.has("key") {
             yaml.reportMissing("key", " (mode \(mode.rawValue) needs the CRM key: {column, remote})")
@@ -27,7 +30,7 @@ extension ExportConfig {
         var fields: [Field] = []
         var remotes: Set<String> = []
         for (fieldPath, fieldNode) in yaml.sequence("fields") {
-            guard let field = reader.mapping(fieldNode, at: fieldPath, keys: ["column", "remote"]) else {
+            guard let field = reader.mapping(fieldNode, at: fieldPath, keys: ["column", "remote", "replacements"]) else {
                 continue
             }
             let column = field.identifier("column", .sqlColumn, required: true)
@@ -35,14 +38,16 @@ extension ExportConfig {
             if let remote, !remotes.insert(remote).inserted {
                 field.report("remote", "CRM field \"\(remote)\" is already written by another field")
             }
+            let replacements = EntityConfig.readReplacements(field)
             if let column, let remote {
-                fields.append(Field(column: column, remote: remote))
+                fields.append(Field(column: column, remote: remote, replacements: replacements))
             }
         }
         if !yaml.has("fields") {
             yaml.reportMissing("fields", " (the columns to write: [{column, remote}])")
         }
         let cursorColumn = yaml.identifier("cursorColumn", .sqlColumn)
+        let idColumn = yaml.identifier("idColumn", .sqlColumn) ?? "id"
         let batchSize = yaml.int("batchSize", default: 100, range: crm.batchSizeRange)
         let interval = yaml.duration("interval", default: .seconds(60))
         guard let name, let source, let remoteObject, let mode else {
@@ -50,7 +55,7 @@ extension ExportConfig {
         }
         return ExportConfig(
             name: name, source: source, remoteObject: remoteObject, key: key, mode: mode, fields: fields,
-            cursorColumn: cursorColumn, batchSize: batchSize, interval: interval)
+            cursorColumn: cursorColumn, batchSize: batchSize, interval: interval, idColumn: idColumn)
     }
 
     /// `source: {table: name}` or `source: {query: "select …"}`.

@@ -1,6 +1,13 @@
+import Mapping
+
 /// A generic export of a Campaign table or query to a CRM object
 /// (`workflows.campaign-to-crm.exports[]`); topic `crmbridge.campaign-to-crm.<name>`.
+/// docs/campaign-to-crm.md says how rows are read (below the transaction horizon, by the
+/// stamp column) and written (insert, upsert by key, update by primary key).
 public struct ExportConfig: Sendable, Equatable {
+    /// The stamp column a source needs when `cursorColumn` is not set.
+    public static let defaultCursorColumn = "crmbridge_xid"
+
     public var name: String
     public var source: Source
     /// The Dynamics entity set or Salesforce object written to.
@@ -9,17 +16,23 @@ public struct ExportConfig: Sendable, Equatable {
     public var key: Key?
     public var mode: Mode
     public var fields: [Field]
-    /// A column that only grows (bigint id or timestamp) so each run reads only new rows;
-    /// `nil` reads the whole source every run.
+    /// The source's stamp column: `xid8 DEFAULT pg_current_xact_id()`, stamped again on
+    /// update by a trigger, so the reader reads new and changed rows below the oldest
+    /// transaction in flight and never skips a late commit; nil means `crmbridge_xid`.
     public var cursorColumn: String?
+    /// The Campaign row's own whole-number id: the Kafka key and the cursor's tie-breaker
+    /// within a transaction; default `id`.
+    public var idColumn: String
     /// Records per CRM batch; default 100 (Dynamics ≤ 1000, Salesforce ≤ 200).
     public var batchSize: Int
     /// Time between runs; default 1m.
     public var interval: Duration
 
     public init(name: String, source: Source, remoteObject: String, key: Key?, mode: Mode, fields: [Field],
-                cursorColumn: String? = nil, batchSize: Int = 100, interval: Duration = .seconds(60)) {
+                cursorColumn: String? = nil, batchSize: Int = 100, interval: Duration = .seconds(60),
+                idColumn: String = "id") {
         self.name = name
+        self.idColumn = idColumn
         self.source = source
         self.remoteObject = remoteObject
         self.key = key
@@ -61,10 +74,17 @@ public struct ExportConfig: Sendable, Equatable {
     public struct Field: Sendable, Equatable {
         public var column: String
         public var remote: String
+        /// Exact-match replacements applied to the Campaign value before it is sent, first
+        /// match wins (as in crm-to-campaign): `{from: "N/A", to: null}`.
+        public var replacements: [ReplacementRule]
 
-        public init(column: String, remote: String) {
+        public init(column: String, remote: String, replacements: [ReplacementRule] = []) {
             self.column = column
             self.remote = remote
+            self.replacements = replacements
         }
     }
+
+    /// The stamp column the reader pages by.
+    public var stampColumn: String { cursorColumn ?? Self.defaultCursorColumn }
 }

@@ -15,6 +15,7 @@ public final class RoleCounters: Sendable {
         public var recordsRejected = 0
         public var batches = 0
         public var errors = 0
+        public var retries = 0
         public var latencySecondsSum = 0.0
         public var latencyCount = 0
     }
@@ -63,6 +64,12 @@ public final class RoleCounters: Sendable {
     /// An error after which the work is retried.
     public func error() {
         count(RoleMetricName.errors, 1, entity: nil) { $0.errors += 1 }
+    }
+
+    /// A call to the target (or records of it) sent again after a transient answer
+    /// (throttling, 5xx, an expired token), inside the work: the work goes on.
+    public func retried(_ n: Int = 1) {
+        count(RoleMetricName.retries, n, entity: nil) { $0.retries += n }
     }
 
     /// The writers' backlog as this role last read it.

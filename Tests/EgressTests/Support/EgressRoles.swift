@@ -16,14 +16,20 @@ final class EgressRoles: @unchecked Sendable {
     }
 
     /// A stack whose campaign-to-crm reads `email_events` every second.
-    static func stack(_ crm: CRMKind, prepare: String? = nil, horizonWarningAfter: String = "5m") async throws -> TestStack {
+    /// - Parameter batchSize: records per CRM call (default the CRM's most).
+    ///   - exportsYAML: `exports:` / `deletes:` of the workflow, indented by four spaces.
+    static func stack(
+        _ crm: CRMKind, prepare: String? = nil, horizonWarningAfter: String = "5m", batchSize: Int? = nil,
+        emailEvents: Bool = true, exportsYAML: String = ""
+    ) async throws -> TestStack {
         let stack = try await TestStack.start(crm: crm, workflowsYAML: """
               campaign-to-crm:
                 emailEvents:
-                  enabled: true
+                  enabled: \(emailEvents)
                   interval: 500ms
-                  batchSize: \(crm == .dynamics ? 1000 : 200)
+                  batchSize: \(batchSize ?? (crm == .dynamics ? 1000 : 200))
                   horizonWarningAfter: \(horizonWarningAfter)
+            \(exportsYAML)
             """, prepare: prepare)
         if crm == .dynamics {
             // Each `$batch` operation counts against the 6000 requests per 5 minutes; a
@@ -42,9 +48,16 @@ final class EgressRoles: @unchecked Sendable {
         return roles
     }
 
-    /// - Parameter arguments: added after the role (e.g. `--metrics-port`).
-    func add(_ role: String, arguments: [String] = []) throws {
-        processes.append(try stack.spawn("EgressService", [role] + arguments))
+    @discardableResult
+    func add(_ role: String, arguments: [String] = []) throws -> RoleProcessHandle {
+        let process = try stack.spawn("EgressService", [role] + arguments)
+        processes.append(process)
+        return process
+    }
+
+    /// The last writer started.
+    var writer: RoleProcessHandle {
+        processes.last { $0.name.hasPrefix("EgressService-writer") }!
     }
 
     func stop() {
@@ -57,9 +70,11 @@ final class EgressRoles: @unchecked Sendable {
     }
 
     /// `eventually`, recording the roles' logs when it times out.
-    func waitUntil(_ what: String, timeout: Duration = .seconds(90), _ condition: () async throws -> Bool) async throws {
+    func waitUntil(
+        _ what: String, timeout: Duration = .seconds(90), interval: Duration = .milliseconds(300), _ condition: () async throws -> Bool
+    ) async throws {
         do {
-            try await eventually(what, timeout: timeout, interval: .milliseconds(300), condition)
+            try await eventually(what, timeout: timeout, interval: interval, condition)
         } catch {
             Issue.record("roles' logs:\n\(logs)")
             throw error
@@ -67,9 +82,15 @@ final class EgressRoles: @unchecked Sendable {
     }
 
     /// Records the writer group has not committed yet over the email-events topic.
-    func writerLag() async throws -> Int64 {
+    func writerLag(topics: [String] = [Topics.emailEvents]) async throws -> Int64 {
         let admin = try KafkaAdmin(configuration: stack.kafkaConfiguration(), logger: TestKafka.logger)
-        return try await admin.lag(group: Topics.writerGroup(.campaignToCRM), topics: [Topics.emailEvents]).total
+        return try await admin.lag(group: Topics.writerGroup(.campaignToCRM), topics: topics).total
+    }
+
+    /// The writer group's committed offsets on the email-events topic (absent: never committed).
+    func committedOffsets() async throws -> [Int32: Int64] {
+        let admin = try KafkaAdmin(configuration: stack.kafkaConfiguration(), logger: TestKafka.logger)
+        return try await admin.committedOffsets(group: Topics.writerGroup(.campaignToCRM), topic: Topics.emailEvents)
     }
 
     deinit {

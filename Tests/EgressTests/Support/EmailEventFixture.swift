@@ -2,6 +2,8 @@ import Config
 import Foundation
 import PostgresBridge
 import TestSupport
+import KafkaBridge
+import WorkflowRuntime
 
 /// Email events as a test inserts them into Campaign and expects them in the CRM.
 struct EmailEventFixture {
@@ -116,5 +118,31 @@ struct EmailEventFixture {
     /// How many email-event records the CRM holds (cheaper than `inCRM` for waiting).
     static func count(_ stack: TestStack) async throws -> Int {
         try await inCRM(stack).records
+    }
+}
+
+extension EmailEventFixture {
+    /// How many email-event records the CRM holds, from the emulator's admin counts: never
+    /// faulted nor slowed, so a test can wait on it while the CRM API is. The final checks
+    /// read the records through the CRM's API (`inCRM`).
+    static func adminCount(_ stack: TestStack) async throws -> Int {
+        let text = try await stack.admin("GET", "/admin/\(stack.crm.rawValue)/counts")
+        let counts = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
+        switch stack.crm {
+        case .dynamics:
+            return types.reduce(0) { $0 + ((counts["crmb_email\($1)s"] as? Int) ?? 0) }
+        case .salesforce:
+            return ((counts["CRMB_Email_Event__c"] as? [String: Any])?["live"] as? Int) ?? 0
+        }
+    }
+
+    /// The messages of the email-events topic whose event the CRM already holds but whose
+    /// offset the writer group has not committed: what a new writer gets again.
+    static func writtenButUncommitted(_ stack: TestStack, committed: [Int32: Int64]) async throws -> Int {
+        let inCRM = Set(try await inCRM(stack).events.keys.map(String.init))
+        return try await stack.messages(Topics.emailEvents).filter { message in
+            message.offset >= committed[message.partition, default: 0]
+                && inCRM.contains(String(decoding: message.key ?? [], as: UTF8.self))
+        }.count
     }
 }

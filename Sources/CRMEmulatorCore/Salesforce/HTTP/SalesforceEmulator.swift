@@ -150,6 +150,8 @@ public final class SalesforceEmulator: EmulatedCRM {
         case .unavailable:
             return errorResponse(SalesforceAPIError(.serviceUnavailable, "SERVER_UNAVAILABLE",
                                                     "Server temporarily unavailable; please retry."), headers: headers)
+        case .refuse(let refusal):
+            return errorResponse(SalesforceAPIError(HTTPResponse.Status(code: refusal.status), refusal.code, refusal.message), headers: headers)
         case .none, .truncate:
             return errorResponse(SalesforceAPIError(.internalServerError, "UNKNOWN_EXCEPTION",
                                                     "An unexpected error occurred."), headers: headers)

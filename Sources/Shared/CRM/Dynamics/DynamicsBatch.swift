@@ -8,8 +8,8 @@ enum DynamicsBatch {
         /// Absolute URL of the inner request.
         var url: String
         var body: [UInt8]
-        /// Inner request headers besides Content-Type (e.g. `If-Match: *`: update only).
-        var headers: [(String, String)] = []
+        /// Inner request headers beyond Content-Type (`If-Match`, `If-None-Match`).
+        var headers: [String: String] = [:]
     }
 
     struct PartResponse: Sendable {
@@ -27,7 +27,9 @@ enum DynamicsBatch {
         for (index, operation) in operations.enumerated() {
             out += Array("--\(boundary)\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\nContent-ID: \(index + 1)\r\n\r\n".utf8)
             out += Array("\(operation.method) \(operation.url) HTTP/1.1\r\nContent-Type: application/json\r\n".utf8)
-            for (name, value) in operation.headers { out += Array("\(name): \(value)\r\n".utf8) }
+            for (name, value) in operation.headers.sorted(by: { $0.key < $1.key }) {
+                out += Array("\(name): \(value)\r\n".utf8)
+            }
             out += Array("\r\n".utf8)
             out += operation.body
             out += Array("\r\n".utf8)

@@ -15,13 +15,13 @@ public struct DynamicsEmailEventWriter: CRMEmailEventWriter {
     public var system: String { "dynamics" }
 
     /// - Parameter batchSize: operations per `$batch`, at most 1000 (the Web API's limit).
-    public init(configuration: DynamicsConfiguration, http: HTTPClient, logger: Logger, batchSize: Int = 1000) {
+    public init(configuration: DynamicsConfiguration, http: HTTPClient, logger: Logger, batchSize: Int = 1000, onRetry: CRMRetryObserver? = nil) {
         self.configuration = configuration
         self.maxBatch = min(max(1, batchSize), 1000)
         var logger = logger
         logger[metadataKey: "crm.system"] = "dynamics"
         self.exchange = CRMExchange(
-            system: "dynamics", http: http, retry: configuration.retry, timeout: configuration.requestTimeout, logger: logger)
+            system: "dynamics", http: http, retry: configuration.retry, timeout: configuration.requestTimeout, logger: logger, onRetry: onRetry)
         self.tokens = OAuthTokenProvider(credentials: configuration.credentials, exchange: exchange)
     }
 
@@ -39,7 +39,7 @@ public struct DynamicsEmailEventWriter: CRMEmailEventWriter {
         }
         try await CRMPartRetry.run(
             pending: pending, policy: configuration.retry, system: system, operation: "upsert email events ($batch)",
-            logger: exchange.logger
+            logger: exchange.logger, onRetry: exchange.onRetry
         ) { indices in
             let parts = try await send(indices.map { events[$0] })
             return parts.map { part -> CRMPartRetry.PartResult in

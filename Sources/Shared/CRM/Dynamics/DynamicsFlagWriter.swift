@@ -68,7 +68,7 @@ public struct DynamicsFlagWriter: CRMFlagWriter {
         let operations = updates.map { update in
             DynamicsBatch.Operation(
                 method: "PATCH", url: configuration.webAPIURL + "\(entitySet)(\(update.id.lowercased()))",
-                body: Array("{\"\(field)\":\(update.value)}".utf8), headers: [("If-Match", "*")])
+                body: Array("{\"\(field)\":\(update.value)}".utf8), headers: ["If-Match": "*"])
         }
         let boundary = "batch_" + UUID().uuidString.lowercased()
         let body = DynamicsBatch.body(operations, boundary: boundary)

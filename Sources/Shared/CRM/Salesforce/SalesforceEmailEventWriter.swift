@@ -20,13 +20,13 @@ public struct SalesforceEmailEventWriter: CRMEmailEventWriter {
     public var system: String { "salesforce" }
 
     /// - Parameter batchSize: records per Collections call, at most 200 (Salesforce's limit).
-    public init(configuration: SalesforceConfiguration, http: HTTPClient, logger: Logger, batchSize: Int = 200) {
+    public init(configuration: SalesforceConfiguration, http: HTTPClient, logger: Logger, batchSize: Int = 200, onRetry: CRMRetryObserver? = nil) {
         self.configuration = configuration
         self.maxBatch = min(max(1, batchSize), 200)
         var logger = logger
         logger[metadataKey: "crm.system"] = "salesforce"
         self.exchange = CRMExchange(
-            system: "salesforce", http: http, retry: configuration.retry, timeout: configuration.requestTimeout, logger: logger)
+            system: "salesforce", http: http, retry: configuration.retry, timeout: configuration.requestTimeout, logger: logger, onRetry: onRetry)
         self.tokens = OAuthTokenProvider(credentials: configuration.credentials, exchange: exchange)
     }
 
@@ -35,7 +35,7 @@ public struct SalesforceEmailEventWriter: CRMEmailEventWriter {
         var outcomes = [CRMWriteOutcome?](repeating: nil, count: events.count)
         try await CRMPartRetry.run(
             pending: Array(events.indices), policy: configuration.retry, system: system,
-            operation: "upsert \(Self.object) (collections)", logger: exchange.logger
+            operation: "upsert \(Self.object) (collections)", logger: exchange.logger, onRetry: exchange.onRetry
         ) { indices in
             try await send(indices.map { events[$0] }).map { result -> CRMPartRetry.PartResult in
                 if result.success { return .done(.written) }

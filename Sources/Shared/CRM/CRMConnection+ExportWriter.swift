@@ -1,0 +1,23 @@
+import Config
+import HTTPBridge
+import Logging
+
+extension CRMConnection {
+    /// The export writer of this connection for `target`; `batchSize` is clamped to the
+    /// CRM's limit. `onRetry` hears of every retry.
+    public func makeExportWriter(
+        _ target: CRMExportTarget, http: HTTPClient, logger: Logger, batchSize: Int, retry: CRMRetryPolicy = .init(),
+        onRetry: CRMRetryObserver? = nil
+    ) -> any CRMExportWriter {
+        switch kind {
+        case .dynamics:
+            DynamicsExportWriter(
+                target: target, configuration: dynamicsConfiguration(retry: retry), http: http, logger: logger, batchSize: batchSize,
+                onRetry: onRetry)
+        case .salesforce:
+            SalesforceExportWriter(
+                target: target, configuration: salesforceConfiguration(retry: retry), http: http, logger: logger, batchSize: batchSize,
+                onRetry: onRetry)
+        }
+    }
+}
