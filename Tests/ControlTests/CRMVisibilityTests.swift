@@ -131,7 +131,7 @@ import WorkflowRuntime
     /// The page's DOM after its script ran, from headless chromium; nil when chromium is
     /// not installed (`make test` installs it: scripts/apt-packages.txt).
     static func chromiumDOM(_ url: String) async throws -> String? {
-        guard let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile) else {
+        guard let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             return nil
         }
         let process = Process()

@@ -16,7 +16,7 @@ struct MappingValidator: Sendable {
         case notChecked(String)
     }
 
-    let check: CRMMappingCheck
+    let mappingCheck: CRMMappingCheck
     let system: String
 
     init(connection: CRMConnection, http: HTTPClient, timeout: Duration, logger: Logger) {
@@ -24,14 +24,14 @@ struct MappingValidator: Sendable {
         // One short try per call: a save waits for no retries and no 2-minute timeout.
         connection.requestTimeout = min(connection.requestTimeout, timeout)
         let metadata = connection.makeMetadataSource(http: http, logger: logger, retry: CRMRetryPolicy(maxAttempts: 1))
-        self.check = CRMMappingCheck(metadata: metadata)
+        self.mappingCheck = CRMMappingCheck(metadata: metadata)
         self.system = connection.kind.rawValue
     }
 
     func check(_ workflow: CRMToCampaignConfig) async -> Outcome {
         let problems: [CRMMappingCheck.Problem]
         do {
-            problems = try await check.problems(workflow.entities)
+            problems = try await mappingCheck.problems(workflow.entities)
         } catch {
             return .notChecked(
                 "the mapping was not checked against \(system): \(error); "
