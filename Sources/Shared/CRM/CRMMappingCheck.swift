@@ -12,6 +12,12 @@ public struct CRMMappingCheck: Sendable {
         /// Nil when the object itself is unknown.
         public var field: String?
 
+        public init(entity: String, remoteObject: String, field: String?) {
+            self.entity = entity
+            self.remoteObject = remoteObject
+            self.field = field
+        }
+
         public var description: String {
             if let field { return "entity \(entity): \(remoteObject) has no field \(field)" }
             return "entity \(entity): the CRM has no object \(remoteObject)"
