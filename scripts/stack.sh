@@ -85,6 +85,32 @@ wait_for() {  # wait_for DESCRIPTION SECONDS COMMAND...
     return 1
 }
 
+# The stored demo (workflow configurations, LASTIMPORT options, connector state, the
+# Campaign demo rows) belongs to the CRM it ran against: ids, objects and fields differ.
+# `make run CRM=…` on a checkout whose demo belongs to the other CRM (or to an unrecorded
+# one, from before the CRM was recorded) starts the demo afresh, and says so in one line.
+follow_crm() {  # follow_crm DATABASE_URL
+    local db_url=$1 marker="$state/demo-crm" stored=""
+    [ -s "$marker" ] && stored=$(cat "$marker")
+    if [ "$stored" != "$CRM" ] \
+        && [ "$(psql "$db_url" -tAc "SELECT to_regclass('crmbridge.workflows') IS NOT NULL")" = t ] \
+        && [ "$(psql "$db_url" -tAc "SELECT count(*) > 0 FROM crmbridge.workflows")" = t ]; then
+        log "the stored demo belongs to ${stored:-an unrecorded CRM}, not $CRM: resetting it (workflow configurations, LASTIMPORT options, Campaign demo rows)"
+        psql "$db_url" -qX -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+BEGIN;
+DELETE FROM crmbridge.workflow_configs;
+DELETE FROM crmbridge.workflows;
+DELETE FROM crmbridge.options WHERE name LIKE 'LASTIMPORT\_%';
+DELETE FROM crmbridge.connector_state;
+DELETE FROM crmbridge.role_heartbeats;
+DELETE FROM crmbridge.tombstones;
+TRUNCATE profiles, memberships, email_events;
+COMMIT;
+SQL
+    fi
+    echo "$CRM" >"$marker"
+}
+
 start_all() {
     mkdir -p "$pids" "$logs"
     stop_all >/dev/null 2>&1 || true
@@ -132,6 +158,7 @@ ENV
     set -a; . "$state/stack.env"; set +a
     # The demo's Campaign tables; a customer's Campaign has its own, so no role creates them.
     "$bin/crmbridge" demo-schema --database-url "$db_url" >/dev/null
+    follow_crm "$db_url"
     # As in the image (deploy/Dockerfile): two malloc arenas keep the roles' memory lower.
     export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 

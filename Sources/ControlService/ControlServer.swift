@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import HTTPBridge
 import Hummingbird
 import KafkaBridge
 import Logging
@@ -21,6 +22,8 @@ final class ControlServer: Sendable {
     let inspector: WorkflowInspector
     let sampler: HistorySampler
     let page: PageRenderer
+    /// For the mapping check against the CRM's metadata on a save.
+    let http: HTTPClient
 
     private init(settings: ControlSettings, logger: Logger, apiDatabase: PostgresConnection,
                  samplerDatabase: PostgresConnection, admin: KafkaAdmin, page: PageRenderer) {
@@ -30,6 +33,7 @@ final class ControlServer: Sendable {
         self.samplerDatabase = samplerDatabase
         self.admin = admin
         self.page = page
+        http = HTTPClient(logger: logger)
         history = WorkflowHistory(capacity: settings.historyCapacity)
         metrics = ControlMetrics()
         let backlog = BacklogReader(admin: admin, logger: logger, retryAfter: settings.backlogRetryAfter)
@@ -37,11 +41,12 @@ final class ControlServer: Sendable {
         let configs = WorkflowConfigs(crm: settings.crm, store: WorkflowStore(database: apiDatabase))
         inspector = WorkflowInspector(
             store: WorkflowStore(database: apiDatabase), heartbeats: HeartbeatStore(database: apiDatabase),
-            configs: configs, backlog: backlog, rule: rule, logger: logger)
+            configs: configs, backlog: backlog, rule: rule, forgetInstancesAfter: settings.forgetInstancesAfter,
+            logger: logger)
         let samplerInspector = WorkflowInspector(
             store: WorkflowStore(database: samplerDatabase), heartbeats: HeartbeatStore(database: samplerDatabase),
             configs: WorkflowConfigs(crm: settings.crm, store: WorkflowStore(database: samplerDatabase)),
-            backlog: backlog, rule: rule, logger: logger)
+            backlog: backlog, rule: rule, forgetInstancesAfter: settings.forgetInstancesAfter, logger: logger)
         sampler = HistorySampler(
             inspector: samplerInspector, history: history, metrics: metrics, interval: settings.sampleInterval, logger: logger)
     }
@@ -69,9 +74,12 @@ final class ControlServer: Sendable {
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: BearerTokenMiddleware(token: settings.apiToken))
         let configs = inspector.configs
+        let mappings = settings.crmConnection.map {
+            MappingValidator(connection: $0, http: http, timeout: settings.mappingCheckTimeout, logger: logger)
+        }
         let actions = WorkflowActions(
             inspector: inspector, configs: configs, connectorState: ConnectorStateStore(database: apiDatabase),
-            admin: admin, logger: logger)
+            admin: admin, mappings: mappings, logger: logger)
         WorkflowRoutes(inspector: inspector, actions: actions, history: history, sampleInterval: settings.sampleInterval)
             .add(to: router)
         OptionRoutes(
@@ -121,5 +129,6 @@ final class ControlServer: Sendable {
     func close() async {
         await apiDatabase.close()
         await samplerDatabase.close()
+        http.shutdown()
     }
 }

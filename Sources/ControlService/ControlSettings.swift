@@ -33,6 +33,16 @@ struct ControlSettings: Sendable {
     /// After Kafka could not be read, answers show the last backlog read (with the
     /// error) for this long before Kafka is asked again. Default 10 s.
     var backlogRetryAfter: Duration = .seconds(10)
+    /// The CRM of this deployment, to check a saved crm-to-campaign mapping against the
+    /// CRM's metadata (`MappingValidator`); nil skips the check.
+    var crmConnection: CRMConnection? = nil
+    /// How long a save waits for the CRM's metadata before it stores the configuration
+    /// with a warning instead. Default 10 s.
+    var mappingCheckTimeout: Duration = .seconds(10)
+    /// An instance whose last heartbeat is older than this leaves the workflow's roles
+    /// list (killed processes from earlier runs); its counters still count in `/metrics`.
+    /// Default 2 minutes.
+    var forgetInstancesAfter: Duration = .seconds(120)
 
     /// Points kept per workflow in the history ring buffer.
     var historyCapacity: Int {

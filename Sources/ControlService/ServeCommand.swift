@@ -22,10 +22,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @Option(help: "Path of crmbridge.yaml (default: $CRMBRIDGE_CONFIG, else ./crmbridge.yaml).") var config: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(help: "Drop an instance from the roles list after this long without a heartbeat (its counters stay in /metrics), e.g. 2m.")
+    var forgetInstancesAfter = "2m"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level \"\(logLevel)\"") }
+        guard case .success = DurationText.parse(forgetInstancesAfter) else {
+            throw ValidationError("--forget-instances-after must be a duration like 90s or 2m, not \"\(forgetInstancesAfter)\"")
+        }
     }
 
     func run() async throws {
@@ -35,12 +40,13 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let environment = ProcessInfo.processInfo.environment
         let path = config ?? environment["CRMBRIDGE_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? "crmbridge.yaml"
-        let settings: ControlSettings
+        var settings: ControlSettings
         do {
             settings = try Self.settings(path: path, environment: environment, host: host, port: port)
         } catch let error as ConfigError {
             throw ValidationError("\(path): \(error)")
         }
+        if case .success(let after) = DurationText.parse(forgetInstancesAfter) { settings.forgetInstancesAfter = after }
         let server = try await ControlServer.prepare(settings: settings, logger: logger)
         try await server.run(handlesSignals: true)
     }
@@ -59,6 +65,6 @@ struct ServeCommand: AsyncParsableCommand {
             kafka: ControlSettings.kafkaConfiguration(
                 file.connections.kafka, localBroker: environment["CRMBRIDGE_LOCAL_BROKER"] == "1"),
             apiToken: Secret(token), crm: file.connections.crm.kind, instance: file.instance,
-            initialConfigs: initial)
+            initialConfigs: initial, crmConnection: file.connections.crm)
     }
 }

@@ -35,6 +35,15 @@ struct APIError: Error, Sendable {
             message: "the configuration of \(workflow.rawValue) is invalid (\(count)); nothing was saved",
             problems: error.problems)
     }
+
+    /// The mapping names objects or fields the CRM's metadata does not have.
+    static func unknownInCRM(_ workflow: WorkflowName, _ problems: [ConfigProblem]) -> APIError {
+        let count = problems.count == 1 ? "1 object or field" : "\(problems.count) objects or fields"
+        return APIError(
+            status: .badRequest,
+            message: "the configuration of \(workflow.rawValue) names \(count) the CRM does not have; nothing was saved",
+            problems: problems)
+    }
 }
 
 /// The JSON body of an error answer.

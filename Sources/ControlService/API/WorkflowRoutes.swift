@@ -64,6 +64,8 @@ struct WorkflowRoutes: Sendable {
         var config: String
         var changed: Bool?
         var message: String?
+        /// What a save could not check (the CRM did not answer its metadata calls).
+        var warnings: [String]?
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -75,10 +77,11 @@ struct WorkflowRoutes: Sendable {
             try container.encode(config, forKey: .config)
             try container.encodeIfPresent(changed, forKey: .changed)
             try container.encodeIfPresent(message, forKey: .message)
+            try container.encodeIfPresent(warnings, forKey: .warnings)
         }
 
         enum CodingKeys: String, CodingKey {
-            case name, version, editedVersion, runningVersion, pendingChanges, config, changed, message
+            case name, version, editedVersion, runningVersion, pendingChanges, config, changed, message, warnings
         }
     }
 
@@ -122,7 +125,8 @@ struct WorkflowRoutes: Sendable {
             name: name.rawValue, version: record.editedVersion, editedVersion: record.editedVersion,
             runningVersion: record.runningVersion, pendingChanges: record.pendingChanges, config: record.editedConfig,
             changed: result.changed,
-            message: result.changed ? "saved as version \(record.editedVersion); \(applies)" : "unchanged: same as version \(record.editedVersion)"))
+            message: result.changed ? "saved as version \(record.editedVersion); \(applies)" : "unchanged: same as version \(record.editedVersion)",
+            warnings: result.warnings.isEmpty ? nil : result.warnings))
     }
 
     private static func configText(_ request: Request) async throws -> String {

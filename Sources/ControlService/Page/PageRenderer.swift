@@ -32,7 +32,7 @@ struct PageRenderer: Sendable {
                 "runningVersion": item.runningVersion.map(String.init) ?? "–",
                 "editedVersion": String(item.editedVersion),
                 "pendingChanges": item.pendingChanges,
-                "lastError": item.lastError ?? "",
+                "lastError": item.lastError == item.statusReason ? "" : item.lastError ?? "",
                 "toggleLabel": item.desiredState == "running" ? "Stop" : "Start",
                 "toggleAction": item.desiredState == "running" ? "stop" : "start",
             ]

@@ -71,7 +71,8 @@
     var statusCell = el("td", {}, [
       el("span", { className: "status " + w.status.toLowerCase(), text: w.status }),
       el("div", { className: "reason muted", text: w.status === "FAILED" ? "" : (w.statusReason || "") }),
-      el("div", { className: "error", text: w.lastError || "" })
+      // A running workflow's reason is its live roles' last error: shown once.
+      el("div", { className: "error", text: (w.lastError && w.lastError !== w.statusReason) ? w.lastError : "" })
     ]);
     var backlog = el("td", { className: "num backlog", text: grouped(w.backlog) });
     if (w.backlogError) backlog.appendChild(el("div", { className: "error", text: w.backlogError }));
@@ -209,6 +210,8 @@
       if (r.ok) {
         $("editor-message").textContent = r.data.message || "Saved.";
         $("editor-version").textContent = "version " + r.data.version;
+        // Saved, but not checked against the CRM (it did not answer): say so.
+        (r.data.warnings || []).forEach(function (w) { problems.appendChild(el("li", { text: "warning: " + w })); });
         refresh();
         return;
       }

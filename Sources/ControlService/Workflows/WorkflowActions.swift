@@ -13,6 +13,8 @@ struct WorkflowActions: Sendable {
     let configs: WorkflowConfigs
     let connectorState: ConnectorStateStore
     let admin: KafkaAdmin
+    /// Checks a crm-to-campaign mapping against the CRM; nil when no CRM is configured.
+    let mappings: MappingValidator?
     let logger: Logger
 
     var store: WorkflowStore { inspector.store }
@@ -22,20 +24,35 @@ struct WorkflowActions: Sendable {
     struct SaveResult: Sendable {
         var view: WorkflowView
         var changed: Bool
+        /// What could not be checked (the CRM did not answer the metadata calls).
+        var warnings: [String] = []
     }
 
-    /// Validates and saves a new edited version; running roles keep theirs.
+    /// Validates and saves a new edited version; running roles keep theirs. A
+    /// crm-to-campaign mapping naming objects or fields the CRM does not have is refused
+    /// (400, each named) when the CRM answers; when it does not, the version is saved
+    /// with a warning, and the reader's own check at Start fails the workflow instead.
     func saveConfig(_ name: WorkflowName, text: String) async throws -> SaveResult {
-        if case .failure(let error) = configs.validate(text, for: name) {
-            throw APIError.invalidConfig(name, error)
+        let config: WorkflowConfig
+        switch configs.validate(text, for: name) {
+        case .failure(let error): throw APIError.invalidConfig(name, error)
+        case .success(let valid): config = valid
         }
         guard let record = try await store.get(name) else { throw APIError.notSetUp(name) }
+        var warnings: [String] = []
+        if case .crmToCampaign(let workflow) = config, let mappings {
+            switch await mappings.check(workflow) {
+            case .matches: break
+            case .mismatches(let problems): throw APIError.unknownInCRM(name, problems)
+            case .notChecked(let warning): warnings.append(warning)
+            }
+        }
         guard record.editedConfig != text else {
-            return SaveResult(view: try await inspector.view(record), changed: false)
+            return SaveResult(view: try await inspector.view(record), changed: false, warnings: warnings)
         }
         let version = try await store.saveConfig(name, config: text)
         logger.notice("configuration saved", metadata: ["workflow": "\(name.rawValue)", "editedVersion": "\(version)"])
-        return SaveResult(view: try await inspector.view(name), changed: true)
+        return SaveResult(view: try await inspector.view(name), changed: true, warnings: warnings)
     }
 
     // MARK: Start and Stop

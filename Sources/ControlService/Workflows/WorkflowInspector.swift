@@ -11,6 +11,8 @@ struct WorkflowInspector: Sendable {
     let configs: WorkflowConfigs
     let backlog: BacklogReader
     let rule: WorkflowStatusRule
+    /// Instances silent for longer leave the roles list (`WorkflowView.listedReports`).
+    let forgetInstancesAfter: Duration
     let logger: Logger
 
     func all() async throws -> [WorkflowView] {
@@ -44,7 +46,8 @@ struct WorkflowInspector: Sendable {
         }
         return WorkflowView(
             record: record, verdict: verdict, reports: reports, now: now, backlog: reading, streams: streams,
-            lastError: lastError(record, verdict, reports, now))
+            lastError: lastError(record, verdict, reports, now),
+            listedReports: reports.filter { now.timeIntervalSince($0.at) <= forgetInstancesAfter.seconds })
     }
 
     private func lastError(

@@ -16,6 +16,9 @@ struct WorkflowView: Sendable {
     /// The failure reason when FAILED; otherwise the latest error a live role reports
     /// while it retries (a transient error), if any.
     var lastError: String?
+    /// The instances the roles list shows: `reports` without those silent for longer
+    /// than `ControlSettings.forgetInstancesAfter` (`reports` keeps them for the counters).
+    var listedReports: [HeartbeatStore.Report]
 
     var name: WorkflowName { record.name }
     var status: WorkflowStatus { verdict.status }

@@ -1,3 +1,4 @@
+import CRMConnectors
 import Config
 import Foundation
 import HTTPBridge
@@ -45,7 +46,9 @@ struct IngressReader: Sendable {
     ) async throws {
         let connections = base.connections
         try await IngressTopics.create(for: workflow, kafka: kafka, partitions: connections.kafka.topicPartitions, logger: logger)
-        let connector = connections.crm.makeSourceConnector(http: http, logger: logger)
+        let watch = CRMAnswerWatch(notAnsweringAfter: connections.crm.notAnsweringAfter)
+        let connector = connections.crm.makeSourceConnector(http: http, logger: logger, observer: watch)
+        let mappingCheck = CRMMappingCheck(metadata: connections.crm.makeMetadataSource(http: http, logger: logger, observer: watch))
         let backlog = try BacklogGate(
             maxBacklog: workflow.maxBacklog, kafka: kafka, topics: IngressTopics.names(for: workflow), run: run, logger: logger)
         let imports = workflow.entities.map { entity in
@@ -61,34 +64,70 @@ struct IngressReader: Sendable {
                 run: run, logger: logger)
         }
         run.markRunning()
-        try await loop(imports)
+        // The status reason follows the CRM's answers while the windows wait on it.
+        let shown = Task {
+            while !Task.isCancelled {
+                run.setWarning(watch.reason)
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        defer {
+            shown.cancel()
+            run.setWarning(nil)
+        }
+        try await loop(imports, mappingCheck: mappingCheck, watch: watch)
     }
 
     /// Runs each entity when it is due; a failing entity is retried at its next turn
-    /// while the others go on, unless the failure needs an operator.
-    private func loop(_ entities: [EntityImport]) async throws {
+    /// while the others go on, unless the failure needs an operator: a mapping the CRM's
+    /// metadata does not know (checked before the entity's first window), or an error
+    /// the CRM's code marks as permanent (`CRMError.isPermanent`). Those fail the
+    /// workflow naming the entity and the CRM's code; LASTIMPORT has not moved, so a
+    /// Start after the fix reads the same window again.
+    private func loop(_ entities: [EntityImport], mappingCheck: CRMMappingCheck, watch: CRMAnswerWatch) async throws {
         // Each entity keeps what its last window published (`OverlapMemory`) from run to run.
         var imports = entities
         var due = Array(repeating: ContinuousClock.now, count: imports.count)
+        var checked = Array(repeating: false, count: imports.count)
         while !Task.isCancelled {
             for index in imports.indices where due[index] <= .now {
                 let entityImport = imports[index]
+                let entity = entityImport.entity
                 do {
+                    if !checked[index] {
+                        try await Self.check(entity, with: mappingCheck)
+                        checked[index] = true
+                    }
                     try await imports[index].runOnce()
                 } catch let failure as RoleFailure {
                     throw failure
                 } catch is CancellationError {
                     return
+                } catch let error as CRMError where error.isPermanent {
+                    throw RoleFailure("entity \(entity.name) (\(entity.remoteObject)): \(error)")
                 } catch {
                     if Task.isCancelled { return }
+                    if let error = error as? CRMError {
+                        watch.windowFailed("entity \(entity.name): \(error)")
+                    }
+                    entityImport.run.counters.error()
                     entityImport.run.health.failed(error, otherwise: .crm)
                     logger.warning("import failed; retrying at the next interval",
-                                   metadata: ["entity": "\(entityImport.entity.name)", "error": "\(error)"])
+                                   metadata: ["entity": "\(entity.name)", "error": "\(error)"])
                 }
                 due[index] = .now + entityImport.entity.interval
             }
             let next = due.min() ?? .now + .seconds(1)
             try? await Task.sleep(until: min(next, .now + .seconds(1)))
+        }
+    }
+
+    /// Fails the workflow when the entity names an object or field the CRM does not have.
+    private static func check(_ entity: EntityConfig, with mappingCheck: CRMMappingCheck) async throws {
+        let problems = try await mappingCheck.problems([entity])
+        guard problems.isEmpty else {
+            throw RoleFailure("the mapping names what the CRM does not have: "
+                + problems.map(\.description).joined(separator: "; "))
         }
     }
 }

@@ -6,12 +6,27 @@ import Logging
 /// request reveals it (`CRMCredentials.tokenRequest`).
 extension CRMConnection {
     /// The read-side connector of this connection (Dynamics or Salesforce).
+    /// - Parameter observer: told about each call (a reader's "CRM not answering" reason).
     public func makeSourceConnector(
-        http: HTTPClient, logger: Logger, retry: CRMRetryPolicy = .init()
+        http: HTTPClient, logger: Logger, retry: CRMRetryPolicy = .init(), observer: (any CRMCallObserver)? = nil
     ) -> any CRMSourceConnector {
         switch kind {
-        case .dynamics: DynamicsConnector(configuration: dynamicsConfiguration(retry: retry), http: http, logger: logger)
-        case .salesforce: SalesforceConnector(configuration: salesforceConfiguration(retry: retry), http: http, logger: logger)
+        case .dynamics:
+            DynamicsConnector(configuration: dynamicsConfiguration(retry: retry), http: http, logger: logger, observer: observer)
+        case .salesforce:
+            SalesforceConnector(configuration: salesforceConfiguration(retry: retry), http: http, logger: logger, observer: observer)
+        }
+    }
+
+    /// The metadata side of this connection: what objects and fields the CRM has.
+    public func makeMetadataSource(
+        http: HTTPClient, logger: Logger, retry: CRMRetryPolicy = .init(), observer: (any CRMCallObserver)? = nil
+    ) -> any CRMMetadataSource {
+        switch kind {
+        case .dynamics:
+            DynamicsConnector(configuration: dynamicsConfiguration(retry: retry), http: http, logger: logger, observer: observer)
+        case .salesforce:
+            SalesforceConnector(configuration: salesforceConfiguration(retry: retry), http: http, logger: logger, observer: observer)
         }
     }
 
@@ -21,7 +36,8 @@ extension CRMConnection {
         return DynamicsConfiguration(
             organizationURL: root, tokenURL: tokenURL.absoluteString, clientID: clientID,
             clientSecret: clientSecret, scope: scope,
-            webAPIURL: root + "/api/data/" + Self.versionSegment(apiVersion) + "/", retry: retry)
+            webAPIURL: root + "/api/data/" + Self.versionSegment(apiVersion) + "/", retry: retry,
+            requestTimeout: requestTimeout)
     }
 
     /// This connection as a Salesforce configuration: REST API under `/services/data/v<apiVersion>`.
@@ -29,7 +45,7 @@ extension CRMConnection {
         SalesforceConfiguration(
             instanceURL: Self.withoutTrailingSlash(url.absoluteString), clientID: clientID,
             clientSecret: clientSecret, tokenURL: tokenURL.absoluteString,
-            apiVersion: Self.versionSegment(apiVersion), retry: retry)
+            apiVersion: Self.versionSegment(apiVersion), retry: retry, requestTimeout: requestTimeout)
     }
 
     /// `9.2` → `v9.2`; `v60.0` stays.

@@ -14,6 +14,8 @@ struct CRMExchange: Sendable {
     let logger: Logger
     /// Told of every retry before its pause (a role counts and shows them); nil for none.
     var onRetry: CRMRetryObserver? = nil
+    /// Told about each send and its outcome (a reader's "CRM not answering" reason).
+    var observer: (any CRMCallObserver)? = nil
 
     /// One call. `build` makes the request for the current token (nil when `tokens` is
     /// nil); `decode` reads a 2xx answer. `idempotent` calls are re-sent after a
@@ -36,9 +38,11 @@ struct CRMExchange: Sendable {
             if let token { request.headers.replace("Authorization", "Bearer " + token.accessToken) }
 
             let response: HTTPResponse
+            observer?.callStarted()
             do {
                 response = try await http.execute(request)
             } catch let error as HTTPError {
+                observer?.callFailed(error.description)
                 guard error.isRetriable, attempt < retry.maxAttempts else {
                     throw CRMError(
                         system: system, code: .transport, operation: operation,
@@ -46,6 +50,15 @@ struct CRMExchange: Sendable {
                 }
                 try await pause(retry.backoff(afterAttempt: attempt), operation, attempt, reason: error.code.rawValue)
                 continue
+            } catch {
+                observer?.callAbandoned()
+                throw error
+            }
+            // A 500 is no answer either; a refused request (4xx) is one, fixed elsewhere.
+            if CRMError.isRetriableStatus(response.status) || response.status >= 500 {
+                observer?.callFailed(remoteError(operation, response).description)
+            } else {
+                observer?.callAnswered()
             }
 
             if response.status == 401, let tokens, let token {

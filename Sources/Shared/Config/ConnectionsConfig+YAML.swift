@@ -17,7 +17,7 @@ extension ConnectionsConfig {
             "kafka", keys: ["bootstrapServers", "bootstrapServersEnv", "properties", "secretPropertiesEnv", "topicPartitions"])
         let crm = yaml.mapping("crm", keys: [
             "kind", "url", "urlEnv", "tokenURL", "tokenURLEnv", "clientId", "clientIdEnv", "clientSecret",
-            "clientSecretEnv", "scope", "apiVersion",
+            "clientSecretEnv", "scope", "apiVersion", "requestTimeout", "notAnsweringAfter",
         ])
         for (key, value) in [("campaign", campaign), ("kafka", kafka), ("crm", crm)] where value == nil {
             if !yaml.has(key) {
@@ -94,13 +94,16 @@ extension ConnectionsConfig {
             crm.report("scope", "only Dynamics takes an OAuth scope")
         }
         let apiVersion = crm.nonEmptyString("apiVersion") ?? (kind == .dynamics ? "9.2" : "60.0")
+        let requestTimeout = crm.duration("requestTimeout", default: CRMConnection.defaultRequestTimeout)
+        let notAnsweringAfter = crm.duration("notAnsweringAfter", default: CRMConnection.defaultNotAnsweringAfter)
         guard let url, let tokenURL, let clientID, let secret else {
             return nil
         }
         let root = url.absoluteString.hasSuffix("/") ? String(url.absoluteString.dropLast()) : url.absoluteString
         return CRMConnection(
             kind: kind, url: url, tokenURL: tokenURL, clientID: clientID, clientSecret: Secret(secret),
-            scope: kind == .dynamics ? (scope ?? root + "/.default") : nil, apiVersion: apiVersion)
+            scope: kind == .dynamics ? (scope ?? root + "/.default") : nil, apiVersion: apiVersion,
+            requestTimeout: requestTimeout, notAnsweringAfter: notAnsweringAfter)
     }
 }
 

@@ -74,11 +74,24 @@ public struct CRMConnection: Sendable, Equatable {
     public var scope: String?
     /// The API version: default `9.2` (Dynamics) or `60.0` (Salesforce).
     public var apiVersion: String
+    /// Whole-request timeout of each CRM call (key `requestTimeout`), so a hung CRM is
+    /// noticed and the call retried. Default 2 minutes (a 5000-record page).
+    public var requestTimeout: Duration
+    /// A reader whose CRM calls have not succeeded for this long shows "CRM not answering
+    /// for N s (retrying)" as the workflow's status reason (key `notAnsweringAfter`).
+    /// Default 60 s.
+    public var notAnsweringAfter: Duration
+
+    public static let defaultRequestTimeout: Duration = .seconds(120)
+    public static let defaultNotAnsweringAfter: Duration = .seconds(60)
 
     public init(
         kind: CRMKind, url: URL, tokenURL: URL, clientID: String, clientSecret: Secret, scope: String?,
-        apiVersion: String
+        apiVersion: String, requestTimeout: Duration = Self.defaultRequestTimeout,
+        notAnsweringAfter: Duration = Self.defaultNotAnsweringAfter
     ) {
+        self.requestTimeout = requestTimeout
+        self.notAnsweringAfter = notAnsweringAfter
         self.kind = kind
         self.url = url
         self.tokenURL = tokenURL

@@ -50,7 +50,8 @@ final class ControlHarness: Sendable {
     static func start(
         configs: [WorkflowName: String] = configs(entities: ["contact"]),
         sampleInterval: Duration = .milliseconds(200),
-        staleAfter: Duration = .seconds(5)
+        staleAfter: Duration = .seconds(5),
+        forgetInstancesAfter: Duration = .seconds(120)
     ) async throws -> ControlHarness {
         let databaseURL = try await TestPostgres.shared().freshDatabase()
         let kafka = try KafkaMockCluster(brokers: 1, logger: TestKafka.logger)
@@ -61,7 +62,7 @@ final class ControlHarness: Sendable {
             host: "127.0.0.1", port: 0, databaseURL: Secret(databaseURL), kafka: kafkaConfiguration,
             apiToken: Secret(token), crm: .dynamics, instance: "test", initialConfigs: configs,
             sampleInterval: sampleInterval, historyWindow: .seconds(3600), heartbeatStaleAfter: staleAfter,
-            backlogRetryAfter: .seconds(1))
+            backlogRetryAfter: .seconds(1), forgetInstancesAfter: forgetInstancesAfter)
         let server = try await ControlServer.prepare(settings: settings, logger: logger)
         let (ports, sink) = AsyncStream<Int>.makeStream()
         let task = Task {
@@ -85,9 +86,11 @@ final class ControlHarness: Sendable {
         configs: [WorkflowName: String] = configs(entities: ["contact"]),
         sampleInterval: Duration = .milliseconds(200),
         staleAfter: Duration = .seconds(5),
+        forgetInstancesAfter: Duration = .seconds(120),
         _ body: (ControlHarness) async throws -> T
     ) async throws -> T {
-        let harness = try await start(configs: configs, sampleInterval: sampleInterval, staleAfter: staleAfter)
+        let harness = try await start(
+            configs: configs, sampleInterval: sampleInterval, staleAfter: staleAfter, forgetInstancesAfter: forgetInstancesAfter)
         do {
             let result = try await body(harness)
             await harness.stop()

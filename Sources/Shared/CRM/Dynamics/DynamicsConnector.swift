@@ -13,13 +13,14 @@ public struct DynamicsConnector: CRMSourceConnector {
     public var system: String { "dynamics" }
     public var defaultModifiedField: String { configuration.modifiedField }
 
-    public init(configuration: DynamicsConfiguration, http: HTTPClient, logger: Logger) {
+    /// - Parameter observer: told about each call (a reader's "CRM not answering" reason).
+    public init(configuration: DynamicsConfiguration, http: HTTPClient, logger: Logger, observer: (any CRMCallObserver)? = nil) {
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "crm.system"] = "dynamics"
         self.exchange = CRMExchange(
             system: "dynamics", http: http, retry: configuration.retry,
-            timeout: configuration.requestTimeout, logger: logger)
+            timeout: configuration.requestTimeout, logger: logger, observer: observer)
         self.tokens = OAuthTokenProvider(credentials: configuration.credentials, exchange: exchange)
     }
 

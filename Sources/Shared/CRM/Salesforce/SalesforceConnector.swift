@@ -16,13 +16,14 @@ public struct SalesforceConnector: CRMSourceConnector {
     public var system: String { "salesforce" }
     public var defaultModifiedField: String { configuration.modifiedField }
 
-    public init(configuration: SalesforceConfiguration, http: HTTPClient, logger: Logger) {
+    /// - Parameter observer: told about each call (a reader's "CRM not answering" reason).
+    public init(configuration: SalesforceConfiguration, http: HTTPClient, logger: Logger, observer: (any CRMCallObserver)? = nil) {
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "crm.system"] = "salesforce"
         self.exchange = CRMExchange(
             system: "salesforce", http: http, retry: configuration.retry,
-            timeout: configuration.requestTimeout, logger: logger)
+            timeout: configuration.requestTimeout, logger: logger, observer: observer)
         self.tokens = OAuthTokenProvider(credentials: configuration.credentials, exchange: exchange)
     }
 
