@@ -61,7 +61,7 @@ struct EgressWriter: Sendable {
                             exports[plan.topic] = (plan, connections.crm.makeExportWriter(
                                 plan.target, http: http, logger: logger, batchSize: plan.batchSize, onRetry: onRetry))
                         }
-                        let rejects = EgressRejects(database: database, producer: rejectsProducer, run: run, logger: logger)
+                        let rejects = RejectRecorder(database: database, producer: rejectsProducer, run: run, logger: logger)
                         try await consumer.subscribe(topics: (events.enabled ? [Topics.emailEvents] : []) + plans.map(\.topic))
                         run.markRunning()
                         let pollSize = max(crm.maxBatch, exports.values.map { $0.writer.maxBatch }.max() ?? 0) * callsPerPoll

@@ -52,7 +52,7 @@ struct OptOutWriter: Sendable {
                             connector: connections.crm.makeSourceConnector(http: http, logger: logger),
                             writer: connections.crm.makeFlagWriter(object: config.crmObject, field: config.crmField, http: http, logger: logger),
                             ledger: OptOutEchoLedger(database: database), query: query, field: config.crmField)
-                        let rejects = OptOutRejects(database: database, producer: rejectsProducer, run: run, logger: logger)
+                        let rejects = RejectRecorder(database: database, producer: rejectsProducer, run: run, logger: logger)
                         try await consumer.subscribe(topics: topics)
                         run.markRunning()
                         while !Task.isCancelled {
@@ -70,7 +70,7 @@ struct OptOutWriter: Sendable {
     }
 
     private func apply(
-        _ messages: [KafkaMessage], field: String, campaign: CampaignApplier, crm: CRMApplier, rejects: OptOutRejects, run: RoleRun
+        _ messages: [KafkaMessage], field: String, campaign: CampaignApplier, crm: CRMApplier, rejects: RejectRecorder, run: RoleRun
     ) async throws {
         var fromCRM: [OptOutChange] = []
         var fromCampaign: [OptOutChange] = []

@@ -1,14 +1,13 @@
 import Logging
-import WorkflowRuntime
 
 /// Every reject is logged as a warning (SPEC §2.2): the first `oneByOne` of a batch each
 /// with its record, code and message, and the rest in one summary line with their count
 /// per error code, so a batch of thousands of bad records neither floods the log nor
 /// goes unseen. All of them are in `crmbridge.rejects` and on the rejects topic.
-enum RejectLog {
-    static let oneByOne = 20
+public enum RejectLog {
+    public static let oneByOne = 20
 
-    static func log(_ rejects: [RejectStore.Reject], to logger: Logger) {
+    public static func log(_ rejects: [RejectStore.Reject], to logger: Logger) {
         for reject in rejects.prefix(oneByOne) {
             logger.warning("record rejected", metadata: [
                 "entity": "\(reject.entity ?? "")", "id": "\(reject.recordID ?? "")",

@@ -1,4 +1,3 @@
-@testable import IngressService
 import Logging
 import TestSupport
 import Testing
