@@ -115,4 +115,25 @@ enum BridgeSchemaSQL {
             PRIMARY KEY (load_id, crm_id)
         );
         """
+
+    /// opt-in-out's own state (`OptOutBridgeTables` says what each table is for). In a
+    /// migration, not created by the roles at start: three roles starting at once raced
+    /// on `CREATE TABLE IF NOT EXISTS` (a unique violation on `pg_type`).
+    static let optOutSyncState = """
+        CREATE TABLE IF NOT EXISTS crmbridge.optout_sync_xids (
+            xid         xid8 PRIMARY KEY,
+            written_at  timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE IF NOT EXISTS crmbridge.optout_crm_writes (
+            crm_id           text PRIMARY KEY,
+            value            boolean NOT NULL,
+            source_time      timestamptz NOT NULL,
+            crm_modified_at  timestamptz,
+            intended_at      timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE IF NOT EXISTS crmbridge.optout_crm_republish (
+            crm_id    text PRIMARY KEY,
+            asked_at  timestamptz NOT NULL DEFAULT now()
+        );
+        """
 }
