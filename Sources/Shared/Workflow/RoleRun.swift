@@ -18,6 +18,7 @@ public final class RoleRun: Sendable {
     /// what it publishes, so it can be told who published what.
     public let instance: String
     private let state = Mutex<(running: Bool, detail: [String: String], warning: String?)>((false, [:], nil))
+    private let startsRunning = Mutex(0)
 
     package init(
         workflow: WorkflowName, configVersion: Int, configText: String, instance: String,
@@ -36,8 +37,13 @@ public final class RoleRun: Sendable {
     /// way here, so each of its dependencies counts as connected.
     public func markRunning() {
         state.withLock { $0.running = true }
+        startsRunning.withLock { $0 += 1 }
         health.running()
     }
+
+    /// How many times the work said it runs: once per attempt, so a number larger than
+    /// at an error means the work recovered from it.
+    var timesRunning: Int { startsRunning.withLock { $0 } }
 
     /// Called when the work waits for another instance to let go (a standby reader, also
     /// one that lost its lock): it is not doing its job, so it reports STARTING again.

@@ -18,6 +18,9 @@ actor SupervisorLoop {
     private let logger: Logger
     private var machine = SupervisorStateMachine()
     private var current: Work?
+    /// `run.timesRunning` when the work last threw a transient error; the error is shown
+    /// until the work runs again.
+    private var errorMark: (start: SupervisorStateMachine.Start, timesRunning: Int)?
     private var shuttingDown = false
     /// Signalled when the workflow's Start or Stop is notified.
     nonisolated let wakeup = SupervisorWakeup()
@@ -95,7 +98,7 @@ actor SupervisorLoop {
                     try await work(run)
                     return
                 } catch {
-                    switch await self.workThrew(start, error, isCancelled: Task.isCancelled) {
+                    switch await self.workThrew(start, run, error, isCancelled: Task.isCancelled) {
                     case .end:
                         return
                     case .fail(let message):
@@ -116,8 +119,12 @@ actor SupervisorLoop {
         machine.started(start)
     }
 
-    private func workThrew(_ start: SupervisorStateMachine.Start, _ error: any Error, isCancelled: Bool) -> SupervisorStateMachine.ErrorOutcome {
-        machine.workThrew(start, error, isCancelled: isCancelled)
+    private func workThrew(
+        _ start: SupervisorStateMachine.Start, _ run: RoleRun, _ error: any Error, isCancelled: Bool
+    ) -> SupervisorStateMachine.ErrorOutcome {
+        let outcome = machine.workThrew(start, error, isCancelled: isCancelled)
+        if case .retry = outcome { errorMark = (start, run.timesRunning) }
+        return outcome
     }
 
     private func stopCurrent() async {
@@ -130,6 +137,10 @@ actor SupervisorLoop {
     }
 
     private func beat() async throws {
+        if let mark = errorMark, let run = current?.run, run.timesRunning > mark.timesRunning {
+            machine.recovered(mark.start)
+            errorMark = nil
+        }
         let beat = machine.beat(workIsRunning: current?.run.isRunning ?? false)
         let detail = beat.includesDetail ? current?.run.detailJSON ?? "{}" : "{}"
         configuration.health.work(RoleHealth.workReason(beat.state, lastError: beat.lastError, workflow: configuration.workflow))

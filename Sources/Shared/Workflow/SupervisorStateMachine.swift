@@ -96,6 +96,13 @@ struct SupervisorStateMachine: Sendable {
         return outcome
     }
 
+    /// The work of `start` runs again after a transient error: the error is no longer
+    /// shown (it stays in the log and in `crmbridge_errors_total`).
+    mutating func recovered(_ start: Start) {
+        guard current == start else { return }
+        lastError = nil
+    }
+
     static func outcome(of error: any Error, isCancelled: Bool) -> ErrorOutcome {
         if error is CancellationError || isCancelled { return .end }
         if let failure = error as? RoleFailure { return .fail(failure.message) }

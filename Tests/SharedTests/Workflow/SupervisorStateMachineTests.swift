@@ -96,6 +96,16 @@ import Testing
         #expect(machine.beat(workIsRunning: false).lastError == nil)
     }
 
+    @Test func aTransientErrorIsNoLongerShownOnceTheWorkRunsAgain() {
+        struct Unreachable: Error, CustomStringConvertible { var description: String { "broker unreachable" } }
+        var machine = running(first)
+        _ = machine.workThrew(first, Unreachable(), isCancelled: false)
+        machine.recovered(again)
+        #expect(machine.beat(workIsRunning: true).lastError == "broker unreachable", "another start's recovery changes nothing")
+        machine.recovered(first)
+        #expect(machine.beat(workIsRunning: true) == .init(state: .running, configVersion: 1, lastError: nil, includesDetail: true))
+    }
+
     @Test func cancellationEndsTheWorkQuietlyWhateverItThrew() {
         var machine = running(first)
         let r14 = machine.workThrew(first, CancellationError(), isCancelled: false)
