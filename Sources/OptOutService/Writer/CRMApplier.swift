@@ -67,8 +67,10 @@ struct CRMApplier: Sendable {
                 continue
             }
             let entry = ours[record.id]
-            let fromSync = entry?.matches(value: crmValue, modifiedAt: record.modifiedAt) ?? false
-            let crmTime = fromSync ? entry!.sourceTime : record.modifiedAt
+            // The CRM's value is the sync's own write: its time is the Campaign change it carried.
+            let syncEntry = entry.flatMap { $0.matches(value: crmValue, modifiedAt: record.modifiedAt) ? $0 : nil }
+            let fromSync = syncEntry != nil
+            let crmTime = syncEntry?.sourceTime ?? record.modifiedAt
             if fromSync, entry?.crmModifiedAt == nil { settle.append((record.id, crmValue, record.modifiedAt)) }
             if ConflictRule.campaignChangeApplies(
                 value: change.value, time: change.time, crmValue: crmValue, crmTime: crmTime, crmFromSync: fromSync) {
