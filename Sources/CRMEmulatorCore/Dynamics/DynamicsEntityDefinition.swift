@@ -18,6 +18,7 @@ public struct DynamicsEntityDefinition: Sendable {
     let primaryKeyIndex: Int
     let createdOnIndex: Int?
     let modifiedOnIndex: Int?
+    let versionNumberIndex: Int?
 
     public init(
         logicalName: String, entitySetName: String, primaryKey: String, primaryName: String,
@@ -30,6 +31,11 @@ public struct DynamicsEntityDefinition: Sendable {
         }
         for stamp in ["createdon", "modifiedon"] where !all.contains(where: { $0.name == stamp }) {
             all.append(DynamicsFieldDefinition(stamp, .dateTime, readOnly: true))
+        }
+        // Every table has the row version as a column: a write moves it even when it
+        // lands in the same second as the one before (opt-in-out tells its own writes by it).
+        if !all.contains(where: { $0.name == "versionnumber" }) {
+            all.append(DynamicsFieldDefinition("versionnumber", .bigInt, readOnly: true))
         }
         self.logicalName = logicalName
         self.entitySetName = entitySetName
@@ -50,6 +56,7 @@ public struct DynamicsEntityDefinition: Sendable {
         primaryKeyIndex = byName[primaryKey] ?? 0
         createdOnIndex = byName["createdon"]
         modifiedOnIndex = byName["modifiedon"]
+        versionNumberIndex = byName["versionnumber"]
     }
 
     /// The column a query option names: its wire name (`_x_value` for lookups) or, for

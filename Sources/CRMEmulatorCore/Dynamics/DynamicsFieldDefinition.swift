@@ -3,6 +3,8 @@ public enum DynamicsFieldType: Sendable, Equatable {
     case string(maxLength: Int)
     case memo(maxLength: Int)
     case integer
+    /// `BigInt` (`versionnumber`, the row version every write moves).
+    case bigInt
     case decimal
     case money
     case boolean(trueLabel: String, falseLabel: String)
@@ -20,6 +22,7 @@ public enum DynamicsFieldType: Sendable, Equatable {
         case .string: "String"
         case .memo: "Memo"
         case .integer: "Integer"
+        case .bigInt: "BigInt"
         case .decimal: "Decimal"
         case .money: "Money"
         case .boolean: "Boolean"
@@ -35,6 +38,7 @@ public enum DynamicsFieldType: Sendable, Equatable {
         switch self {
         case .string, .memo: "Edm.String"
         case .integer, .picklist: "Edm.Int32"
+        case .bigInt: "Edm.Int64"
         case .decimal, .money: "Edm.Decimal"
         case .boolean: "Edm.Boolean"
         case .dateTime: "Edm.DateTimeOffset"

@@ -61,6 +61,9 @@ struct DynamicsRecordPayload: Sendable {
         case .integer:
             guard case .integer(let number) = json, number >= Int(Int32.min), number <= Int(Int32.max) else { throw mismatch }
             return .integer(number)
+        case .bigInt:
+            guard case .integer(let number) = json else { throw mismatch }
+            return .integer(number)
         case .picklist(_, let options):
             guard case .integer(let number) = json else { throw mismatch }
             guard options[number] != nil else {

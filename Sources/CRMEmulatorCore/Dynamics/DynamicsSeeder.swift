@@ -34,6 +34,7 @@ enum DynamicsSeeder {
             fill(&record, index: index, entity: entity, random: &random, organization: organization)
             guard table.record(id: record.id) == nil, ids.insert(record.id).inserted else { continue }
             record.version = organization.nextVersion()
+            if let column = entity.versionNumberIndex { record[column] = .integer(Int(record.version)) }
             rows.append(record)
         }
         organization.tables[set]?.storeNew(rows)
@@ -79,6 +80,7 @@ enum DynamicsSeeder {
             case (_, .boolean): value = .boolean(random.chance(0.5))
             case (_, .money), (_, .decimal): value = .decimal(Double(random.int(0...10_000_000)) / 100)
             case (_, .integer): value = .integer(random.int(0...1000))
+            case (_, .bigInt): value = .null  // versionnumber: set when the row is stored
             case (_, .picklist(_, let options)): value = .integer(random.pick(options.keys.sorted()))
             case (_, .lookup(let targets)): value = lookup(targets, random: &random, organization: organization)
             case (_, .string), (_, .memo): value = .string("\(field.name) \(index + 1)")

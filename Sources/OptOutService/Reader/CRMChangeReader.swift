@@ -15,7 +15,7 @@ import WorkflowRuntime
 /// `crmbridge.opt-in-out.from-crm`, except:
 ///
 /// - what opt-in-out itself wrote into the CRM (`OptOutEchoLedger`: same value, same
-///   last-modified time): no echo;
+///   last-modified time, same write stamp, `CRMWriteStamp`): no echo;
 /// - a state this process already saw (the look-back reads a change again; re-sending
 ///   it would be harmless, only wasteful).
 ///
@@ -68,10 +68,9 @@ struct CRMChangeReader: Sendable {
         guard let system = Envelope.System(rawValue: connector.system) else {
             throw RoleFailure("unknown CRM system \(connector.system)")
         }
-        let query = CRMQuery(
-            remoteObject: config.crmObject, fields: [config.crmField], pageSize: 1000, idField: config.crmIdField,
-            modifiedField: config.crmModifiedField)
-        var seen: [String: (value: FieldValue, at: Date)] = [:]
+        let stamp = CRMWriteStamp(kind: base.connections.crm.kind)
+        let query = stamp.query(config)
+        var seen: [String: SeenState] = [:]
         while !Task.isCancelled {
             let now = Date()
             let start: Date
@@ -96,9 +95,10 @@ struct CRMChangeReader: Sendable {
                     let value = record.fields[config.crmField] ?? .null
                     // Every state seen is remembered, ours too: a later state equal to an
                     // earlier one (flipped back within a second) is then still new.
-                    let previous = seen.updateValue((value, record.modifiedAt), forKey: record.id)
-                    if let previous, previous.value == value, previous.at == record.modifiedAt { continue }
-                    if case .bool(let flag) = value, let entry = ours[record.id], entry.matches(value: flag, modifiedAt: record.modifiedAt) {
+                    let state = SeenState(value: value, at: record.modifiedAt, stamp: stamp.of(record))
+                    if seen.updateValue(state, forKey: record.id) == state { continue }
+                    if case .bool(let flag) = value, let entry = ours[record.id],
+                       entry.matches(value: flag, modifiedAt: record.modifiedAt, stamp: state.stamp) {
                         continue
                     }
                     fresh.append(record)
@@ -117,7 +117,9 @@ struct CRMChangeReader: Sendable {
             let asked = try await ledger.republishRequests()
             if let readAt = asked.readAt, !asked.ids.isEmpty {
                 for try await page in connector.records(ids: asked.ids, query: query) {
-                    for record in page { seen[record.id] = (record.fields[config.crmField] ?? .null, record.modifiedAt) }
+                    for record in page {
+                        seen[record.id] = SeenState(value: record.fields[config.crmField] ?? .null, at: record.modifiedAt, stamp: stamp.of(record))
+                    }
                     try await OptOutEnvelopes.send(
                         page.map { OptOutEnvelopes.fromCRM($0, system: system, field: config.crmField) },
                         topic: Topics.optOutFromCRM, producer: producer, configVersion: run.configVersion)
@@ -134,4 +136,12 @@ struct CRMChangeReader: Sendable {
             try? await Task.sleep(for: config.interval)
         }
     }
+}
+
+/// A contact's state as the reader last saw it: a state read again by the look-back is
+/// not new; the same value and second with another write stamp is.
+private struct SeenState: Equatable {
+    var value: FieldValue
+    var at: Date
+    var stamp: String?
 }

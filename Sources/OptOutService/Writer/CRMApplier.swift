@@ -9,7 +9,8 @@ import WorkflowRuntime
 /// 1. read the contacts' current flag and last-modified time (the source connector's
 ///    `records(ids:)`); a contact the CRM does not have is a reject (`unknown-contact`);
 /// 2. decide with the conflict rule, the CRM's time being that of the Campaign change
-///    this sync wrote there when the CRM still shows that write (`OptOutEchoLedger`);
+///    this sync wrote there when the CRM still shows that write (`OptOutEchoLedger`:
+///    value, last-modified time and write stamp, `CRMWriteStamp`);
 ///    when the CRM's own value wins, the CRM reader is asked to publish it again;
 /// 3. record the intent, write the flags in one batch call, and confirm each write with
 ///    the last-modified time the CRM shows afterwards, so the CRM reader recognises it.
@@ -17,6 +18,7 @@ struct CRMApplier: Sendable {
     let connector: any CRMSourceConnector
     let writer: any CRMFlagWriter
     let ledger: OptOutEchoLedger
+    let stamp: CRMWriteStamp
     let query: CRMQuery
     let field: String
 
@@ -54,7 +56,7 @@ struct CRMApplier: Sendable {
         var announce: [String] = []
         // Writes of an earlier attempt that stopped before confirming (a killed writer):
         // the CRM shows the value intended, so that state is ours; confirm it now.
-        var settle: [(id: String, value: Bool, modifiedAt: Date)] = []
+        var settle: [OptOutEchoLedger.Confirmation] = []
         for change in chunk {
             guard let record = current[key(change.crmID)] else {
                 result.rejects.append(change.reject(
@@ -68,10 +70,13 @@ struct CRMApplier: Sendable {
             }
             let entry = ours[record.id]
             // The CRM's value is the sync's own write: its time is the Campaign change it carried.
-            let syncEntry = entry.flatMap { $0.matches(value: crmValue, modifiedAt: record.modifiedAt) ? $0 : nil }
+            let written = stamp.of(record)
+            let syncEntry = entry.flatMap { $0.matches(value: crmValue, modifiedAt: record.modifiedAt, stamp: written) ? $0 : nil }
             let fromSync = syncEntry != nil
             let crmTime = syncEntry?.sourceTime ?? record.modifiedAt
-            if fromSync, entry?.crmModifiedAt == nil { settle.append((record.id, crmValue, record.modifiedAt)) }
+            if fromSync, entry?.crmModifiedAt == nil {
+                settle.append(.init(id: record.id, value: crmValue, modifiedAt: record.modifiedAt, stamp: written))
+            }
             if ConflictRule.campaignChangeApplies(
                 value: change.value, time: change.time, crmValue: crmValue, crmTime: crmTime, crmFromSync: fromSync) {
                 toWrite.append((change, record.id))
@@ -100,7 +105,7 @@ struct CRMApplier: Sendable {
         let after = try await records(Array(written))
         try await ledger.confirm(after.values.compactMap { record in
             guard case .bool(let value) = record.fields[field] ?? .null else { return nil }
-            return (record.id, value, record.modifiedAt)
+            return .init(id: record.id, value: value, modifiedAt: record.modifiedAt, stamp: stamp.of(record))
         })
         return result
     }

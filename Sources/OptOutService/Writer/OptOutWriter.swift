@@ -44,14 +44,12 @@ struct OptOutWriter: Sendable {
             try await HTTPClient.withClient(logger: logger) { http in
                 try await KafkaConsumer.withConsumer(configuration: kafka, groupID: Topics.writerGroup(.optInOut), logger: logger) { consumer in
                     try await KafkaProducer.withProducer(configuration: kafka, logger: logger) { rejectsProducer in
-                        let query = CRMQuery(
-                            remoteObject: config.crmObject, fields: [config.crmField], pageSize: 1000,
-                            idField: config.crmIdField, modifiedField: config.crmModifiedField)
+                        let stamp = CRMWriteStamp(kind: connections.crm.kind)
                         let campaign = CampaignApplier(writer: BlocklistWriter(table: table), database: database)
                         let crm = CRMApplier(
                             connector: connections.crm.makeSourceConnector(http: http, logger: logger),
                             writer: connections.crm.makeFlagWriter(object: config.crmObject, field: config.crmField, http: http, logger: logger),
-                            ledger: OptOutEchoLedger(database: database), query: query, field: config.crmField)
+                            ledger: OptOutEchoLedger(database: database), stamp: stamp, query: stamp.query(config), field: config.crmField)
                         let rejects = RejectRecorder(database: database, producer: rejectsProducer, run: run, logger: logger)
                         try await consumer.subscribe(topics: topics)
                         run.markRunning()

@@ -21,14 +21,35 @@ public struct OptOutEchoLedger: Sendable {
         public var sourceTime: Date
         /// The CRM's last-modified time after the write; nil until confirmed.
         public var crmModifiedAt: Date?
+        /// The CRM's write stamp after the write (row version, last modifier), when it has one.
+        public var crmStamp: String?
         /// An unconfirmed intent younger than `intentLifetimeSeconds`.
         public var isFreshIntent: Bool
 
-        /// Whether a CRM record showing `value` modified at `modifiedAt` is this write.
-        public func matches(value: Bool, modifiedAt: Date) -> Bool {
+        /// Whether a CRM record showing `value`, modified at `modifiedAt` with the write
+        /// stamp `stamp`, is this write. The time alone has whole seconds: a person's edit
+        /// in the same second differs only by the stamp.
+        public func matches(value: Bool, modifiedAt: Date, stamp: String?) -> Bool {
             guard value == self.value else { return false }
-            if let crmModifiedAt { return abs(crmModifiedAt.timeIntervalSince(modifiedAt)) < 0.001 }
+            if let crmModifiedAt {
+                return abs(crmModifiedAt.timeIntervalSince(modifiedAt)) < 0.001 && (crmStamp == nil || crmStamp == stamp)
+            }
             return isFreshIntent
+        }
+    }
+
+    /// A write as the CRM shows it afterwards.
+    public struct Confirmation: Sendable {
+        public var id: String
+        public var value: Bool
+        public var modifiedAt: Date
+        public var stamp: String?
+
+        public init(id: String, value: Bool, modifiedAt: Date, stamp: String?) {
+            self.id = id
+            self.value = value
+            self.modifiedAt = modifiedAt
+            self.stamp = stamp
         }
     }
 
@@ -42,7 +63,7 @@ public struct OptOutEchoLedger: Sendable {
         guard !ids.isEmpty else { return [:] }
         let rows = try await database.query(
             """
-            SELECT crm_id, value, source_time, crm_modified_at,
+            SELECT crm_id, value, source_time, crm_modified_at, crm_stamp,
                    (crm_modified_at IS NULL AND intended_at > now() - make_interval(secs => $2::int)) AS fresh
             FROM crmbridge.optout_crm_writes WHERE crm_id = ANY($1::text[])
             """,
@@ -53,6 +74,7 @@ public struct OptOutEchoLedger: Sendable {
                   let source = try rows.date(row, "source_time") else { continue }
             entries[id] = Entry(
                 value: value, sourceTime: source, crmModifiedAt: try rows.date(row, "crm_modified_at"),
+                crmStamp: try rows.string(row, "crm_stamp"),
                 isFreshIntent: try rows.bool(row, "fresh") ?? false)
         }
         return entries
@@ -66,7 +88,7 @@ public struct OptOutEchoLedger: Sendable {
             INSERT INTO crmbridge.optout_crm_writes (crm_id, value, source_time, crm_modified_at, intended_at)
             SELECT * , NULL::timestamptz, now() FROM unnest($1::text[], $2::boolean[], $3::timestamptz[])
             ON CONFLICT (crm_id) DO UPDATE SET value = EXCLUDED.value, source_time = EXCLUDED.source_time,
-                crm_modified_at = NULL, intended_at = now()
+                crm_modified_at = NULL, crm_stamp = NULL, intended_at = now()
             """,
             [
                 PostgresArrayLiteral.text(writes.map(\.id)),
@@ -75,20 +97,22 @@ public struct OptOutEchoLedger: Sendable {
             ])
     }
 
-    /// After writing: the CRM's last-modified time of the records that show the value
-    /// written (a record already changed again by someone else is left unconfirmed).
-    public func confirm(_ records: [(id: String, value: Bool, modifiedAt: Date)]) async throws {
+    /// After writing: the CRM's last-modified time and write stamp of the records that
+    /// show the value written (a record already changed again by someone else is left
+    /// unconfirmed).
+    public func confirm(_ records: [Confirmation]) async throws {
         guard !records.isEmpty else { return }
         try await database.execute(
             """
-            UPDATE crmbridge.optout_crm_writes w SET crm_modified_at = c.modified_at
-            FROM unnest($1::text[], $2::boolean[], $3::timestamptz[]) AS c(crm_id, value, modified_at)
+            UPDATE crmbridge.optout_crm_writes w SET crm_modified_at = c.modified_at, crm_stamp = c.stamp
+            FROM unnest($1::text[], $2::boolean[], $3::timestamptz[], $4::text[]) AS c(crm_id, value, modified_at, stamp)
             WHERE w.crm_id = c.crm_id AND w.value = c.value
             """,
             [
                 PostgresArrayLiteral.text(records.map(\.id)),
                 PostgresArrayLiteral.text(records.map { $0.value ? "true" : "false" }),
                 PostgresArrayLiteral.text(records.map { PostgresTimestamp.format($0.modifiedAt) }),
+                PostgresArrayLiteral.text(records.map(\.stamp)),
             ])
     }
 

@@ -12,6 +12,7 @@ public enum BridgeSchema {
         Migration(version: 4, name: "rejects once per message", sql: BridgeSchemaSQL.rejectsOncePerMessage),
         Migration(version: 5, name: "full-load ledger", sql: BridgeSchemaSQL.fullLoadLedger),
         Migration(version: 6, name: "opt-in-out sync state", sql: BridgeSchemaSQL.optOutSyncState),
+        Migration(version: 7, name: "opt-in-out write stamps", sql: BridgeSchemaSQL.optOutWriteStamps),
     ]
 
     public static func createIfMissing(databaseURL: Secret, logger: Logger) async throws {

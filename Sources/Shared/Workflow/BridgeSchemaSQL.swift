@@ -136,4 +136,11 @@ enum BridgeSchemaSQL {
             asked_at  timestamptz NOT NULL DEFAULT now()
         );
         """
+
+    /// The CRM's per-write stamp of opt-in-out's own writes (Dynamics `versionnumber`,
+    /// Salesforce `LastModifiedById`): the last-modified time has whole seconds, so a
+    /// person's edit in the same second as the sync's write would otherwise pass for it.
+    static let optOutWriteStamps = """
+        ALTER TABLE crmbridge.optout_crm_writes ADD COLUMN IF NOT EXISTS crm_stamp text;
+        """
 }

@@ -120,7 +120,8 @@ public struct TestCRMClient: Sendable {
         case .salesforce:
             request = HTTPRequest.form(
                 url: baseURL + "/services/oauth2/token",
-                fields: [("client_id", "crmbridge-demo"), ("client_secret", "demo-secret"), ("grant_type", "client_credentials")])
+                // The emulator's second connected app: a person editing the org, as another user.
+                fields: [("client_id", "crmbridge-user"), ("client_secret", "user-secret"), ("grant_type", "client_credentials")])
         }
         let response = try await http.execute(request)
         let answer = try JSONDecoder().decode([String: TestJSON].self, from: Data(response.body))

@@ -5,6 +5,11 @@ public struct SalesforceConfiguration: Sendable {
     public var clientID = "crmbridge-demo"
     /// Default `demo-secret`.
     public var clientSecret = "demo-secret"
+    /// A second connected app, run as another user (`SalesforceUsers.person`): a person
+    /// or another application editing the org, whose writes carry its own
+    /// `LastModifiedById`. Default `crmbridge-user` / `user-secret`.
+    public var personClientID = "crmbridge-user"
+    public var personClientSecret = "user-secret"
     /// Records of Contact, Account and `CRMB_Membership__c` seeded at start and on
     /// reset (a quarter as many Leads and Opportunities). Default 0.
     public var seedCount = 0

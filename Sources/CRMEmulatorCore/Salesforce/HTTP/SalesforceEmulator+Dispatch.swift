@@ -11,24 +11,26 @@ extension SalesforceEmulator {
         let token = Self.bearerToken(request)
         let timeout = configuration.sessionTimeout.milliseconds
         // Only calls with a live session count against the allocation.
-        let admission: (authorized: Bool, allowed: Bool, usage: String) = state.withLock { org in
-            guard let token, org.sessions.isValid(token, now: now, timeout: timeout) else { return (false, false, org.usage.headerValue) }
+        let admission: (user: String?, allowed: Bool, usage: String) = state.withLock { org in
+            guard let token, let user = org.sessions.user(token, now: now, timeout: timeout) else { return (nil, false, org.usage.headerValue) }
             let allowed = org.usage.consume(now: now)
-            return (true, allowed, org.usage.headerValue)
+            return (user, allowed, org.usage.headerValue)
         }
         let headers: HTTPFields = [SalesforceHeaders.limitInfo: admission.usage]
         guard components.count >= 3, isSupported(version: components[2]) else { return errorResponse(.notFound, headers: headers) }
-        guard admission.authorized else { return errorResponse(.invalidSession, headers: headers) }
+        guard let user = admission.user else { return errorResponse(.invalidSession, headers: headers) }
         guard admission.allowed else { return errorResponse(.requestLimitExceeded, headers: headers) }
 
         let api = SalesforceAPIRequest(
             request: request, version: components[2], path: Array(components.dropFirst(3)),
             parameters: FormDecoding.dictionary(request.uri.query ?? ""), now: now)
-        var response: Response
-        do {
-            response = try await route(api)
-        } catch {
-            response = errorResponse(error)
+        // Every write of the request records the session's user (`LastModifiedById`).
+        var response = await SalesforceUsers.$acting.withValue(user) { () async -> Response in
+            do throws(SalesforceAPIError) {
+                return try await route(api)
+            } catch {
+                return errorResponse(error)
+            }
         }
         response.headers[SalesforceHeaders.limitInfo] = admission.usage
         return response

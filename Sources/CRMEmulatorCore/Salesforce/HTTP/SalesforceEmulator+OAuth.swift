@@ -8,7 +8,6 @@ import Hummingbird
 /// id and `exp` in the future; the RS256 signature is not verified).
 extension SalesforceEmulator {
     static let organizationID = "00DHn0000001CRMEAA"
-    static let userID = "005Hn000000CRMBEAA"
 
     func token(_ request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: 1 << 20)
@@ -18,21 +17,28 @@ extension SalesforceEmulator {
             form["client_id"] = form["client_id"] ?? clientID
             form["client_secret"] = form["client_secret"] ?? clientSecret
         }
+        // Each connected app runs as its own user.
+        let apps = Dictionary([
+            (configuration.clientID, (secret: configuration.clientSecret, user: SalesforceUsers.integration)),
+            (configuration.personClientID, (secret: configuration.personClientSecret, user: SalesforceUsers.person)),
+        ], uniquingKeysWith: { first, _ in first })
+        let app = form["client_id"].flatMap { apps[$0] }
         switch form["grant_type"] {
         case "client_credentials":
-            guard form["client_id"] == configuration.clientID else {
+            guard let app else {
                 return tokenError("invalid_client_id", "client identifier invalid")
             }
-            guard form["client_secret"] == configuration.clientSecret else {
+            guard form["client_secret"] == app.secret else {
                 return tokenError("invalid_client", "invalid client credentials")
             }
         case "urn:ietf:params:oauth:grant-type:jwt-bearer":
             guard let assertion = form["assertion"], let claims = Self.jwtClaims(assertion) else {
                 return tokenError("invalid_grant", "invalid assertion")
             }
-            guard claims["iss"] as? String == configuration.clientID else {
+            guard let issuer = claims["iss"] as? String, apps[issuer] != nil else {
                 return tokenError("invalid_client_id", "client identifier invalid")
             }
+            form["client_id"] = issuer
             guard let expiry = claims["exp"] as? Double, expiry * 1000 > Double(CivilCalendar.nowWholeSeconds()) else {
                 return tokenError("invalid_grant", "expired authorization code")
             }
@@ -41,20 +47,21 @@ extension SalesforceEmulator {
         default:
             return tokenError("unsupported_grant_type", "grant type not supported")
         }
-        return issueToken(instanceURL: Self.instanceURL(request))
+        let user = form["client_id"].flatMap { apps[$0]?.user } ?? SalesforceUsers.integration
+        return issueToken(instanceURL: Self.instanceURL(request), user: user)
     }
 
-    private func issueToken(instanceURL: String) -> Response {
+    private func issueToken(instanceURL: String, user: String) -> Response {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let token = "\(Self.organizationID.prefix(15))!" + Self.randomText(length: 96)
-        state.withLock { $0.sessions.add(token, issuedAt: CivilCalendar.nowWholeSeconds()) }
+        state.withLock { $0.sessions.add(token, issuedAt: CivilCalendar.nowWholeSeconds(), userID: user) }
         var json = SalesforceJSONWriter(capacity: 512)
         json.raw("{\"access_token\":")
         json.string(token)
         json.raw(",\"instance_url\":")
         json.string(instanceURL)
         json.raw(",\"id\":")
-        json.string("\(instanceURL)/id/\(Self.organizationID)/\(Self.userID)")
+        json.string("\(instanceURL)/id/\(Self.organizationID)/\(user)")
         json.raw(",\"token_type\":\"Bearer\",\"issued_at\":")
         json.string(String(now))
         json.raw(",\"signature\":")

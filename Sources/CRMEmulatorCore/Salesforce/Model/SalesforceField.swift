@@ -18,7 +18,7 @@ struct SalesforceField: Sendable {
 
     /// A field only the platform writes (`Id`, `SystemModstamp`, …).
     static func system(_ name: String, _ label: String, _ type: SalesforceFieldType) -> Self {
-        Self(name: name, label: label, type: type, length: type == .id ? 18 : 0, isRequired: false,
+        Self(name: name, label: label, type: type, length: type.kind == .id ? 18 : 0, isRequired: false,
              isCreateable: false, isUpdateable: false, isExternalID: false, isUnique: false,
              defaultValue: type == .boolean ? .boolean(false) : .null)
     }

@@ -6,6 +6,8 @@ struct SalesforceObjectSchema: Sendable {
     static let createdDateIndex = 2
     static let lastModifiedDateIndex = 3
     static let systemModstampIndex = 4
+    static let createdByIdIndex = 5
+    static let lastModifiedByIdIndex = 6
 
     let name: String
     let label: String
@@ -31,6 +33,8 @@ struct SalesforceObjectSchema: Sendable {
             .system("CreatedDate", "Created Date", .dateTime),
             .system("LastModifiedDate", "Last Modified Date", .dateTime),
             .system("SystemModstamp", "System Modstamp", .dateTime),
+            .system("CreatedById", "Created By ID", .reference(to: ["User"])),
+            .system("LastModifiedById", "Last Modified By ID", .reference(to: ["User"])),
         ] + fields
         var positions: [String: Int] = [:]
         for (index, field) in self.fields.enumerated() { positions[field.name.lowercased()] = index }

@@ -26,12 +26,16 @@ struct SalesforceRecord: Sendable {
         values[SalesforceObjectSchema.createdDateIndex] = .dateTime(now)
         values[SalesforceObjectSchema.lastModifiedDateIndex] = .dateTime(now)
         values[SalesforceObjectSchema.systemModstampIndex] = .dateTime(now)
+        values[SalesforceObjectSchema.createdByIdIndex] = .string(SalesforceUsers.acting)
+        values[SalesforceObjectSchema.lastModifiedByIdIndex] = .string(SalesforceUsers.acting)
     }
 
-    /// Stamps a write: `LastModifiedDate` and `SystemModstamp` move together.
+    /// Stamps a write: `LastModifiedDate` and `SystemModstamp` move together, and
+    /// `LastModifiedById` names the user the request runs as.
     mutating func touch(at now: Int64) {
         values[SalesforceObjectSchema.lastModifiedDateIndex] = .dateTime(now)
         values[SalesforceObjectSchema.systemModstampIndex] = .dateTime(now)
+        values[SalesforceObjectSchema.lastModifiedByIdIndex] = .string(SalesforceUsers.acting)
     }
 
     /// Recomputes platform-derived fields (Contact and Lead `Name`).

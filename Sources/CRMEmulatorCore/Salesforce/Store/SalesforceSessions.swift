@@ -1,13 +1,14 @@
-/// Access tokens handed out by the token endpoint, with their issue time.
+/// Access tokens handed out by the token endpoint, with their issue time and the
+/// user they run as.
 struct SalesforceSessions: Sendable {
-    private var issued: [String: Int64] = [:]
+    private var issued: [String: (issuedAt: Int64, userID: String)] = [:]
 
-    mutating func add(_ token: String, issuedAt: Int64) { issued[token] = issuedAt }
+    mutating func add(_ token: String, issuedAt: Int64, userID: String) { issued[token] = (issuedAt, userID) }
 
-    /// Whether `token` is known and younger than `timeout` milliseconds.
-    func isValid(_ token: String, now: Int64, timeout: Int64) -> Bool {
-        guard let issuedAt = issued[token] else { return false }
-        return now - issuedAt < timeout
+    /// The user of `token` when it is known and younger than `timeout` milliseconds.
+    func user(_ token: String, now: Int64, timeout: Int64) -> String? {
+        guard let session = issued[token], now - session.issuedAt < timeout else { return nil }
+        return session.userID
     }
 
     /// Forces every session to expire (the next call answers `INVALID_SESSION_ID`).
