@@ -5,9 +5,12 @@
 #   scripts/check-page.sh [OUT.png]      (default bench/artifacts/workflows-page.png)
 #
 # Uses the stack of `make run` when .crmbridge/stack.env points at a live control
-# service. Otherwise starts a small one of its own (private PostgreSQL, local Kafka
-# broker, control service; stopped on exit), starts crm-to-campaign and puts 1,234
-# records in its topic so the backlog is not 0.
+# service. Otherwise starts a stack of its own (private PostgreSQL, local Kafka broker,
+# CRM emulator, control service; stopped on exit) and stages what the page must never
+# hide (issue 18): crm-to-campaign and campaign-to-crm run against a CRM that stops
+# answering (the emulator is SIGSTOPped), so their row shows "CRM not answering";
+# opt-in-out is edited onto a Campaign table that does not exist, so it is FAILED
+# naming it. The checks then read those texts off the page chromium rendered.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +23,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 own=""
 pids=()
 cleanup() {
+    # A stopped process (the emulator, SIGSTOPped below) takes TERM only once continued.
+    for pid in "${pids[@]}"; do kill -CONT "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     if [ -n "$own" ]; then
@@ -36,37 +41,60 @@ if [ -f "$root/.crmbridge/stack.env" ]; then
     curl -fsS "$url/healthz" >/dev/null 2>&1 || url=""
 fi
 
+staged=""
 if [ -z "$url" ]; then
-    log "no running stack: starting PostgreSQL, a local broker and the control service"
-    (cd "$root" && swift build --product ControlService >/dev/null && swift build --product crmbridge >/dev/null)
+    log "no running stack: starting PostgreSQL, a local broker, the CRM emulator and the control service"
+    (cd "$root" && for product in ControlService crmbridge crm-emulator IngressService EgressService OptOutService; do
+        swift build --product "$product" >/dev/null; done)
     own=$(mktemp -d /tmp/crmbridge-check-page.XXXXXX)
     db_url=$("$root/scripts/postgres.sh" start "$own/postgres" "$(free_port)")
     "$bin/crmbridge" dev-broker --address-file "$own/kafka.bootstrap" >"$own/broker.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 1 300); do [ -s "$own/kafka.bootstrap" ] && break; sleep 0.1; done
+    emulator_port=$(free_port)
+    "$bin/crm-emulator" --port "$emulator_port" --seed 200 >"$own/emulator.log" 2>&1 &
+    emulator_pid=$!
+    pids+=("$emulator_pid")
+    emulator="http://127.0.0.1:$emulator_port"
+    for _ in $(seq 1 300); do curl -fsS "$emulator/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
     port=$(free_port)
     token=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
     url="http://127.0.0.1:$port"
-    env CRMBRIDGE_API_TOKEN="$token" CAMPAIGN_DATABASE_URL="$db_url" \
+    export CRMBRIDGE_API_TOKEN="$token" CAMPAIGN_DATABASE_URL="$db_url" \
         KAFKA_BOOTSTRAP_SERVERS="$(cat "$own/kafka.bootstrap")" CRMBRIDGE_LOCAL_BROKER=1 \
-        DYNAMICS_URL=http://127.0.0.1:9 DYNAMICS_TOKEN_URL=http://127.0.0.1:9/token \
-        DYNAMICS_CLIENT_ID=check DYNAMICS_CLIENT_SECRET=check \
-        "$bin/ControlService" serve --port "$port" --config "$root/crmbridge.yaml" >"$own/control.log" 2>&1 &
+        DYNAMICS_URL="$emulator" DYNAMICS_TOKEN_URL="$emulator/crmbridge-demo-tenant/oauth2/v2.0/token" \
+        DYNAMICS_CLIENT_ID=crmbridge-demo DYNAMICS_CLIENT_SECRET=demo-secret \
+        CRMBRIDGE_CONTROL_URL="$url"
+    "$bin/crmbridge" demo-schema >/dev/null
+    "$bin/ControlService" serve --port "$port" --config "$root/crmbridge.yaml" >"$own/control.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 1 300); do curl -fsS "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
     curl -fsS "$url/healthz" >/dev/null || { cat "$own/control.log" >&2; exit 1; }
-    export CRMBRIDGE_CONTROL_URL="$url" CRMBRIDGE_API_TOKEN="$token"
-    "$bin/crmbridge" workflows start crm-to-campaign >/dev/null
-    seq 1 1234 | sed 's/.*/contact-&:{"n":&}/' \
-        | kcat -P -b "$(cat "$own/kafka.bootstrap")" -t crmbridge.crm-to-campaign.contact -K: 2>/dev/null
-    # Two samples of the history (every 5 s), so the charts have a line.
-    for _ in $(seq 1 150); do
-        curl -fsS -H "Authorization: Bearer $token" "$url/api/workflows/crm-to-campaign/history" \
-            | python3 -c 'import json,sys; sys.exit(0 if len(json.load(sys.stdin)["points"]) >= 2 else 1)' && break
-        sleep 0.1
-    done
+    api() { curl -fsS -H "Authorization: Bearer $token" "$url/api/workflows/$1"; }
+    field() { python3 -c "import json,sys; print(json.load(sys.stdin).get('$1') or '')"; }
+    wait_for() { # workflow, field, text, seconds
+        for _ in $(seq 1 $(($4 * 10))); do
+            api "$1" | field "$2" | grep -q "$3" && return 0
+            sleep 0.1
+        done
+        echo "FAIL $1: $2 never showed \"$3\" (API: $(api "$1"))" >&2
+        return 1
+    }
+    printf 'mode: bidirectional\ncrmField: donotbulkemail\ncampaignTable: no_such_table\ncampaignColumn: blocklisted\ncampaignModifiedColumn: blocklisted_at\n' >"$own/opt-in-out.yaml"
+    "$bin/crmbridge" workflows edit opt-in-out --file "$own/opt-in-out.yaml" >/dev/null
+    for workflow in crm-to-campaign campaign-to-crm opt-in-out; do "$bin/crmbridge" workflows start "$workflow" >/dev/null; done
+    "$bin/IngressService" reader --metrics-host 127.0.0.1 --metrics-port "$(free_port)" >"$own/ingress-reader.log" 2>&1 & pids+=($!)
+    "$bin/IngressService" writer --metrics-host 127.0.0.1 --metrics-port "$(free_port)" >"$own/ingress-writer.log" 2>&1 & pids+=($!)
+    "$bin/EgressService" reader --metrics-host 127.0.0.1 --metrics-port "$(free_port)" >"$own/egress-reader.log" 2>&1 & pids+=($!)
+    "$bin/EgressService" writer --metrics-host 127.0.0.1 --metrics-port "$(free_port)" >"$own/egress-writer.log" 2>&1 & pids+=($!)
+    "$bin/OptOutService" writer --metrics-host 127.0.0.1 --metrics-port "$(free_port)" >"$own/optout-writer.log" 2>&1 & pids+=($!)
+    wait_for crm-to-campaign status RUNNING 120
+    wait_for opt-in-out status FAILED 120
+    # The CRM hangs (as a stopped process or a dead network path does): nothing answers.
+    kill -STOP "$emulator_pid"
+    wait_for crm-to-campaign statusReason "not answering" 120
+    staged=1
 fi
-
 log "loading $url/ in headless chromium"
 dom=$(mktemp)
 # The token goes in the address once: the page stores it and removes it from the URL.
@@ -86,6 +114,19 @@ for workflow in crm-to-campaign campaign-to-crm opt-in-out; do
         echo "ok   $workflow: $status, backlog $backlog"
     fi
 done
+if [ -n "$staged" ]; then
+    # What the operator must see, read off the rendered page.
+    page=$(tr -d '\n' <"$dom")
+    expect_on_page() { # workflow, text
+        row=$(printf '%s' "$page" | grep -o "<tr data-workflow=\"$1\">.*" | sed 's#</tr>.*##' || true)
+        if printf '%s' "$row" | grep -q "$2"; then echo "ok   $1 shows \"$2\""
+        else echo "FAIL $1: \"$2\" is not on the page" >&2; ok=0; fi
+    }
+    expect_on_page crm-to-campaign "CRM not answering"
+    expect_on_page opt-in-out "FAILED"
+    expect_on_page opt-in-out "no_such_table"
+    kill -CONT "$emulator_pid" 2>/dev/null || true
+fi
 rm -f "$dom"
 [ -s "$out" ] || { echo "FAIL no screenshot written" >&2; exit 1; }
 echo "screenshot: $out"

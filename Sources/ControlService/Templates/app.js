@@ -71,8 +71,10 @@
     var statusCell = el("td", {}, [
       el("span", { className: "status " + w.status.toLowerCase(), text: w.status }),
       el("div", { className: "reason muted", text: w.status === "FAILED" ? "" : (w.statusReason || "") }),
-      // A running workflow's reason is its live roles' last error: shown once.
-      el("div", { className: "error", text: (w.lastError && w.lastError !== w.statusReason) ? w.lastError : "" })
+      // A failed workflow shows its cause as the error; a running one's reason may be its
+      // live roles' last error: shown once. (The cause of a FAILED workflow was hidden
+      // here when it was also its reason, which is how the API reports it.)
+      el("div", { className: "error", text: (w.lastError && (w.status === "FAILED" || w.lastError !== w.statusReason)) ? w.lastError : "" })
     ]);
     var backlog = el("td", { className: "num backlog", text: grouped(w.backlog) });
     if (w.backlogError) backlog.appendChild(el("div", { className: "error", text: w.backlogError }));
