@@ -156,6 +156,7 @@ import Testing
             "line 12: exports[1].source: set either table or query, not both",
             #"line 16: exports[1].fields[1].remote: CRM field "A__c" is already written by another field"#,
             #"line 17: exports[2].name: "email-events" is reserved for the workflow's own topic"#,
+            "line 20: exports[2].mode: Salesforce has no idempotent insert: a row sent again (after a crash between Salesforce's answer and the offset commit, or changed later) would become a second record. Upsert by an External ID field instead (mode: upsert, key: {column: id, remote: <External ID field>, alternate: true}), or set acceptDuplicates: true to insert anyway",
             "line 27: deletes[0].batchSize: 201 is out of range (1…200)",
         ])
     }
