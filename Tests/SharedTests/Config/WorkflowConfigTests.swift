@@ -188,6 +188,47 @@ import Testing
         #expect(config.deletes == [CRMDeleteConfig(name: "purge", source: .table("gone"), remoteObject: "contacts", keyColumn: "crm_id")])
     }
 
+    @Test func exportFieldsTakeAConversionOrALookup() throws {
+        let yaml = """
+            exports:
+              - name: contacts
+                source: { table: contact_exports }
+                remoteObject: contacts
+                mode: update
+                key: { column: crm_id, remote: contactid }
+                fields:
+                  - { column: born, remote: birthdate, conversion: dateOnly }
+                  - { column: account_id, remote: parentcustomerid_account, lookup: { target: accounts } }
+            """
+        guard case .campaignToCRM(let config) = try WorkflowConfig.parse(yaml: yaml, workflow: .campaignToCRM, crm: .dynamics)
+        else {
+            Issue.record("wrong workflow")
+            return
+        }
+        #expect(config.exports.first?.fields == [
+            .init(column: "born", remote: "birthdate", conversion: .dateOnly),
+            .init(column: "account_id", remote: "parentcustomerid_account", lookup: .init(target: "accounts")),
+        ])
+
+        let wrong = """
+            exports:
+              - name: contacts
+                source: { table: contact_exports }
+                remoteObject: Contact
+                mode: insert
+                acceptDuplicates: true
+                fields:
+                  - { column: born, remote: Birthdate, conversion: dateonly }
+                  - { column: account_id, remote: AccountId, lookup: { target: Account }, conversion: copy }
+                  - { column: owner, remote: OwnerId, lookup: {} }
+            """
+        #expect(workflowProblems(wrong, .campaignToCRM, crm: .salesforce).map(\.description) == [
+            #"line 8: exports[0].fields[0].conversion: unknown conversion "dateonly" (expected default, dateOnly, copy)"#,
+            "line 9: exports[0].fields[1].conversion: a lookup sends the linked record's key as it is: drop conversion",
+            #"line 10: exports[0].fields[2].lookup.target: missing required key "target""#,
+        ])
+    }
+
     @Test func wrongValueTypesAreReported() {
         let yaml = """
             mode: bidirectional
