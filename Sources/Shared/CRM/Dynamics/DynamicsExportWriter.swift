@@ -78,13 +78,17 @@ public struct DynamicsExportWriter: CRMExportWriter {
         case refused(CRMWriteOutcome)
     }
 
-    private func operation(_ record: CRMExportRecord) -> Built {
+    private func operation(_ unbound: CRMExportRecord) -> Built {
+        // Lookups become `<property>@odata.bind` fields (DynamicsExportWriter+Lookups.swift).
+        let record: CRMExportRecord
+        switch Self.bindingLookups(unbound) {
+        case .success(let bound): record = bound
+        case .failure(let refused): return .refused(refused.outcome)
+        }
         let set = configuration.webAPIURL + target.object
         let body: [UInt8]
         do {
             body = target.operation == .delete ? [] : try self.body(record)
-        } catch let refused as LookupRefused {
-            return .refused(refused.outcome)
         } catch {
             return .refused(.rejected(code: "bad-value", message: "the row's values cannot be written as JSON"))
         }
@@ -112,26 +116,9 @@ public struct DynamicsExportWriter: CRMExportWriter {
         }
     }
 
-    /// The fields, and each lookup as `<property>@odata.bind` (null clears it).
     private func body(_ record: CRMExportRecord) throws -> [UInt8] {
-        var object = record.fields.mapValues(\.jsonObject)
-        for (property, lookup) in record.lookups {
-            guard let key = lookup.id?.trimmingCharacters(in: .whitespaces), !key.isEmpty else {
-                object[property + "@odata.bind"] = NSNull()
-                continue
-            }
-            guard let id = ODataLiteral.guid(key) else {
-                throw LookupRefused(outcome: .rejected(
-                    code: "invalid-crm-id", message: "the lookup \(property) names \"\(key.prefix(60))\", not a Dynamics record id (a GUID)"))
-            }
-            object[property + "@odata.bind"] = "/\(lookup.target)(\(id))"
-        }
+        let object = record.fields.mapValues(\.jsonObject)
         return Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-    }
-
-    /// A lookup value that cannot be bound: the record's reject.
-    private struct LookupRefused: Error {
-        var outcome: CRMWriteOutcome
     }
 
     private func send(_ operations: [DynamicsBatch.Operation], name: String) async throws -> [DynamicsBatch.PartResponse] {

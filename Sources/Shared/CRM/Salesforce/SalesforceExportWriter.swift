@@ -94,12 +94,7 @@ public struct SalesforceExportWriter: CRMExportWriter {
     /// One record of the Collections body: its type, the key (`Id` for an update, the
     /// external id for an upsert), the fields.
     private func record(_ record: CRMExportRecord) -> [String: Any] {
-        var object: [String: Any] = record.fields.mapValues(\.jsonObject)
-        // A lookup is its field set to the linked record's Id (null clears it).
-        for (field, lookup) in record.lookups {
-            let id = lookup.id?.trimmingCharacters(in: .whitespaces)
-            object[field] = id.flatMap { $0.isEmpty ? nil : $0 } ?? NSNull()
-        }
+        var object: [String: Any] = Self.lookupsAsFields(record).mapValues(\.jsonObject)
         object["attributes"] = ["type": target.object]
         switch target.operation {
         case .update: object["Id"] = record.key
