@@ -71,7 +71,7 @@ extension EgressEndToEnd {
                     remoteObject: \(n.object)
                     mode: insert
                     fields: [{ column: name, remote: \(n.name) }, { column: number, remote: \(n.number) }]
-                    interval: 500ms
+                    interval: 500ms\(n.object == "Account" ? "\n        acceptDuplicates: true" : "")
                   - name: accounts-update
                     source: { table: account_updates }
                     remoteObject: \(n.object)

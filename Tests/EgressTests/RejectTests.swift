@@ -64,5 +64,56 @@ extension EgressEndToEnd {
             #expect(Set(written.events.keys) == Set(1...300).subtracting([201, 202, 203, 204]))
             #expect(try await stack.status(.campaignToCRM)?.status == .running)
         }
+
+        /// The CRM's own validation rules refuse some records of each batch: each is a
+        /// reject once, in the table and on the topic, with the CRM's code and message;
+        /// the rest of every batch arrives and the workflow stays RUNNING.
+        @Test(arguments: [CRMKind.dynamics, .salesforce])
+        func recordsTheCRMsValidationRulesRefuseAreRejectedOnceAndTheRestArrives(crm: CRMKind) async throws {
+            let stack = try await EgressRoles.stack(crm)
+            let contacts = try await EmailEventFixture.contacts(stack, count: 10)
+            // Events of "Campaign 3" (every seventh) are refused by the CRM.
+            let message = "Campaign 3 is closed"
+            switch crm {
+            case .dynamics:
+                let rules = EmailEventFixture.types.map {
+                    #"{"entity":"crmb_email\#($0)s","field":"crmb_campaignname","equals":"Campaign 3","message":"\#(message)"}"#
+                }
+                try await stack.admin("PUT", "/admin/dynamics/validation-rules", json: "[\(rules.joined(separator: ","))]")
+            case .salesforce:
+                try await stack.admin("PUT", "/admin/salesforce/validation-rules", json: #"""
+                    [{"object":"CRMB_Email_Event__c","condition":"CRMB_Campaign_Name__c = 'Campaign 3'","message":"\#(message)","field":"CRMB_Campaign_Name__c"}]
+                    """#)
+            }
+            let roles = try await EgressRoles.start(stack)
+            defer { roles.stop() }
+            try await stack.withDatabase { try await EmailEventFixture.insert(1...700, contacts: contacts, on: $0) }
+            let refused = Set((1...700).filter { $0 % 7 == 3 })
+
+            try await roles.waitUntil("every event answered") {
+                let written = try await EmailEventFixture.adminCount(stack)
+                guard written >= 700 - refused.count else { return false }
+                return try await roles.writerLag() == 0
+            }
+            let rows = try await stack.query(
+                "SELECT record_id, error_symbol, error_message FROM crmbridge.rejects WHERE workflow = 'campaign-to-crm'")
+            var recorded: [Int] = []
+            for row in 0..<rows.rowCount {
+                recorded.append(Int(try rows.string(row, "record_id") ?? "") ?? -1)
+                #expect(try rows.string(row, "error_symbol") == (crm == .dynamics ? "0x80044331" : "FIELD_CUSTOM_VALIDATION_EXCEPTION"))
+                #expect(try rows.string(row, "error_message") == message)
+            }
+            #expect(recorded.count == refused.count, "each refused record once")
+            #expect(Set(recorded) == refused)
+            let topic = try await stack.messages(Topics.rejects(.campaignToCRM))
+            #expect(topic.count == refused.count)
+            #expect(Set(topic.compactMap { $0.key.flatMap { Int(String(decoding: $0, as: UTF8.self)) } }) == refused)
+
+            let written = try await EmailEventFixture.inCRM(stack)
+            #expect(written.records == 700 - refused.count)
+            #expect(Set(written.events.keys) == Set(1...700).subtracting(refused))
+            #expect(written.duplicates.isEmpty)
+            #expect(try await stack.status(.campaignToCRM)?.status == .running)
+        }
     }
 }

@@ -63,3 +63,43 @@ import Testing
         #expect(envelope.fields == ["ext": .string("e"), "city": .string("Paris"), "n": .null])
     }
 }
+
+/// An export's conversions and lookups, alone: how a Campaign value becomes what the CRM
+/// receives.
+@Suite struct ExportMappingRulesTests {
+    static let plan = ExportPlan.all(CampaignToCRMConfig(exports: [ExportConfig(
+        name: "contacts", source: .table("contacts"), remoteObject: "contacts",
+        key: .init(column: "crm_id", remote: "contactid"), mode: .update,
+        fields: [.init(column: "born", remote: "birthdate", conversion: .dateOnly),
+                 .init(column: "seen", remote: "crmb_lastseen"),
+                 .init(column: "account", remote: "parentcustomerid_account", replacements: [.init(from: "none", to: nil)],
+                       lookup: .init(target: "accounts"))])]))[0]
+
+    static func envelope(_ fields: [String: FieldValue]) -> Envelope {
+        Envelope(op: .upsert, system: .campaign, entity: "contacts", id: "3", modifiedAt: Date(), fields: fields)
+    }
+
+    @Test func datesAreConvertedAndLookupsCarryTheLinkedRecordsKey() throws {
+        let record = try Self.plan.record(Self.envelope([
+            "crm_id": .string("c-1"), "born": .string("1990-05-11T23:30:00-02:00"),
+            "seen": .string("2026-03-31T02:30:00.123456+02:00"), "account": .string("a-1"),
+        ])).get()
+        #expect(record.fields == ["birthdate": .string("1990-05-11"), "crmb_lastseen": .string("2026-03-31T00:30:00.123Z")])
+        #expect(record.lookups == ["parentcustomerid_account": CRMExportLookup(target: "accounts", id: "a-1")])
+
+        // A replacement to null clears the link.
+        let cleared = try Self.plan.record(Self.envelope(["crm_id": .string("c-1"), "account": .string("none")])).get()
+        #expect(cleared.lookups == ["parentcustomerid_account": CRMExportLookup(target: "accounts", id: nil)])
+        #expect(cleared.fields == ["birthdate": .null, "crmb_lastseen": .null])
+    }
+
+    @Test func aValueItsConversionRefusesIsARejectNamingTheColumn() {
+        guard case .failure(let problem) = Self.plan.record(Self.envelope(["crm_id": .string("c-1"), "born": .string("1990-02-30")])) else {
+            Issue.record("an impossible date was accepted")
+            return
+        }
+        #expect(problem.symbol == "conversion-failed")
+        #expect(problem.message.hasPrefix("born → birthdate: not a valid date"), "\(problem.message)")
+        #expect(!problem.message.contains("1990-02-30"), "the message never repeats the value")
+    }
+}

@@ -12,10 +12,12 @@ extension DynamicsOrganization {
         in set: String, id: UUID?, payload: DynamicsRecordPayload, keyValues: [(Int, DynamicsValue)] = [],
         modifiedOn: Int64? = nil, now: Int64
     ) throws(DynamicsError) -> DynamicsRecord {
-        guard let table = tables[set] else { throw .segmentNotFound(set) }
-        let entity = table.definition
+        // No local copy of the table may live across the write below: in a debug build it
+        // would stay alive to the end of the scope and make `store` copy every row of the
+        // table on each write (quadratic in the table's size; 20,000 records took minutes).
+        guard let entity = tables[set]?.definition else { throw .segmentNotFound(set) }
         let id = id ?? payload.primaryKey ?? UUID()
-        if table.record(id: id) != nil {
+        if tables[set]?.record(id: id) != nil {
             throw DynamicsError(.preconditionFailed, code: "0x80040237", "A record with matching key values already exists.")
         }
         var record = DynamicsRecord(id: id, version: 0, values: entity.fields.map(\.defaultValue))
@@ -30,9 +32,8 @@ extension DynamicsOrganization {
 
     /// Updates an existing row with the body's columns.
     mutating func update(in set: String, id: UUID, payload: DynamicsRecordPayload, now: Int64) throws(DynamicsError) -> DynamicsRecord {
-        guard let table = tables[set] else { throw .segmentNotFound(set) }
-        let entity = table.definition
-        guard var record = table.record(id: id) else { throw .recordNotFound(entity, id.dynamicsString) }
+        guard let entity = tables[set]?.definition else { throw .segmentNotFound(set) }
+        guard var record = tables[set]?.record(id: id) else { throw .recordNotFound(entity, id.dynamicsString) }
         try apply(payload, to: &record, entity: entity)
         if let index = entity.modifiedOnIndex { record[index] = .dateTime(now) }
         try commit(&record, in: set)
@@ -41,8 +42,8 @@ extension DynamicsOrganization {
 
     /// Deletes a row, leaving a tombstone for change tracking.
     mutating func delete(in set: String, id: UUID, now: Int64) throws(DynamicsError) {
-        guard let table = tables[set] else { throw .segmentNotFound(set) }
-        guard table.record(id: id) != nil else { throw .recordNotFound(table.definition, id.dynamicsString) }
+        guard let entity = tables[set]?.definition else { throw .segmentNotFound(set) }
+        guard tables[set]?.record(id: id) != nil else { throw .recordNotFound(entity, id.dynamicsString) }
         let version = nextVersion()
         tables[set]?.remove(id: id, version: version, at: now)
         trimTombstones(now: now)
@@ -74,11 +75,11 @@ extension DynamicsOrganization {
 
     /// Checks rules and unique keys, then stores the row under a new version.
     private mutating func commit(_ record: inout DynamicsRecord, in set: String) throws(DynamicsError) {
-        guard let table = tables[set] else { throw .segmentNotFound(set) }
+        guard let definition = tables[set]?.definition else { throw .segmentNotFound(set) }
         for rule in validationRules {
-            if let error = rule.violation(record, definition: table.definition) { throw error }
+            if let error = rule.violation(record, definition: definition) { throw error }
         }
-        if let conflict = table.conflictingKey(for: record) {
+        if let conflict = tables[set]?.conflictingKey(for: record) {
             let values = zip(conflict.columns, conflict.values).map { column, value -> String in
                 if case .string(let text) = value { return "\(column) = \(text)" }
                 return "\(column) = \(DynamicsPagingCookie.encode(value).dropFirst())"

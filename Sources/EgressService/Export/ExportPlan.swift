@@ -70,7 +70,8 @@ struct ExportPlan: Sendable {
     }
 
     /// The CRM record a message asks for: the key from its column, each field after its
-    /// replacements; or why the message cannot be one.
+    /// replacements and conversion, each lookup with the linked record's key; or why the
+    /// message cannot be one (a value its conversion refuses: `conversion-failed`).
     func record(_ envelope: Envelope) -> Result<CRMExportRecord, Problem> {
         guard envelope.entity == name else {
             return .failure(Problem(id: envelope.id, symbol: "unknown-entity", message: "entity \"\(envelope.entity)\" does not belong on \(topic)"))
@@ -88,9 +89,21 @@ struct ExportPlan: Sendable {
             key = text
         }
         var values: [String: FieldValue] = [:]
+        var lookups: [String: CRMExportLookup] = [:]
         for field in fields {
-            values[field.remote] = field.replacements.apply(to: envelope.fields[field.column] ?? .null)
+            let value = field.replacements.apply(to: envelope.fields[field.column] ?? .null)
+            if let lookup = field.lookup {
+                // The linked record's key as Campaign holds it; the connector binds it.
+                lookups[field.remote] = CRMExportLookup(target: lookup.target, id: value.text)
+                continue
+            }
+            switch field.conversion.convert(value) {
+            case .success(let converted): values[field.remote] = converted
+            case .failure(let error):
+                return .failure(Problem(
+                    id: envelope.id, symbol: "conversion-failed", message: "\(field.column) → \(field.remote): \(error.message)"))
+            }
         }
-        return .success(CRMExportRecord(rowID: envelope.id, key: key, fields: values))
+        return .success(CRMExportRecord(rowID: envelope.id, key: key, fields: values, lookups: lookups))
     }
 }

@@ -12,11 +12,31 @@ public struct CRMExportRecord: Sendable, Equatable {
     public var key: String?
     /// CRM field name → value (not the key field).
     public var fields: [String: FieldValue]
+    /// Lookup fields, bound to another CRM record: the Dynamics navigation property
+    /// (`parentcustomerid_account`) or Salesforce lookup field (`AccountId`) → the record.
+    public var lookups: [String: CRMExportLookup]
 
-    public init(rowID: String, key: String?, fields: [String: FieldValue]) {
+    public init(rowID: String, key: String?, fields: [String: FieldValue], lookups: [String: CRMExportLookup] = [:]) {
         self.rowID = rowID
         self.key = key
         self.fields = fields
+        self.lookups = lookups
+    }
+}
+
+/// The CRM record a lookup field of an export links to, by its primary key; a nil `id`
+/// clears the link. Each connector writes it its own way: Dynamics
+/// `<property>@odata.bind: "/<target>(<guid>)"` (null to clear), Salesforce the lookup
+/// field set to the Id.
+public struct CRMExportLookup: Sendable, Equatable {
+    /// The Dynamics entity set / Salesforce object linked to.
+    public var target: String
+    /// The linked record's primary key (Dynamics GUID, Salesforce Id); nil clears the link.
+    public var id: String?
+
+    public init(target: String, id: String?) {
+        self.target = target
+        self.id = id
     }
 }
 

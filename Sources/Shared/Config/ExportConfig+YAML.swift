@@ -1,8 +1,10 @@
+import Mapping
 import Yams
 
 extension ExportConfig {
     static let yamlKeys = [
         "name", "source", "remoteObject", "key", "mode", "fields", "cursorColumn", "idColumn", "batchSize", "interval",
+        "acceptDuplicates",
     ]
 
     static func read(_ node: Node, at path: ConfigPath, crm: CRMKind, reader: ConfigReader) -> ExportConfig? {
@@ -30,7 +32,8 @@ extension ExportConfig {
         var fields: [Field] = []
         var remotes: Set<String> = []
         for (fieldPath, fieldNode) in yaml.sequence("fields") {
-            guard let field = reader.mapping(fieldNode, at: fieldPath, keys: ["column", "remote", "replacements"]) else {
+            guard let field = reader.mapping(
+                fieldNode, at: fieldPath, keys: ["column", "remote", "replacements", "conversion", "lookup"]) else {
                 continue
             }
             let column = field.identifier("column", .sqlColumn, required: true)
@@ -39,8 +42,18 @@ extension ExportConfig {
                 field.report("remote", "CRM field \"\(remote)\" is already written by another field")
             }
             let replacements = EntityConfig.readReplacements(field)
+            let conversion: CRMValueConversion = field.choice("conversion", "conversion", default: .default) ?? .default
+            var lookup: Lookup?
+            if let lookupYAML = field.mapping("lookup", keys: ["target"]) {
+                if let target = lookupYAML.identifier("target", .crmName, required: true) {
+                    lookup = Lookup(target: target)
+                }
+                if field.has("conversion") {
+                    field.report("conversion", "a lookup sends the linked record's key as it is: drop conversion")
+                }
+            }
             if let column, let remote {
-                fields.append(Field(column: column, remote: remote, replacements: replacements))
+                fields.append(Field(column: column, remote: remote, replacements: replacements, conversion: conversion, lookup: lookup))
             }
         }
         if !yaml.has("fields") {
@@ -50,12 +63,18 @@ extension ExportConfig {
         let idColumn = yaml.identifier("idColumn", .sqlColumn) ?? "id"
         let batchSize = yaml.int("batchSize", default: 100, range: crm.batchSizeRange)
         let interval = yaml.duration("interval", default: .seconds(60))
+        let acceptDuplicates = yaml.bool("acceptDuplicates", default: false)
+        if crm == .salesforce, mode == .insert, !acceptDuplicates {
+            // docs/campaign-to-crm.md, "Salesforce inserts": no idempotent insert exists there.
+            yaml.report("mode", "Salesforce has no idempotent insert: a row sent again (after a crash between Salesforce's answer and the offset commit, or changed later) would become a second record. Upsert by an External ID field instead (mode: upsert, key: {column: \(idColumn), remote: <External ID field>, alternate: true}), or set acceptDuplicates: true to insert anyway")
+        }
         guard let name, let source, let remoteObject, let mode else {
             return nil
         }
         return ExportConfig(
             name: name, source: source, remoteObject: remoteObject, key: key, mode: mode, fields: fields,
-            cursorColumn: cursorColumn, batchSize: batchSize, interval: interval, idColumn: idColumn)
+            cursorColumn: cursorColumn, batchSize: batchSize, interval: interval, idColumn: idColumn,
+            acceptDuplicates: acceptDuplicates)
     }
 
     /// `source: {table: name}` or `source: {query: "select …"}`.

@@ -27,11 +27,17 @@ public struct ExportConfig: Sendable, Equatable {
     public var batchSize: Int
     /// Time between runs; default 1m.
     public var interval: Duration
+    /// Salesforce only, `mode: insert`: the operator accepts that a row sent again (after a
+    /// crash between Salesforce's answer and the offset commit, or changed later) becomes a
+    /// second record, as Salesforce has no idempotent insert. Without it the configuration
+    /// refuses such an export and names the upsert by external id that avoids this.
+    public var acceptDuplicates: Bool
 
     public init(name: String, source: Source, remoteObject: String, key: Key?, mode: Mode, fields: [Field],
                 cursorColumn: String? = nil, batchSize: Int = 100, interval: Duration = .seconds(60),
-                idColumn: String = "id") {
+                idColumn: String = "id", acceptDuplicates: Bool = false) {
         self.name = name
+        self.acceptDuplicates = acceptDuplicates
         self.idColumn = idColumn
         self.source = source
         self.remoteObject = remoteObject
@@ -73,15 +79,40 @@ public struct ExportConfig: Sendable, Equatable {
     /// One Campaign column written to one CRM field.
     public struct Field: Sendable, Equatable {
         public var column: String
+        /// The CRM field; for a lookup, the Dynamics navigation property
+        /// (`parentcustomerid_account`, `crmb_contactid`) or the Salesforce lookup field
+        /// (`AccountId`, `CRMB_Contact__c`).
         public var remote: String
         /// Exact-match replacements applied to the Campaign value before it is sent, first
         /// match wins (as in crm-to-campaign): `{from: "N/A", to: null}`.
         public var replacements: [ReplacementRule]
+        /// How the value is converted after the replacements; default `default` (date-times
+        /// to UTC). Not applied to a lookup's key.
+        public var conversion: CRMValueConversion
+        /// Set when the column names another CRM record that the field links to.
+        public var lookup: Lookup?
 
-        public init(column: String, remote: String, replacements: [ReplacementRule] = []) {
+        public init(
+            column: String, remote: String, replacements: [ReplacementRule] = [], conversion: CRMValueConversion = .default,
+            lookup: Lookup? = nil
+        ) {
             self.column = column
             self.remote = remote
             self.replacements = replacements
+            self.conversion = conversion
+            self.lookup = lookup
+        }
+    }
+
+    /// A lookup field: the column holds the key of a record of `target`, and the CRM
+    /// field is bound to that record (Dynamics `<remote>@odata.bind: "/<target>(<id>)"`;
+    /// Salesforce the lookup field set to the record's Id). A null value clears the link.
+    public struct Lookup: Sendable, Equatable {
+        /// The Dynamics entity set (`contacts`) or Salesforce object (`Contact`) linked to.
+        public var target: String
+
+        public init(target: String) {
+            self.target = target
         }
     }
 

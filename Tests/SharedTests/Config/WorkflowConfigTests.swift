@@ -156,6 +156,7 @@ import Testing
             "line 12: exports[1].source: set either table or query, not both",
             #"line 16: exports[1].fields[1].remote: CRM field "A__c" is already written by another field"#,
             #"line 17: exports[2].name: "email-events" is reserved for the workflow's own topic"#,
+            "line 20: exports[2].mode: Salesforce has no idempotent insert: a row sent again (after a crash between Salesforce's answer and the offset commit, or changed later) would become a second record. Upsert by an External ID field instead (mode: upsert, key: {column: id, remote: <External ID field>, alternate: true}), or set acceptDuplicates: true to insert anyway",
             "line 27: deletes[0].batchSize: 201 is out of range (1…200)",
         ])
     }
@@ -185,6 +186,47 @@ import Testing
             key: .init(column: "crm_id", remote: "crmb_externalid", alternate: true), mode: .upsert,
             fields: [.init(column: "score", remote: "crmb_score")], cursorColumn: "updated_at", batchSize: 1000)])
         #expect(config.deletes == [CRMDeleteConfig(name: "purge", source: .table("gone"), remoteObject: "contacts", keyColumn: "crm_id")])
+    }
+
+    @Test func exportFieldsTakeAConversionOrALookup() throws {
+        let yaml = """
+            exports:
+              - name: contacts
+                source: { table: contact_exports }
+                remoteObject: contacts
+                mode: update
+                key: { column: crm_id, remote: contactid }
+                fields:
+                  - { column: born, remote: birthdate, conversion: dateOnly }
+                  - { column: account_id, remote: parentcustomerid_account, lookup: { target: accounts } }
+            """
+        guard case .campaignToCRM(let config) = try WorkflowConfig.parse(yaml: yaml, workflow: .campaignToCRM, crm: .dynamics)
+        else {
+            Issue.record("wrong workflow")
+            return
+        }
+        #expect(config.exports.first?.fields == [
+            .init(column: "born", remote: "birthdate", conversion: .dateOnly),
+            .init(column: "account_id", remote: "parentcustomerid_account", lookup: .init(target: "accounts")),
+        ])
+
+        let wrong = """
+            exports:
+              - name: contacts
+                source: { table: contact_exports }
+                remoteObject: Contact
+                mode: insert
+                acceptDuplicates: true
+                fields:
+                  - { column: born, remote: Birthdate, conversion: dateonly }
+                  - { column: account_id, remote: AccountId, lookup: { target: Account }, conversion: copy }
+                  - { column: owner, remote: OwnerId, lookup: {} }
+            """
+        #expect(workflowProblems(wrong, .campaignToCRM, crm: .salesforce).map(\.description) == [
+            #"line 8: exports[0].fields[0].conversion: unknown conversion "dateonly" (expected default, dateOnly, copy)"#,
+            "line 9: exports[0].fields[1].conversion: a lookup sends the linked record's key as it is: drop conversion",
+            #"line 10: exports[0].fields[2].lookup.target: missing required key "target""#,
+        ])
     }
 
     @Test func wrongValueTypesAreReported() {

@@ -78,7 +78,13 @@ public struct DynamicsExportWriter: CRMExportWriter {
         case refused(CRMWriteOutcome)
     }
 
-    private func operation(_ record: CRMExportRecord) -> Built {
+    private func operation(_ unbound: CRMExportRecord) -> Built {
+        // Lookups become `<property>@odata.bind` fields (DynamicsExportWriter+Lookups.swift).
+        let record: CRMExportRecord
+        switch Self.bindingLookups(unbound) {
+        case .success(let bound): record = bound
+        case .failure(let refused): return .refused(refused.outcome)
+        }
         let set = configuration.webAPIURL + target.object
         let body: [UInt8]
         do {

@@ -94,7 +94,7 @@ public struct SalesforceExportWriter: CRMExportWriter {
     /// One record of the Collections body: its type, the key (`Id` for an update, the
     /// external id for an upsert), the fields.
     private func record(_ record: CRMExportRecord) -> [String: Any] {
-        var object: [String: Any] = record.fields.mapValues(\.jsonObject)
+        var object: [String: Any] = Self.lookupsAsFields(record).mapValues(\.jsonObject)
         object["attributes"] = ["type": target.object]
         switch target.operation {
         case .update: object["Id"] = record.key

@@ -63,7 +63,7 @@ public enum FieldConversion: String, Sendable, CaseIterable {
     }
 
     /// `dddd-dd-dd` followed by the end, `T`/`t`, or a space and a digit.
-    private static func looksLikeDate(_ text: String) -> Bool {
+    static func looksLikeDate(_ text: String) -> Bool {
         let bytes = Array(text.utf8.prefix(12))
         func isDigit(_ index: Int) -> Bool {
             index < bytes.count && bytes[index] >= UInt8(ascii: "0") && bytes[index] <= UInt8(ascii: "9")
