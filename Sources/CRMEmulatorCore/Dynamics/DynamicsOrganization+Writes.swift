@@ -89,7 +89,7 @@ extension DynamicsOrganization {
                 "A record that has the attribute values \(values) already exists. The entity key \(conflict.name) requires that this set of attributes contains unique values. Select unique values and try again.")
         }
         record.version = nextVersion()
-        if let index = table.definition.versionNumberIndex { record[index] = .integer(Int(record.version)) }
+        if let index = definition.versionNumberIndex { record[index] = .integer(Int(record.version)) }
         tables[set]?.store(record)
     }
 }
