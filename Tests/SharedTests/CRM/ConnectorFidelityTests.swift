@@ -180,4 +180,17 @@ import Testing
         #expect(try read.get().records.count == 2)
         #expect(tokenRequests == 2)
     }
+
+    @Test func tokenEndpointThatKeepsFailingIsTransientNotACredentialsProblem() async throws {
+        let samples = try await DocumentationSampleServer.start()
+        samples.server.route("/services/oauth2/token", .json(#"{"error":"server_error","error_description":"internal"}"#, status: 500))
+        let read = await Result.of { try await collect(samples.salesforce().pages(CRMQuery(remoteObject: "Account"), modifiedIn: nil)) }
+        let tokenRequests = samples.server.received(at: "/services/oauth2/token").count
+        await samples.stop()
+        let error = try #require(read.failure as? CRMError)
+        #expect(error.code != .authentication)
+        #expect(error.status == 500)
+        #expect(!error.isPermanent)
+        #expect(tokenRequests == DocumentationSampleServer.retry.maxAttempts)
+    }
 }
