@@ -59,7 +59,7 @@ struct DeleteScan: Sendable {
         } catch let error as CRMError where error.code == .deltaTokenExpired || error.code == .deleteLogPurged {
             // The CRM no longer knows every delete since the checkpoint (an expired delta
             // token, a purged Salesforce delete log): a full load finds them instead.
-            logger.warning("delete tracking lost its history in the CRM; a full resync follows",
+            logger.warning("delete tracking expired in the CRM; a full resync follows",
                            metadata: ["entity": "\(entity.name)", "reason": "\(error)"])
             try await state.set(.crmToCampaign, entity: entity.name, .resyncRequested,
                                 error.code == .deltaTokenExpired ? "delta token expired" : "delete log purged")
