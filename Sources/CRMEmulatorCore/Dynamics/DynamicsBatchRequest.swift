@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
 
-/// A parsed `$batch` body: top-level requests and changesets, in order. Lines may end in
-/// CRLF (as documented) or LF.
+/// A parsed `$batch` body: top-level requests and changesets, in order. Lines end in CRLF,
+/// as Microsoft documents ("Execute batch operations using the Web API") and the
+/// multipart format requires: a body with a bare LF is refused, as a real organisation
+/// does not find its boundaries in one.
 struct DynamicsBatchRequest: Sendable {
     struct Part: Sendable {
         var contentId: String?
@@ -29,6 +31,9 @@ struct DynamicsBatchRequest: Sendable {
         guard let contentType, contentType.lowercased().hasPrefix("multipart/mixed"), let boundary = Self.boundary(contentType) else {
             throw .badQuery("The batch request must have a Content-Type of multipart/mixed with a boundary.")
         }
+        if let offset = Self.bareLineFeed(in: body) {
+            throw .badQuery("The batch request body is not valid multipart/mixed: lines must end with CRLF (a bare LF at byte \(offset)).")
+        }
         let text = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         for partLines in try Self.parts(lines[...], boundary: boundary) {
@@ -45,6 +50,14 @@ struct DynamicsBatchRequest: Sendable {
                 items.append(.single(try Self.part(partLines, serviceRoot: serviceRoot)))
             }
         }
+    }
+
+    /// The offset of the first LF not preceded by CR, if any.
+    static func bareLineFeed(in body: [UInt8]) -> Int? {
+        for index in body.indices where body[index] == 0x0A && (index == 0 || body[index - 1] != 0x0D) {
+            return index
+        }
+        return nil
     }
 
     /// The `boundary=` parameter of a multipart content type.

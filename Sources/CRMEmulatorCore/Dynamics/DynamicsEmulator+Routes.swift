@@ -9,14 +9,14 @@ extension DynamicsEmulator {
         var form: [String: String] = [:]
         for (name, value) in FormDecoding.decode(String(buffer: body)) { form[name] = value }  // the last value wins
         let tenant = context.parameters.get("tenant") ?? "common"
-        let answer = tokens.issue(tenant: tenant, form: form)
+        let answer = tokens.issue(tenant: tenant, organization: request.head.authority ?? "localhost", form: form)
         return try jsonResponse(answer.body, status: HTTPResponse.Status(code: answer.status), headers: [.cacheControl: "no-store, no-cache"])
     }
 
     /// Every `/api/data/v9.2/…` call: bearer token, service protection, then the engine.
     func webAPI(_ request: Request, context: EmulatorContext) async throws -> Response {
         let authority = request.head.authority ?? "localhost"
-        guard let client = tokens.client(authorization: request.headers[.authorization]) else {
+        guard let client = tokens.client(authorization: request.headers[.authorization], organization: authority) else {
             var headers = HTTPFields()
             headers[.wwwAuthenticate] = "Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/authorize, resource_id=http://\(authority)/"
             return Response(status: .unauthorized, headers: headers)

@@ -157,11 +157,10 @@ struct DynamicsFilterParser {
             }
         }
         if let days = DynamicsDateTime.parseDate(Substring(text)) {
-            switch type {
-            case .dateOnly: return .date(days)
-            case .dateTime: return .dateTime(Int64(days) * 86_400_000)
-            default: throw mismatch("Edm.Date")
-            }
+            // Dataverse refuses a date-only literal against a date-time column (`modifiedon
+            // ge 2024-01-01`): Edm.Date and Edm.DateTimeOffset are not comparable in OData.
+            guard case .dateOnly = type else { throw mismatch("Edm.Date") }
+            return .date(days)
         }
         if let number = Int(text) {
             switch type {

@@ -20,7 +20,7 @@ final class DynamicsTokenService: Sendable {
 
     private struct State {
         var settings: Settings
-        var tokens: [String: (clientId: String, expiresAt: ContinuousClock.Instant)] = [:]
+        var tokens: [String: (clientId: String, organization: String, expiresAt: ContinuousClock.Instant)] = [:]
     }
 
     private let initial: Settings
@@ -48,18 +48,34 @@ final class DynamicsTokenService: Sendable {
         }
     }
 
-    /// The client a valid `Authorization: Bearer …` header belongs to.
-    func client(authorization: String?) -> String? {
+    /// The client a valid `Authorization: Bearer …` header belongs to. A token issued for
+    /// another organisation (its scope named another host) is not valid here: the Web API
+    /// answers 401, as an organisation does for a token whose audience is not itself.
+    func client(authorization: String?, organization: String) -> String? {
         guard let authorization, authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else { return nil }
         let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         let now = ContinuousClock.now
         return state.withLock { state in
-            guard let entry = state.tokens[token], entry.expiresAt > now else { return nil }
+            guard let entry = state.tokens[token], entry.expiresAt > now, entry.organization == organization.lowercased() else { return nil }
             return entry.clientId
         }
     }
 
-    func issue(tenant: String, form: [String: String]) -> Answer {
+    /// The organisation a client-credentials scope names: the host (and port) of
+    /// `https://<org>.crm.dynamics.com/.default`, lowercased; nil when the scope is not an
+    /// http(s) URL followed by `/.default`.
+    static func organization(ofScope scope: String) -> String? {
+        guard scope.hasSuffix("/.default") else { return nil }
+        let resource = scope.dropLast("/.default".count)
+        let lowered = resource.lowercased()
+        guard let schemeEnd = lowered.range(of: "://"), ["http", "https"].contains(String(lowered[..<schemeEnd.lowerBound])) else { return nil }
+        let authority = lowered[schemeEnd.upperBound...].prefix { $0 != "/" }
+        return authority.isEmpty ? nil : String(authority)
+    }
+
+    /// A token for `form`, asked at `organization` (the host the emulator is reached at,
+    /// which is the organisation it plays).
+    func issue(tenant: String, organization: String, form: [String: String]) -> Answer {
         let settings = state.withLock { $0.settings }
         guard form["grant_type"] == "client_credentials" else {
             return error(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '\(form["grant_type"] ?? "")'.")
@@ -73,6 +89,12 @@ final class DynamicsTokenService: Sendable {
         guard scope.hasSuffix("/.default") else {
             return error(400, "invalid_scope", 1002012, "The provided value for scope \(scope) is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).")
         }
+        // The scope must name this organisation (`https://<org>.crm.dynamics.com/.default`),
+        // not just end in `/.default`: the identity platform knows no other resource here.
+        guard Self.organization(ofScope: scope) == organization.lowercased() else {
+            let resource = String(scope.dropLast("/.default".count))
+            return error(400, "invalid_resource", 500011, "The resource principal named \(resource) was not found in the tenant named \(tenant). This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.")
+        }
         guard clientId == settings.clientId else {
             return error(400, "invalid_client", 700016, "Application with identifier '\(clientId)' was not found in the directory '\(tenant)'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.")
         }
@@ -82,7 +104,7 @@ final class DynamicsTokenService: Sendable {
         let seconds = max(0, Int(settings.lifetime.components.seconds))
         let token = makeToken(clientId: clientId, tenant: tenant, scope: scope, lifetimeSeconds: seconds)
         let expiresAt = ContinuousClock.now.advanced(by: settings.lifetime)
-        state.withLock { $0.tokens[token] = (clientId, expiresAt) }
+        state.withLock { $0.tokens[token] = (clientId, organization.lowercased(), expiresAt) }
         return Answer(status: 200, body: [
             "token_type": .string("Bearer"), "expires_in": .int(seconds), "ext_expires_in": .int(seconds),
             "access_token": .string(token),

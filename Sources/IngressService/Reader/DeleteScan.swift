@@ -56,9 +56,13 @@ struct DeleteScan: Sendable {
         let deletions: CRMDeletions
         do {
             deletions = try await connector.deletedRecords(query, since: DeletionCheckpoint(rawValue: saved), until: end)
-        } catch let error as CRMError where error.code == .deltaTokenExpired {
-            logger.warning("delete tracking expired in the CRM; a full resync follows", metadata: ["entity": "\(entity.name)"])
-            try await state.set(.crmToCampaign, entity: entity.name, .resyncRequested, "delta token expired")
+        } catch let error as CRMError where error.code == .deltaTokenExpired || error.code == .deleteLogPurged {
+            // The CRM no longer knows every delete since the checkpoint (an expired delta
+            // token, a purged Salesforce delete log): a full load finds them instead.
+            logger.warning("delete tracking expired in the CRM; a full resync follows",
+                           metadata: ["entity": "\(entity.name)", "reason": "\(error)"])
+            try await state.set(.crmToCampaign, entity: entity.name, .resyncRequested,
+                                error.code == .deltaTokenExpired ? "delta token expired" : "delete log purged")
             try await state.remove(.crmToCampaign, entity: entity.name, .deltaLink)
             return 0
         } catch let error as CRMError where error.code == .replicationWindowTooOld {

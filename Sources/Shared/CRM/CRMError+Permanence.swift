@@ -18,7 +18,7 @@ extension CRMError {
             if Self.permanentRemoteCodes.contains(remoteCode) { return true }
         }
         switch code {
-        case .transport, .throttled, .unavailable, .malformedResponse, .deltaTokenExpired:
+        case .transport, .throttled, .unavailable, .malformedResponse, .deltaTokenExpired, .deleteLogPurged:
             return false
         case .authentication, .replicationWindowTooOld, .invalidRequest:
             return true

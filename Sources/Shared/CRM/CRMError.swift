@@ -29,6 +29,10 @@ public struct CRMError: Error, Sendable, CustomStringConvertible {
         public static let deltaTokenExpired = Code("deltaTokenExpired")
         /// Salesforce replication: the window starts before the CRM keeps its log.
         public static let replicationWindowTooOld = Code("replicationWindowTooOld")
+        /// Salesforce `getDeleted`: the delete log was purged past the window's start
+        /// (`earliestDateAvailable` after it), so deletes in between cannot be read. As
+        /// with an expired delta token, the caller must resync fully.
+        public static let deleteLogPurged = Code("deleteLogPurged")
         /// The connector refused the request before sending it (bad id, bad window).
         public static let invalidRequest = Code("invalidRequest")
     }

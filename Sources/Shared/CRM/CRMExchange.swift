@@ -2,7 +2,8 @@ import HTTPBridge
 import Logging
 
 /// Sends one logical call to a CRM and decodes its answer, retrying what is worth
-/// retrying: transport failures, 429/502/503/504 (honouring `Retry-After`), answers that
+/// retrying: transport failures, 429/502/503/504 (honouring `Retry-After`), a 500 to a
+/// read or a token request (`CRMRetryPolicy.repeatsServerErrors`), answers that
 /// do not decode (truncated bodies) when the call is safe to repeat, and one 401 by
 /// refreshing the token. Never loops: every path is bounded by `CRMRetryPolicy`.
 struct CRMExchange: Sendable {
@@ -74,7 +75,8 @@ struct CRMExchange: Sendable {
                 attempt -= 1
                 continue
             }
-            if CRMError.isRetriableStatus(response.status) {
+            if CRMError.isRetriableStatus(response.status)
+                || (response.status == 500 && CRMRetryPolicy.repeatsServerErrors(method: request.method, isTokenRequest: tokens == nil)) {
                 guard attempt < retry.maxAttempts else {
                     var error = remoteError(operation, response, note: attemptsNote(attempt))
                     error.isRetriable = true

@@ -59,7 +59,8 @@ public struct CRMMappingCheck: Sendable {
     /// A Salesforce relationship path (`Account.Name`) is left to the query to check.
     static func fieldsRead(by entity: EntityConfig) -> [String] {
         var seen: Set<String> = []
-        var fields = entity.remoteFields + entity.orderBy.map(\.field)
+        // An annotation (`_x_value@Microsoft.Dynamics.CRM.lookuplogicalname`) needs its field.
+        var fields = entity.remoteFields.map(CRMFieldAnnotation.field(of:)) + entity.orderBy.map(\.field)
         if let filter = entity.filter { fields += Self.fields(in: filter) }
         return fields.filter { !$0.contains(".") && seen.insert($0).inserted }
     }

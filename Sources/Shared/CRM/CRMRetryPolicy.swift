@@ -1,7 +1,7 @@
 import Foundation
 
-/// How a connector retries throttling (429), transient server trouble (502, 503, 504),
-/// transport failures and truncated answers: `Retry-After` when the CRM sends one,
+/// How a connector retries throttling (429), transient server trouble (502, 503, 504; 500
+/// for reads and token requests), transport failures and truncated answers: `Retry-After` when the CRM sends one,
 /// otherwise exponential backoff with jitter; at most `maxAttempts` sends per call.
 public struct CRMRetryPolicy: Sendable, Hashable {
     /// Sends per call, the first included. Default 6.
@@ -46,6 +46,19 @@ public struct CRMRetryPolicy: Sendable, Hashable {
             return nil
         }
         return min(wait, maxRetryAfter) + .milliseconds(Int64.random(in: 0...100))
+    }
+
+    /// Whether a 500 is re-sent. Both CRMs answer 500 for "an error within the service"
+    /// (Salesforce: "An error has occurred within Lightning Platform, so the request
+    /// couldn't be completed"; Dataverse: a server-side failure such as a SQL timeout),
+    /// which is often gone a moment later, but a 500 says nothing of whether a write was
+    /// applied before it failed. So only calls without side effects repeat it: reads
+    /// (`GET`) and token requests. Writes leave it to the role's next round, which sends
+    /// its idempotent batch again. 501 (not implemented), 505 and the other 5xx never
+    /// change by asking again and are not re-sent; 502, 503 and 504 are always
+    /// (`CRMError.isRetriableStatus`). The decision is written in docs/crm-to-campaign.md.
+    static func repeatsServerErrors(method: String, isTokenRequest: Bool) -> Bool {
+        isTokenRequest || method.uppercased() == "GET"
     }
 
     private static func httpDate(_ text: String) -> Date? {

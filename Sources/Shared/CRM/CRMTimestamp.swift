@@ -24,6 +24,14 @@ enum CRMTimestamp {
         return value.utcString
     }
 
+    /// A SOQL datetime literal in whole seconds, `yyyy-MM-ddTHH:mm:ssZ`, the fraction cut
+    /// off. Salesforce documents its literals in whole seconds only and stores datetimes in
+    /// whole seconds, so cutting loses no record: both ends of a window are cut the same
+    /// way, and consecutive windows (`[start, end)`) stay contiguous.
+    static func soqlString(_ date: Date) -> String {
+        string(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
+    }
+
     private static let leniency = DateTimeText.Leniency(
         dateOnly: false, spaceSeparator: false, missingOffset: false, compactOffset: true, missingSeconds: false)
 }

@@ -53,8 +53,9 @@ public actor OAuthTokenProvider {
                 "token request", tokens: nil,
                 build: { _ in credentials.tokenRequest() },
                 decode: { response throws(CRMJSON.Problem) in try parse(response, requestedAt: .now) })
-        } catch var error as CRMError where error.code == .remote {
-            // invalid_client, invalid_grant…: the credentials, not the CRM, are wrong.
+        } catch var error as CRMError where error.code == .remote && (error.status ?? 0) < 500 {
+            // invalid_client, invalid_grant…: the credentials, not the CRM, are wrong. A
+            // 5xx stays what it is: the token endpoint's trouble, transient.
             error.code = .authentication
             throw error
         }

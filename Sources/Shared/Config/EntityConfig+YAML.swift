@@ -70,7 +70,7 @@ extension EntityConfig {
                 node, at: path, keys: ["remote", "column", "conversion", "applyUpdates", "replacements"]) else {
                 continue
             }
-            let remote = field.identifier("remote", .crmName, required: true)
+            let remote = field.identifier("remote", .crmReadField, required: true)
             let column = field.identifier("column", .sqlColumn, required: true)
             let conversion: FieldConversion = field.choice("conversion", "conversion", default: .default) ?? .default
             let applyUpdates = field.bool("applyUpdates", default: true)

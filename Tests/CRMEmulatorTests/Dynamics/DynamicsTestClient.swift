@@ -41,10 +41,11 @@ struct DynamicsTestClient {
         return token
     }
 
-    func tokenRequest(clientId: String, secret: String) async throws -> Answer {
+    /// A client-credentials token request; `scope` defaults to this organisation's.
+    func tokenRequest(clientId: String, secret: String, scope: String? = nil) async throws -> Answer {
         let form = [
             ("client_id", clientId), ("client_secret", secret), ("grant_type", "client_credentials"),
-            ("scope", "https://crmbridge-demo.crm.dynamics.com/.default"),
+            ("scope", scope ?? baseURL + "/.default"),
         ].map { "\($0)=\(Self.encode($1))" }.joined(separator: "&")
         return try await send("POST", url: baseURL + "/demo-tenant/oauth2/v2.0/token",
                               headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Data(form.utf8))

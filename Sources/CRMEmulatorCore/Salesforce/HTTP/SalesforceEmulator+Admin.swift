@@ -10,6 +10,10 @@ import Hummingbird
 /// - `GET|PUT limits` — daily allocation, usage, replication reach.
 /// - `GET|PUT validation-rules` — `[{"object","condition","message","field"?,"name"?}]`.
 /// - `POST late` — a record written now but stamped in the past (a late commit).
+/// - `POST deleted/purge?object=Contact` — the object's delete log loses every entry so
+///   far, as Salesforce's background purge does to a large log: `getDeleted` no longer
+///   lists them and its `earliestDateAvailable` becomes now. The recycle bin
+///   (`queryAll`) keeps the rows.
 extension SalesforceEmulator {
     struct SeedAnswer: Codable { var object: String; var created: Int; var total: Int }
     struct ObjectCount: Codable { var live: Int; var deleted: Int }
@@ -37,6 +41,21 @@ extension SalesforceEmulator {
         group.get("validation-rules") { _, _ in try jsonResponse(self.state.withLock { $0.rules.map(\.definition) }) }
         group.put("validation-rules") { request, _ in try await self.adminPutRules(request) }
         group.post("late") { request, _ in try await self.adminLate(request) }
+        group.post("deleted/purge") { request, _ in try self.adminPurgeDeleteLog(request) }
+    }
+
+    struct PurgeAnswer: Codable { var object: String; var earliestDateAvailable: String }
+
+    private func adminPurgeDeleteLog(_ request: Request) throws -> Response {
+        let parameters = FormDecoding.dictionary(request.uri.query ?? "")
+        guard let name = parameters["object"], let schema = SalesforceObjectSchema.byLowercasedName[name.lowercased()] else {
+            return try jsonResponse(["error": "object must name one of: \(SalesforceObjectSchema.catalog.map(\.name).joined(separator: ", "))"],
+                                    status: .badRequest)
+        }
+        let now = CivilCalendar.nowWholeSeconds()
+        state.withLock { $0.deleteLogPurgedThrough[schema.name.lowercased()] = now }
+        logger.info("salesforce delete log purged", metadata: ["object": "\(schema.name)"])
+        return try jsonResponse(PurgeAnswer(object: schema.name, earliestDateAvailable: SalesforceDateTime.format(now)))
     }
 
     private func adminSeed(_ request: Request) throws -> Response {

@@ -4,7 +4,8 @@ import Hummingbird
 /// `GET …/sobjects/<Object>/updated/?start=&end=` and `…/deleted/?start=&end=`.
 /// Seconds are dropped from both ends; the window must span more than a
 /// minute and start within the configured reach (30 and 15 days by default).
-/// Both ends are inclusive; the window is cut at now (`latestDateCovered`).
+/// Both ends are inclusive; the window is cut at now (`latestDateCovered`). A purged
+/// delete log (`POST /admin/salesforce/deleted/purge`) moves `earliestDateAvailable`.
 extension SalesforceEmulator {
     static let maximumReplicationIDs = 600_000
 
@@ -32,14 +33,18 @@ extension SalesforceEmulator {
     }
 
     func deletedRecords(_ api: SalesforceAPIRequest, schema: SalesforceObjectSchema) throws(SalesforceAPIError) -> Response {
-        let maxAge = state.withLock { $0.getDeletedMaxAge }
+        let (maxAge, purgedThrough) = state.withLock { ($0.getDeletedMaxAge, $0.deleteLogPurgedThrough[schema.name.lowercased()]) }
         let window = try replicationWindow(api, maxAge: maxAge)
         let deleted: [(id: String, date: Int64)] = state.withLock { org in
             org.table(for: schema).records.compactMap { record in
-                guard let date = record.deletedDate, date >= window.start, date <= window.end else { return nil }
+                guard let date = record.deletedDate, date >= window.start, date <= window.end,
+                      date > (purgedThrough ?? Int64.min) else { return nil }
                 return (record.id, date)
             }
         }
+        // The reach of the log, or later when it was purged: "the timestamp of the last
+        // physically deleted object" (GetDeletedResult.earliestDateAvailable).
+        let earliest = max(CivilCalendar.truncatedToMinute(api.now - maxAge), purgedThrough ?? Int64.min)
         guard deleted.count <= Self.maximumReplicationIDs else { throw Self.exceededIDLimit }
         var json = SalesforceJSONWriter(capacity: 128 + deleted.count * 64)
         json.raw("{\"deletedRecords\":[")
@@ -52,7 +57,7 @@ extension SalesforceEmulator {
             json.raw("}")
         }
         json.raw("],\"earliestDateAvailable\":")
-        json.dateTime(CivilCalendar.truncatedToMinute(api.now - maxAge))
+        json.dateTime(earliest)
         json.raw(",\"latestDateCovered\":")
         json.dateTime(window.end)
         json.raw("}")

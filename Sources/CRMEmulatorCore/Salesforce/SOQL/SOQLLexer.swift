@@ -118,13 +118,16 @@ struct SOQLLexer {
     }
 
     /// Numbers, dates `2024-01-01` and datetimes `2024-01-01T00:00:00Z` (unquoted).
+    /// Datetimes only in the forms the SOQL reference documents, whole seconds with `Z`
+    /// or `±hh:mm`: a fraction of a second is refused (a real org's handling of one is
+    /// not documented, so a connector must not rely on it).
     private mutating func numberOrDate() throws(SOQLError) -> SOQLToken {
         let start = position
         if bytes.count - position >= 10, bytes[position + 4] == UInt8(ascii: "-"), (0..<4).allSatisfy({ Self.isDigit(bytes[start + $0]) }) {
             while position < bytes.count, Self.isDateTimePart(bytes[position]) { position += 1 }
             let literal = text(from: start)
             if literal.contains("T") {
-                guard let value = SalesforceDateTime.parseDateTime(literal) else {
+                guard !literal.contains("."), let value = SalesforceDateTime.parseDateTime(literal) else {
                     throw .malformed("line 1:\(start) no viable alternative at character '\(literal)'", at: start, in: query)
                 }
                 return SOQLToken(kind: .dateTime(value), offset: start, text: literal)

@@ -9,6 +9,9 @@ struct SalesforceOrg: Sendable {
     var rules: [SalesforceValidationRule] = []
     var getUpdatedMaxAge: Int64
     var getDeletedMaxAge: Int64
+    /// Per object (lowercased name): the delete log holds nothing deleted at or before this
+    /// instant (milliseconds), as after Salesforce's background purge of a large log.
+    var deleteLogPurgedThrough: [String: Int64] = [:]
     /// Ids handed out per key prefix (never reused, deleted or not).
     private var sequences: [String: Int] = [:]
     /// Records seeded per object so far (the next seeded record's index).

@@ -41,6 +41,12 @@ extension DynamicsConnector {
                 result.deltaLink = deltaLink
                 return result
             }
+            if let deltaLink, url == resolve(deltaLink), page.nextLink == nil, page.isEmpty {
+                // The documented "empty JSON response": nothing changed since the delta
+                // link, which stays valid and is asked again next time.
+                result.deltaLink = deltaLink
+                return result
+            }
             guard let next = page.nextLink, next != url else {
                 throw CRMError(
                     system: system, code: .malformedResponse, operation: operation,
@@ -52,11 +58,18 @@ extension DynamicsConnector {
         }
     }
 
-    /// Dataverse's "Version stamp associated with the client has expired. Please perform
-    /// a full sync." Its status and code are not documented, so only the text counts.
+    /// Dataverse's `ExpiredVersionStamp` error: code `0x80044352`, which Microsoft's
+    /// samples test ("Version stamp associated with the client has expired. Please perform
+    /// a full sync."). The code first: the message follows the user's language. The
+    /// English text is still recognised for an answer without a code (`code` is often
+    /// empty in Web API errors).
     static func isExpiredDeltaToken(_ error: CRMError) -> Bool {
+        if error.remoteCode?.lowercased() == expiredVersionStampCode { return true }
         let message = error.message.lowercased()
         return message.contains("version stamp associated with the client has expired")
             || (message.contains("version stamp") && message.contains("expired"))
     }
+
+    /// `ErrorCodes.ExpiredVersionStamp`.
+    static let expiredVersionStampCode = "0x80044352"
 }

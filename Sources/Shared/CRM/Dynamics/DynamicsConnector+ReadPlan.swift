@@ -12,19 +12,42 @@ extension DynamicsConnector {
         var userFilter: String?
         var pageSize: Int
         var webAPIURL: String
+        /// Annotations the query reads as fields (`field@annotation`): asked for with
+        /// `Prefer: odata.include-annotations` and kept under those names.
+        var annotations: [CRMFieldAnnotation]
+        var annotatedFields: Set<String>
 
         var operation: String { "query \(entitySet)" }
 
         init(_ query: CRMQuery, configuration: DynamicsConfiguration) throws(CRMError) {
             let idField = query.idField ?? Self.guessIDField(entitySet: query.remoteObject)
             let modifiedField = query.modifiedField ?? configuration.modifiedField
+            var fields: [String] = []
+            var annotations: [CRMFieldAnnotation] = []
+            var annotatedFields: Set<String> = []
+            for name in query.fields {
+                guard name.contains("@") else { fields.append(name); continue }
+                guard let (field, annotation) = CRMFieldAnnotation.parse(name) else {
+                    throw CRMError(
+                        system: "dynamics", code: .invalidRequest, operation: "query \(query.remoteObject)",
+                        message: "'\(name)' names an annotation the connector does not read (known: "
+                            + CRMFieldAnnotation.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+                }
+                fields.append(field)
+                annotatedFields.insert(name)
+                if !annotations.contains(annotation) { annotations.append(annotation) }
+            }
             try CRMNames.check(
                 system: "dynamics", object: query.remoteObject,
-                fields: [idField, modifiedField] + query.fields + query.orderBy.map(\.field), allowDots: false)
+                fields: [idField, modifiedField] + fields + query.orderBy.map(\.field), allowDots: false)
             self.entitySet = query.remoteObject
             self.idField = idField
             self.modifiedField = modifiedField
-            self.select = query.selectedFields(idField: idField, modifiedField: modifiedField)
+            var plain = query
+            plain.fields = fields
+            self.select = plain.selectedFields(idField: idField, modifiedField: modifiedField)
+            self.annotations = annotations
+            self.annotatedFields = annotatedFields
             self.orderBy = query.effectiveOrder(idField: idField, modifiedField: modifiedField).map(\.odata)
             self.userFilter = query.filter.map { "(" + CRMFilterRenderer.odata.render($0) + ")" }
             self.pageSize = min(max(query.pageSize, 1), 5000)

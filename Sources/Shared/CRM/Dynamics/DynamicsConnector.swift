@@ -1,6 +1,7 @@
 import Foundation
 import HTTPBridge
 import Logging
+import Mapping
 
 /// The Dynamics 365 / Dataverse Web API read side: paged queries (`Prefer:
 /// odata.maxpagesize`, `@odata.nextLink`), reads by id, and deletes through change
@@ -58,24 +59,26 @@ public struct DynamicsConnector: CRMSourceConnector {
 
     /// One page of a query, at `url` (the first query or a next link).
     func fetchPage(_ url: String, _ plan: ReadPlan) async throws -> CRMPage {
-        let headers = requestHeaders(pageSize: plan.pageSize)
+        let headers = requestHeaders(pageSize: plan.pageSize, annotations: plan.annotations)
         let page = try await exchange.perform(
             plan.operation, tokens: tokens,
             build: { _ in HTTPRequest(url: resolve(url), headers: headers) },
             decode: { response throws(CRMJSON.Problem) in
                 try DynamicsPageParser.page(
                     response.body, idField: plan.idField, modifiedField: plan.modifiedField,
-                    keepFormattedValues: configuration.includeFormattedValues)
+                    keepFormattedValues: configuration.includeFormattedValues, keptAnnotations: plan.annotatedFields)
             })
         return CRMPage(records: page.records, next: page.nextLink)
     }
 
-    /// The headers every Web API read sends.
-    func requestHeaders(pageSize: Int, trackChanges: Bool = false) -> HTTPHeaders {
+    /// The headers every Web API read sends; `annotations` are those the query reads.
+    func requestHeaders(pageSize: Int, trackChanges: Bool = false, annotations: [CRMFieldAnnotation] = []) -> HTTPHeaders {
         var preferences = ["odata.maxpagesize=\(pageSize)"]
         if trackChanges { preferences.insert("odata.track-changes", at: 0) }
-        if configuration.includeFormattedValues {
-            preferences.append("odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\"")
+        var included = configuration.includeFormattedValues ? [CRMFieldAnnotation.formattedValue] : []
+        for annotation in annotations where !included.contains(annotation) { included.append(annotation) }
+        if !included.isEmpty {
+            preferences.append("odata.include-annotations=\"" + included.map(\.rawValue).joined(separator: ",") + "\"")
         }
         return [
             "Accept": "application/json",

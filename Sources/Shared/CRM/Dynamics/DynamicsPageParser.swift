@@ -14,20 +14,34 @@ enum DynamicsPageParser {
         var deletedIDs: [String]
         var nextLink: String?
         var deltaLink: String?
+
+        var isEmpty: Bool { changedIDs.isEmpty && deletedIDs.isEmpty }
     }
 
+    /// - Parameter keptAnnotations: annotation members kept under their full names
+    ///   (`_parentcustomerid_value@Microsoft.Dynamics.CRM.lookuplogicalname`); others are
+    ///   dropped, formatted values kept only with `keepFormattedValues`.
     static func page(
-        _ body: [UInt8], idField: String, modifiedField: String, keepFormattedValues: Bool
+        _ body: [UInt8], idField: String, modifiedField: String, keepFormattedValues: Bool,
+        keptAnnotations: Set<String> = []
     ) throws(CRMJSON.Problem) -> Page {
-        if let page = fastPage(body, idField: idField, modifiedField: modifiedField, keepFormattedValues: keepFormattedValues) {
+        if let page = fastPage(body, idField: idField, modifiedField: modifiedField, keepFormattedValues: keepFormattedValues,
+                               keptAnnotations: keptAnnotations) {
             return page
         }
-        return try foundationPage(body, idField: idField, modifiedField: modifiedField, keepFormattedValues: keepFormattedValues)
+        return try foundationPage(body, idField: idField, modifiedField: modifiedField, keepFormattedValues: keepFormattedValues,
+                                  keptAnnotations: keptAnnotations)
+    }
+
+    /// Whether an annotation member (`field@annotation`) is kept.
+    static func keeps(_ key: String, formattedValues: Bool, annotations: Set<String>) -> Bool {
+        (formattedValues && key.hasSuffix("@OData.Community.Display.V1.FormattedValue")) || annotations.contains(key)
     }
 
     /// Any page, through `JSONSerialization`: nested values, and every problem named.
     static func foundationPage(
-        _ body: [UInt8], idField: String, modifiedField: String, keepFormattedValues: Bool
+        _ body: [UInt8], idField: String, modifiedField: String, keepFormattedValues: Bool,
+        keptAnnotations: Set<String> = []
     ) throws(CRMJSON.Problem) -> Page {
         let root = try CRMJSON.object(body)
         let rows = try CRMJSON.objects(root, "value")
@@ -35,7 +49,7 @@ enum DynamicsPageParser {
         records.reserveCapacity(rows.count)
         for (index, row) in rows.enumerated() {
             records.append(try record(row, index: index, idField: idField, modifiedField: modifiedField,
-                                      keepFormattedValues: keepFormattedValues))
+                                      keepFormattedValues: keepFormattedValues, keptAnnotations: keptAnnotations))
         }
         return Page(
             records: records,
@@ -44,7 +58,8 @@ enum DynamicsPageParser {
     }
 
     static func record(
-        _ row: [String: Any], index: Int, idField: String, modifiedField: String, keepFormattedValues: Bool
+        _ row: [String: Any], index: Int, idField: String, modifiedField: String, keepFormattedValues: Bool,
+        keptAnnotations: Set<String> = []
     ) throws(CRMJSON.Problem) -> CRMRecord {
         guard let id = row[idField] as? String, !id.isEmpty else {
             throw CRMJSON.Problem(description: "record \(index) has no '\(idField)'")
@@ -57,7 +72,7 @@ enum DynamicsPageParser {
         for (key, value) in row {
             // Bytes, not Foundation's `contains(_: StringProtocol)`: that search was 13% of the reader's CPU.
             if key.utf8.contains(UInt8(ascii: "@")) {
-                guard keepFormattedValues, key.hasSuffix("@OData.Community.Display.V1.FormattedValue") else { continue }
+                guard keeps(key, formattedValues: keepFormattedValues, annotations: keptAnnotations) else { continue }
             }
             fields[key] = CRMJSON.fieldValue(value)
         }
@@ -67,11 +82,12 @@ enum DynamicsPageParser {
     /// The same page through `CRMFlatPageScanner`; nil when the page is not the common
     /// flat shape or has a problem, which the Foundation path then reports.
     static func fastPage(
-        _ body: [UInt8], idField: String, modifiedField: String, keepFormattedValues: Bool
+        _ body: [UInt8], idField: String, modifiedField: String, keepFormattedValues: Bool,
+        keptAnnotations: Set<String> = []
     ) -> Page? {
         let scanner = CRMFlatPageScanner(recordsKey: "value") { key in
             !key.utf8.contains(UInt8(ascii: "@"))
-                || (keepFormattedValues && key.hasSuffix("@OData.Community.Display.V1.FormattedValue"))
+                || keeps(key, formattedValues: keepFormattedValues, annotations: keptAnnotations)
         }
         guard let scanned = scanner.scan(body),
               let records = scanned.records(idField: idField, modifiedField: modifiedField),
@@ -83,9 +99,15 @@ enum DynamicsPageParser {
 
     /// A change-tracking page: changed rows carry `idField`; deleted rows are
     /// `{"@odata.context":"…/$deletedEntity","id":"<guid>","reason":"deleted"}`.
+    /// "An empty JSON response is returned if no table changes have occurred" (Microsoft,
+    /// "Use change tracking to synchronize data with external systems"): an answer without
+    /// `value`, or with no body at all, is a page without rows, not a malformed answer.
     static func changePage(_ body: [UInt8], idField: String) throws(CRMJSON.Problem) -> ChangePage {
+        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            return ChangePage(changedIDs: [], deletedIDs: [], nextLink: nil, deltaLink: nil)
+        }
         let root = try CRMJSON.object(body)
-        let rows = try CRMJSON.objects(root, "value")
+        let rows = root["value"] == nil ? [] : try CRMJSON.objects(root, "value")
         var page = ChangePage(
             changedIDs: [], deletedIDs: [],
             nextLink: try CRMJSON.optionalString(root, "@odata.nextLink"),

@@ -20,7 +20,10 @@ extension SalesforceConnector {
 
     /// Deletes through `getDeleted`, from the checkpoint to `end`. Without a checkpoint,
     /// tracking starts at `end`. A window of a minute or less is not asked (the CRM
-    /// needs start over a minute before end) and keeps the checkpoint.
+    /// needs start over a minute before end) and keeps the checkpoint. When the answer's
+    /// `earliestDateAvailable` is after the checkpoint, Salesforce purged deletes the
+    /// window should have held: `CRMError.Code.deleteLogPurged` (a full resync), never
+    /// a silent hole.
     public func deletedRecords(_ query: CRMQuery, since checkpoint: DeletionCheckpoint?, until end: Date) async throws -> CRMDeletions {
         guard let checkpoint else {
             return CRMDeletions(deleted: [], checkpoint: DeletionCheckpoint(rawValue: CRMTimestamp.string(end)))
@@ -35,6 +38,13 @@ extension SalesforceConnector {
             return CRMDeletions(deleted: [], checkpoint: checkpoint)
         }
         let result = try await getDeleted(query.remoteObject, window: start...end)
+        if let earliest = result.earliestDateAvailable, earliest > start {
+            throw CRMError(
+                system: system, code: .deleteLogPurged, operation: "getDeleted \(query.remoteObject)",
+                message: "Salesforce's delete log starts at \(CRMTimestamp.string(earliest)) (earliestDateAvailable), after "
+                    + "the last delete scan (\(CRMTimestamp.string(start))): deletes in between are gone from the log; "
+                    + "a full resync is needed")
+        }
         let covered = min(max(result.latestDateCovered ?? end, start), end)
         return CRMDeletions(deleted: result.records, checkpoint: DeletionCheckpoint(rawValue: CRMTimestamp.string(covered)))
     }
@@ -71,7 +81,7 @@ extension SalesforceConnector {
     /// Whole seconds, the form the replication API documents (it drops the seconds
     /// anyway): a window ending at a fraction of a second loses nothing.
     private static func replicationDate(_ date: Date) -> String {
-        CRMTimestamp.string(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
+        CRMTimestamp.soqlString(date)
     }
 
     private static func days(_ duration: Duration) -> Int {

@@ -106,9 +106,9 @@ public struct SalesforceConnector: CRMSourceConnector {
         return root + (link.hasPrefix("/") ? link : "/" + link)
     }
 
-    /// `F >= start AND F < end`.
+    /// `F >= start AND F < end`, in whole seconds (the literal form SOQL documents).
     static func windowCondition(_ window: ModifiedWindow, field: String) -> String {
-        "\(field) >= \(CRMTimestamp.string(window.start)) AND \(field) < \(CRMTimestamp.string(window.end))"
+        "\(field) >= \(CRMTimestamp.soqlString(window.start)) AND \(field) < \(CRMTimestamp.soqlString(window.end))"
     }
 
     /// Objects read with the fallback last-modified field. Thread-safe.

@@ -1,3 +1,5 @@
+import Mapping
+
 /// The shapes of names a config may hold; each used in SQL, OData, SOQL or topic names,
 /// so a name outside its shape is refused up front.
 enum IdentifierRule {
@@ -9,6 +11,9 @@ enum IdentifierRule {
     case sqlTable
     /// A CRM field or object name (`emailaddress1`, `Custom_Field__c`).
     case crmName
+    /// A CRM field a mapping reads: a `crmName`, or one followed by a known annotation
+    /// (`_parentcustomerid_value@Microsoft.Dynamics.CRM.lookuplogicalname`).
+    case crmReadField
 
     func problem(with text: String) -> String? {
         switch self {
@@ -27,6 +32,15 @@ enum IdentifierRule {
             let parts = text.split(separator: ".", omittingEmptySubsequences: false)
             guard (1...2).contains(parts.count), parts.allSatisfy(isSQLIdentifier) else {
                 return "\"\(text)\" is not a valid table name (table or schema.table; letters, digits and '_')"
+            }
+        case .crmReadField:
+            guard let (field, annotation) = CRMFieldAnnotation.split(text) else {
+                return IdentifierRule.crmName.problem(with: text)
+            }
+            if let problem = IdentifierRule.crmName.problem(with: field) { return problem }
+            guard CRMFieldAnnotation(rawValue: annotation) != nil else {
+                return "\"\(text)\" names an unknown annotation '\(annotation)' (known: "
+                    + CRMFieldAnnotation.allCases.map(\.rawValue).joined(separator: ", ") + ")"
             }
         case .crmName:
             guard text.count <= 128, let first = text.unicodeScalars.first, isLetter(first) || first == "_",
