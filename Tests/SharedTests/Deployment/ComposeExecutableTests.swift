@@ -101,14 +101,15 @@ import Yams
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
     }
 
-    /// Each role a service executable can run (the values of its `<role>` argument) is its
+    /// Each role a service executable can run (its subcommands or the values of its
+    /// `<role>` argument) is its
     /// own compose service and its own Deployment; nothing else is deployed twice or missed.
     @Test func composeAndTheManifestsRunEveryRoleOfEveryService() async throws {
         var roles: Set<[String]> = []
         for service in ["IngressService", "EgressService", "OptOutService"] {
             let parser = try await ProductCommand.of(service)
-            let values = try #require(parser.positionals.first?.allValues, "\(service) has no <role> values")
-            roles.formUnion(values.map { [service, $0] })
+            #expect(!parser.roleNames.isEmpty, "\(service) has no roles")
+            roles.formUnion(parser.roleNames.map { [service, $0] })
         }
         let deployedInCompose = try Self.composeCommands().filter { !$0.profiles.contains("demo") }
         let deployedOnACluster = try Self.manifestCommands()

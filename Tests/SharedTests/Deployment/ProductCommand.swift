@@ -26,12 +26,17 @@ struct ProductCommand: Decodable {
     let arguments: [Argument]?
 
     var options: [Argument] { (arguments ?? []).filter { $0.kind != "positional" } }
+    /// The real subcommands: swift-argument-parser lists a `help` one under every command.
+    var commands: [ProductCommand] { (subcommands ?? []).filter { $0.commandName != "help" } }
+    /// What a service runs as its role: its subcommands (`EgressService reader`), or the
+    /// values of its first argument (`IngressService <role>`).
+    var roleNames: [String] { commands.isEmpty ? positionals.first?.allValues ?? [] : commands.map(\.commandName) }
     var positionals: [Argument] { (arguments ?? []).filter { $0.kind == "positional" } }
 
     /// Every long option of this command and its subcommands but `--help`/`--version`.
     var allLongOptions: Set<String> {
         var names = Set(options.flatMap(\.longNames)).subtracting(["--help", "--version"])
-        for subcommand in subcommands ?? [] {
+        for subcommand in commands {
             names.formUnion(subcommand.allLongOptions)
         }
         return names
@@ -54,7 +59,8 @@ struct ProductCommand: Decodable {
     /// missing subcommand or required positional.
     func problem(with arguments: [String]) -> String? {
         var remaining = arguments[...]
-        if let subcommands, !subcommands.isEmpty {
+        let subcommands = commands
+        if !subcommands.isEmpty {
             if let next = remaining.first, let subcommand = subcommands.first(where: { $0.commandName == next }) {
                 return subcommand.problem(with: Array(remaining.dropFirst()))
             }
