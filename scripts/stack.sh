@@ -13,7 +13,7 @@
 #                            run N instances of a role (NAME, NAME-2 … NAME-N); the
 #                            extra ones serve /healthz and /metrics on free ports
 #
-# Environment: CRM=dynamics|salesforce (default dynamics), PG_PORT (55432),
+# Environment: CRM=dynamics|salesforce (default dynamics), PG_PORT (25432: below the ephemeral range 32768-60999, which outgoing connections draw from),
 # EMULATOR_PORT (8090), CONTROL_PORT (8080), READER_METRICS_PORT (9464),
 # WRITER_METRICS_PORT (9465), EGRESS_READER_METRICS_PORT (9466),
 # EGRESS_WRITER_METRICS_PORT (9467), OPTOUT_CRM_READER_METRICS_PORT (9468),
@@ -26,7 +26,7 @@ state="$root/.crmbridge"
 pids="$state/pids"
 logs="$state/logs"
 CRM=${CRM:-dynamics}
-PG_PORT=${PG_PORT:-55432}
+PG_PORT=${PG_PORT:-25432}
 EMULATOR_PORT=${EMULATOR_PORT:-8090}
 CONTROL_PORT=${CONTROL_PORT:-8080}
 # Each role's /healthz and /metrics (docs/operations.md).
@@ -305,7 +305,15 @@ start)
     # On Ctrl-C the terminal (or a pipe reader like tee) may already be gone: a write
     # must not kill the script before everything is stopped.
     trap 'trap "" PIPE INT TERM HUP; echo 2>/dev/null; stop_all 2>/dev/null; exit 0' INT TERM HUP
-    start_all || { stop_all; exit 1; }
+    # Any failing step stops what started and exits non-zero. (`start_all || …` would
+    # not do: bash ignores `set -e` inside a function called on the left of `||`, so a
+    # PostgreSQL that could not start used to let everything else start against nothing.)
+    set -E
+    # (A command substitution's subshell inherits the trap: it only exits there.)
+    trap '[ "$BASHPID" = "$$" ] || exit 1; echo "error: the stack did not start (logs: $logs); stopping what started" >&2; trap "" ERR; stop_all; exit 1' ERR
+    start_all
+    trap - ERR
+    set +E
     status_loop || { stop_all; exit 1; }
     ;;
 stop) stop_all ;;
