@@ -10,8 +10,9 @@
 #                            restart one process of a running stack (a role, control)
 #                            with .crmbridge/stack.env as it is now, the others untouched
 #   scripts/stack.sh scale NAME N
-#                            run N instances of a role (NAME, NAME-2 … NAME-N); the
-#                            extra ones serve /healthz and /metrics on free ports
+#                            run N instances of a role (NAME, NAME-2 … NAME-N; 0 stops
+#                            them all); the extra ones serve /healthz and /metrics on
+#                            free ports
 #
 # Environment: CRM=dynamics|salesforce (default dynamics), PG_PORT (25432: below the ephemeral range 32768-60999, which outgoing connections draw from),
 # EMULATOR_PORT (8090), CONTROL_PORT (8080), READER_METRICS_PORT (9464),
@@ -99,18 +100,22 @@ process_command() {
     esac
 }
 
-# Loads .crmbridge/stack.env of the running stack (restart, scale).
+# Exports .crmbridge/stack.env of the running stack, as it is now (restart, scale).
 load_stack_env() {
     [ -f "$state/stack.env" ] && [ -f "$pids/control.pid" ] || { echo "no stack is running (make run)" >&2; exit 1; }
     set -a; . "$state/stack.env"; set +a
     export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-    (cd "$root" && swift build -c "$BUILD_CONFIG" --show-bin-path)
+}
+
+stack_bin() {
+    (cd "$root" && swift build -c "$BUILD_CONFIG" --show-bin-path 2>/dev/null)
 }
 
 # restart NAME: SIGTERM (it flushes and commits), then the same command with the
 # environment of stack.env as it is now (rotated credentials, a new token).
 restart_process() {
-    local name=$1 base=${1%-[0-9]*} bin; bin=$(load_stack_env)
+    load_stack_env
+    local name=$1 base=${1%-[0-9]*} bin; bin=$(stack_bin)
     local port=""
     [ "$base" != "$name" ] && port=$(free_port)
     local cmd; cmd=$(process_command "$bin" "$base" "$port") || { echo "unknown process $name (one of: $PROCESSES)" >&2; exit 2; }
@@ -124,11 +129,16 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# scale NAME N: instances NAME, NAME-2 … NAME-N; more are stopped (newest first).
+# scale NAME N: instances NAME, NAME-2 … NAME-N; the others are stopped.
 scale_role() {
-    local name=$1 count=$2 bin; bin=$(load_stack_env)
-    [[ $count =~ ^[1-9][0-9]*$ ]] || { echo "the count must be 1 or more" >&2; exit 2; }
+    load_stack_env
+    local name=$1 count=$2 bin; bin=$(stack_bin)
+    [[ $count =~ ^[0-9]+$ ]] || { echo "the count must be a whole number" >&2; exit 2; }
     process_command "$bin" "$name" >/dev/null && [ "$name" != control ] || { echo "unknown role $name" >&2; exit 2; }
+    if [ "$count" -ge 1 ] && ! kill -0 "$(cat "$pids/$name.pid" 2>/dev/null)" 2>/dev/null; then
+        start_process "$name" $(process_command "$bin" "$name")
+        log "started $name (pid $(cat "$pids/$name.pid"))"
+    fi
     for i in $(seq 2 "$count"); do
         [ -f "$pids/$name-$i.pid" ] && continue
         local port; port=$(free_port)
@@ -141,6 +151,7 @@ scale_role() {
         local i; i=$(basename "$f" .pid); i=${i##*-}
         [[ $i =~ ^[0-9]+$ ]] && [ "$i" -gt "$count" ] && extra+=("$name-$i")
     done
+    [ "$count" -eq 0 ] && [ -f "$pids/$name.pid" ] && extra+=("$name")
     if [ ${#extra[@]} -gt 0 ]; then
         stop_group "${extra[@]}"
         log "stopped ${extra[*]}"
@@ -274,7 +285,9 @@ MSG
 }
 
 status_line() {
-    curl -fsS -m 5 -H "Authorization: Bearer $CRMBRIDGE_API_TOKEN" "$CRMBRIDGE_CONTROL_URL/api/workflows" 2>/dev/null \
+    # The token as stack.env has it now: `restart control` after a rotation changes it.
+    local token; token=$(sed -n 's/^CRMBRIDGE_API_TOKEN=//p' "$state/stack.env")
+    curl -fsS -m 5 -H "Authorization: Bearer $token" "$CRMBRIDGE_CONTROL_URL/api/workflows" 2>/dev/null \
         | python3 -c '
 import json, sys
 items = json.load(sys.stdin)
