@@ -120,8 +120,10 @@ restart_process() {
     [ "$base" != "$name" ] && port=$(free_port)
     local cmd; cmd=$(process_command "$bin" "$base" "$port") || { echo "unknown process $name (one of: $PROCESSES)" >&2; exit 2; }
     [ -f "$pids/$name.pid" ] || { echo "$name is not running" >&2; exit 1; }
+    touch "$pids/$name.restarting"
     stop_group "$name"
     start_process "$name" $cmd
+    rm -f "$pids/$name.restarting"
     log "restarted $name (pid $(cat "$pids/$name.pid"))"
 }
 
@@ -299,8 +301,13 @@ status_loop() {
     while true; do
         printf '\r\033[K%s %s' "$(date +%H:%M:%S)" "$(status_line)" || true
         for name in broker emulator control; do
-            # No pid file: `restart` is replacing it (or `make stop` runs).
-            [ -f "$pids/$name.pid" ] || continue
+            # No pid file: `restart` is replacing it (its marker says so), or `make stop`
+            # ran, which ends this loop too.
+            if [ ! -f "$pids/$name.pid" ]; then
+                [ -f "$pids/$name.restarting" ] && continue
+                printf '\n%s was stopped\n' "$name" >&2
+                return 1
+            fi
             if ! kill -0 "$(cat "$pids/$name.pid" 2>/dev/null)" 2>/dev/null; then
                 printf '\n%s exited; see %s\n' "$name" "$logs/$name.log" >&2
                 return 1
