@@ -305,8 +305,8 @@ status_loop() {
             # ran, which ends this loop too.
             if [ ! -f "$pids/$name.pid" ]; then
                 [ -f "$pids/$name.restarting" ] && continue
-                printf '\n%s was stopped\n' "$name" >&2
-                return 1
+                printf '\n%s was stopped (make stop)\n' "$name" >&2
+                return 2
             fi
             if ! kill -0 "$(cat "$pids/$name.pid" 2>/dev/null)" 2>/dev/null; then
                 printf '\n%s exited; see %s\n' "$name" "$logs/$name.log" >&2
@@ -334,7 +334,8 @@ start)
     start_all
     trap - ERR
     set +E
-    status_loop || { stop_all; exit 1; }
+    # 2: make stop from another shell stopped the stack, which is no error.
+    status_loop || { rc=$?; stop_all; [ "$rc" -eq 2 ] && exit 0; exit 1; }
     ;;
 stop) stop_all ;;
 restart) [ $# -eq 2 ] || { echo "usage: $0 restart NAME" >&2; exit 2; }; restart_process "$2" ;;
