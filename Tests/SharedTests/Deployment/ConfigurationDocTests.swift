@@ -168,6 +168,19 @@ import Testing
         #expect(missing.isEmpty, "\(Self.docPath) lists options no executable has: \(missing.sorted())")
     }
 
+    /// Every variable a script gives a default (`${NAME:-…}`, `${NAME:=…}`; upper case:
+    /// lower case names are the scripts' own locals) is in the doc's section of the scripts.
+    @Test func everyVariableTheScriptsReadIsDocumentedWithItsDefault() throws {
+        var names: Set<String> = []
+        for path in RepositoryFiles.files(under: "scripts", extensions: ["sh"]) + ["Makefile", ".ci/run"] {
+            names.formUnion(RepositoryFiles.captures(#"\$\{([A-Z][A-Z0-9_]*):[-=]"#, in: try RepositoryFiles.text(path)))
+        }
+        #expect(names.isSuperset(of: ["PG_PORT", "CRM", "WITH_CI"]), "the scan of scripts/ missed variables: \(names)")
+        let problems = Self.undocumented(
+            names, in: try Self.rows(inSection: "make run, make test and the scripts"), what: "script variable")
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
     /// The check itself: a key, variable or option missing from the doc is found, and one
     /// without a default too.
     @Test func theCheckFindsWhatIsMissingOrHasNoDefault() throws {
