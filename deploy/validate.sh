@@ -5,7 +5,8 @@
 #     deploy/crmbridge.env of yours is not read here);
 #   - every manifest under deploy/ (*.yaml, *.yml): no key repeated in one mapping, and
 #     valid against the Kubernetes schemas (kubernetes-validate from PyPI ships them;
-#     --strict rejects unknown fields).
+#     --strict rejects unknown fields);
+#   - deploy/Dockerfile: no `|| true`, and its image's last USER is not root.
 # Usage: deploy/validate.sh   (from anywhere; exits non-zero on the first problem)
 # `WITH_CI=1 scripts/install-deps.sh` installs both tools (.ci/run does): docker-compose
 # from Debian, kubernetes-validate from PyPI into .crmbridge/venv, which is used first.
@@ -27,6 +28,14 @@ if refusal=$(env -u CRMBRIDGE_API_TOKEN docker-compose --env-file "$no_env" -f d
 fi
 grep -q CRMBRIDGE_API_TOKEN <<<"$refusal" || { echo "compose's refusal does not name CRMBRIDGE_API_TOKEN: $refusal" >&2; exit 1; }
 echo "docker-compose.yml: refuses to start without CRMBRIDGE_API_TOKEN"
+
+# The image: every step fails the build when it fails, and it runs as a user of its own.
+if grep -n '|| *true' deploy/Dockerfile; then
+    echo "deploy/Dockerfile hides a failing step with || true" >&2; exit 1
+fi
+last_user=$(grep -E '^USER ' deploy/Dockerfile | tail -1 | awk '{print $2}')
+case $last_user in ""|root|0) echo "deploy/Dockerfile's image runs as root" >&2; exit 1 ;; esac
+echo "deploy/Dockerfile: no || true, runs as $last_user"
 
 # Every manifest under deploy/. First as YAML that must not repeat a key in one mapping:
 # a missing `---` between two objects makes one mapping of both, and YAML readers
