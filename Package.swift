@@ -165,7 +165,8 @@ let package = Package(
             path: "Tests/TestSupport"),
         .testTarget(
             name: "SharedTests",
-            dependencies: shared + ["DevBroker", "TestSupport"]),
+            // Yams: the deployment tests read docker-compose.yml and the manifests.
+            dependencies: shared + ["DevBroker", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "IngressTests",
             dependencies: shared + ["DevBroker", "TestSupport"]),

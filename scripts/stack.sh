@@ -6,8 +6,15 @@
 #   scripts/stack.sh start   start everything, write .crmbridge/stack.env, stay in
 #                            the foreground with a status line; Ctrl-C stops all
 #   scripts/stack.sh stop    stop what a previous start left running
+#   scripts/stack.sh restart NAME
+#                            restart one process of a running stack (a role, control)
+#                            with .crmbridge/stack.env as it is now, the others untouched
+#   scripts/stack.sh scale NAME N
+#                            run N instances of a role (NAME, NAME-2 … NAME-N; 0 stops
+#                            them all); the extra ones serve /healthz and /metrics on
+#                            free ports
 #
-# Environment: CRM=dynamics|salesforce (default dynamics), PG_PORT (55432),
+# Environment: CRM=dynamics|salesforce (default dynamics), PG_PORT (25432: below the ephemeral range 32768-60999, which outgoing connections draw from),
 # EMULATOR_PORT (8090), CONTROL_PORT (8080), READER_METRICS_PORT (9464),
 # WRITER_METRICS_PORT (9465), EGRESS_READER_METRICS_PORT (9466),
 # EGRESS_WRITER_METRICS_PORT (9467), OPTOUT_CRM_READER_METRICS_PORT (9468),
@@ -20,7 +27,7 @@ state="$root/.crmbridge"
 pids="$state/pids"
 logs="$state/logs"
 CRM=${CRM:-dynamics}
-PG_PORT=${PG_PORT:-55432}
+PG_PORT=${PG_PORT:-25432}
 EMULATOR_PORT=${EMULATOR_PORT:-8090}
 CONTROL_PORT=${CONTROL_PORT:-8080}
 # Each role's /healthz and /metrics (docs/operations.md).
@@ -60,18 +67,103 @@ stop_group() {
 
 stop_all() {
     if [ -d "$pids" ]; then
-        # Roles first, then the services they depend on.
-        stop_group optout-writer optout-campaign-reader optout-crm-reader egress-writer egress-reader ingress-writer ingress-reader control
+        # Roles first (with any extra instances of `scale`), then the services they depend on.
+        local roles=()
+        for f in "$pids"/*.pid; do
+            [ -e "$f" ] || continue
+            local name; name=$(basename "$f" .pid)
+            case $name in control|emulator|broker) ;; *) roles+=("$name") ;; esac
+        done
+        stop_group "${roles[@]}" control
         stop_group emulator broker
     fi
     "$root/scripts/postgres.sh" stop "$state/postgres"
     log "stack stopped"
 }
 
+# The control service and every role, each its own process.
+PROCESSES="control ingress-reader ingress-writer egress-reader egress-writer optout-crm-reader optout-campaign-reader optout-writer"
+
+# process_command BIN NAME [METRICS_PORT]: the command line of a process of the stack.
+process_command() {
+    local bin=$1 name=$2 port=${3:-}
+    case $name in
+        control) echo "$bin/ControlService serve --port $CONTROL_PORT" ;;
+        ingress-reader) echo "$bin/IngressService reader --metrics-host 127.0.0.1 --metrics-port ${port:-$READER_METRICS_PORT}" ;;
+        ingress-writer) echo "$bin/IngressService writer --metrics-host 127.0.0.1 --metrics-port ${port:-$WRITER_METRICS_PORT}" ;;
+        egress-reader) echo "$bin/EgressService reader --metrics-host 127.0.0.1 --metrics-port ${port:-$EGRESS_READER_METRICS_PORT}" ;;
+        egress-writer) echo "$bin/EgressService writer --metrics-host 127.0.0.1 --metrics-port ${port:-$EGRESS_WRITER_METRICS_PORT}" ;;
+        optout-crm-reader) echo "$bin/OptOutService crm-reader --metrics-host 127.0.0.1 --metrics-port ${port:-$OPTOUT_CRM_READER_METRICS_PORT}" ;;
+        optout-campaign-reader) echo "$bin/OptOutService campaign-reader --metrics-host 127.0.0.1 --metrics-port ${port:-$OPTOUT_CAMPAIGN_READER_METRICS_PORT}" ;;
+        optout-writer) echo "$bin/OptOutService writer --metrics-host 127.0.0.1 --metrics-port ${port:-$OPTOUT_WRITER_METRICS_PORT}" ;;
+        *) return 1 ;;
+    esac
+}
+
+# Exports .crmbridge/stack.env of the running stack, as it is now (restart, scale).
+load_stack_env() {
+    [ -f "$state/stack.env" ] && [ -f "$pids/control.pid" ] || { echo "no stack is running (make run)" >&2; exit 1; }
+    set -a; . "$state/stack.env"; set +a
+    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+}
+
+stack_bin() {
+    (cd "$root" && swift build -c "$BUILD_CONFIG" --show-bin-path 2>/dev/null)
+}
+
+# restart NAME: SIGTERM (it flushes and commits), then the same command with the
+# environment of stack.env as it is now (rotated credentials, a new token).
+restart_process() {
+    load_stack_env
+    local name=$1 base=${1%-[0-9]*} bin; bin=$(stack_bin)
+    local port=""
+    [ "$base" != "$name" ] && port=$(free_port)
+    local cmd; cmd=$(process_command "$bin" "$base" "$port") || { echo "unknown process $name (one of: $PROCESSES)" >&2; exit 2; }
+    [ -f "$pids/$name.pid" ] || { echo "$name is not running" >&2; exit 1; }
+    touch "$pids/$name.restarting"
+    stop_group "$name"
+    start_process "$name" $cmd
+    rm -f "$pids/$name.restarting"
+    log "restarted $name (pid $(cat "$pids/$name.pid"))"
+}
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# scale NAME N: instances NAME, NAME-2 … NAME-N; the others are stopped.
+scale_role() {
+    load_stack_env
+    local name=$1 count=$2 bin; bin=$(stack_bin)
+    [[ $count =~ ^[0-9]+$ ]] || { echo "the count must be a whole number" >&2; exit 2; }
+    process_command "$bin" "$name" >/dev/null && [ "$name" != control ] || { echo "unknown role $name" >&2; exit 2; }
+    if [ "$count" -ge 1 ] && ! kill -0 "$(cat "$pids/$name.pid" 2>/dev/null)" 2>/dev/null; then
+        start_process "$name" $(process_command "$bin" "$name")
+        log "started $name (pid $(cat "$pids/$name.pid"))"
+    fi
+    for i in $(seq 2 "$count"); do
+        [ -f "$pids/$name-$i.pid" ] && continue
+        local port; port=$(free_port)
+        start_process "$name-$i" $(process_command "$bin" "$name" "$port")
+        log "started $name-$i (pid $(cat "$pids/$name-$i.pid"), /healthz on 127.0.0.1:$port)"
+    done
+    local extra=()
+    for f in "$pids/$name"-*.pid; do
+        [ -e "$f" ] || continue
+        local i; i=$(basename "$f" .pid); i=${i##*-}
+        [[ $i =~ ^[0-9]+$ ]] && [ "$i" -gt "$count" ] && extra+=("$name-$i")
+    done
+    [ "$count" -eq 0 ] && [ -f "$pids/$name.pid" ] && extra+=("$name")
+    if [ ${#extra[@]} -gt 0 ]; then
+        stop_group "${extra[@]}"
+        log "stopped ${extra[*]}"
+    fi
+}
+
 # start NAME COMMAND...: run a process in the background, its log in .crmbridge/logs.
 start_process() {
     local name=$1; shift
-    "$@" >"$logs/$name.log" 2>&1 &
+    "$@" >>"$logs/$name.log" 2>&1 &
     echo $! >"$pids/$name.pid"
 }
 
@@ -115,6 +207,7 @@ start_all() {
     mkdir -p "$pids" "$logs"
     stop_all >/dev/null 2>&1 || true
     mkdir -p "$pids" "$logs"
+    rm -f "$logs"/*.log
     local bin; bin=$(cd "$root" && swift build -c "$BUILD_CONFIG" --show-bin-path)
 
     # As root the cluster lives outside the checkout, .crmbridge/postgres links to it
@@ -162,19 +255,8 @@ ENV
     # As in the image (deploy/Dockerfile): two malloc arenas keep the roles' memory lower.
     export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
-    for role in control ingress-reader ingress-writer egress-reader egress-writer optout-crm-reader optout-campaign-reader optout-writer; do
-        local cmd=()
-        case $role in
-            control) cmd=("$bin/ControlService" serve --port "$CONTROL_PORT") ;;
-            ingress-reader) cmd=("$bin/IngressService" reader --metrics-host 127.0.0.1 --metrics-port "$READER_METRICS_PORT") ;;
-            ingress-writer) cmd=("$bin/IngressService" writer --metrics-host 127.0.0.1 --metrics-port "$WRITER_METRICS_PORT") ;;
-            egress-reader) cmd=("$bin/EgressService" reader --metrics-host 127.0.0.1 --metrics-port "$EGRESS_READER_METRICS_PORT") ;;
-            egress-writer) cmd=("$bin/EgressService" writer --metrics-host 127.0.0.1 --metrics-port "$EGRESS_WRITER_METRICS_PORT") ;;
-            optout-crm-reader) cmd=("$bin/OptOutService" crm-reader --metrics-host 127.0.0.1 --metrics-port "$OPTOUT_CRM_READER_METRICS_PORT") ;;
-            optout-campaign-reader) cmd=("$bin/OptOutService" campaign-reader --metrics-host 127.0.0.1 --metrics-port "$OPTOUT_CAMPAIGN_READER_METRICS_PORT") ;;
-            optout-writer) cmd=("$bin/OptOutService" writer --metrics-host 127.0.0.1 --metrics-port "$OPTOUT_WRITER_METRICS_PORT") ;;
-        esac
-        start_process "$role" "${cmd[@]}"
+    for role in $PROCESSES; do
+        start_process "$role" $(process_command "$bin" "$role")
     done
     wait_for "the control service" 60 curl -fsS "$CRMBRIDGE_CONTROL_URL/healthz"
     for workflow in $WORKFLOWS; do
@@ -205,7 +287,9 @@ MSG
 }
 
 status_line() {
-    curl -fsS -m 5 -H "Authorization: Bearer $CRMBRIDGE_API_TOKEN" "$CRMBRIDGE_CONTROL_URL/api/workflows" 2>/dev/null \
+    # The token as stack.env has it now: `restart control` after a rotation changes it.
+    local token; token=$(sed -n 's/^CRMBRIDGE_API_TOKEN=//p' "$state/stack.env")
+    curl -fsS -m 5 -H "Authorization: Bearer $token" "$CRMBRIDGE_CONTROL_URL/api/workflows" 2>/dev/null \
         | python3 -c '
 import json, sys
 items = json.load(sys.stdin)
@@ -217,6 +301,13 @@ status_loop() {
     while true; do
         printf '\r\033[K%s %s' "$(date +%H:%M:%S)" "$(status_line)" || true
         for name in broker emulator control; do
+            # No pid file: `restart` is replacing it (its marker says so), or `make stop`
+            # ran, which ends this loop too.
+            if [ ! -f "$pids/$name.pid" ]; then
+                [ -f "$pids/$name.restarting" ] && continue
+                printf '\n%s was stopped (make stop)\n' "$name" >&2
+                return 2
+            fi
             if ! kill -0 "$(cat "$pids/$name.pid" 2>/dev/null)" 2>/dev/null; then
                 printf '\n%s exited; see %s\n' "$name" "$logs/$name.log" >&2
                 return 1
@@ -234,9 +325,20 @@ start)
     # On Ctrl-C the terminal (or a pipe reader like tee) may already be gone: a write
     # must not kill the script before everything is stopped.
     trap 'trap "" PIPE INT TERM HUP; echo 2>/dev/null; stop_all 2>/dev/null; exit 0' INT TERM HUP
-    start_all || { stop_all; exit 1; }
-    status_loop || { stop_all; exit 1; }
+    # Any failing step stops what started and exits non-zero. (`start_all || …` would
+    # not do: bash ignores `set -e` inside a function called on the left of `||`, so a
+    # PostgreSQL that could not start used to let everything else start against nothing.)
+    set -E
+    # (A command substitution's subshell inherits the trap: it only exits there.)
+    trap '[ "$BASHPID" = "$$" ] || exit 1; echo "error: the stack did not start (logs: $logs); stopping what started" >&2; trap "" ERR; stop_all; exit 1' ERR
+    start_all
+    trap - ERR
+    set +E
+    # 2: make stop from another shell stopped the stack, which is no error.
+    status_loop || { rc=$?; stop_all; [ "$rc" -eq 2 ] && exit 0; exit 1; }
     ;;
 stop) stop_all ;;
-*) echo "usage: $0 start|stop" >&2; exit 2 ;;
+restart) [ $# -eq 2 ] || { echo "usage: $0 restart NAME" >&2; exit 2; }; restart_process "$2" ;;
+scale) [ $# -eq 3 ] || { echo "usage: $0 scale ROLE COUNT" >&2; exit 2; }; scale_role "$2" "$3" ;;
+*) echo "usage: $0 start|stop|restart NAME|scale ROLE COUNT" >&2; exit 2 ;;
 esac
