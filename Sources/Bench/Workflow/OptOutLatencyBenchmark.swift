@@ -85,7 +85,7 @@ struct OptOutLatencyBenchmark: Benchmark {
         let crmIndex = Dictionary(uniqueKeysWithValues: fromCRM.enumerated().map { ($1, $0) })
         let campaignIndex = Dictionary(uniqueKeysWithValues: fromCampaign.enumerated().map { ($1, $0) })
         // Each flip sets the opposite of what both sides hold after the alignment.
-        let target = { (id: String) in !(flags[id] ?? false) }
+        let targets = Dictionary(uniqueKeysWithValues: (fromCRM + fromCampaign).map { ($0, !(flags[$0] ?? false)) })
         let origin = ContinuousClock.now
         let receiver = Task {
             for await notification in listener.notifications {
@@ -99,7 +99,7 @@ struct OptOutLatencyBenchmark: Benchmark {
                 if let seen = try? await Self.crmFlags(modifiedSince: since, emulator: emulator, token: token) {
                     let at = (ContinuousClock.now - origin).seconds
                     for (id, value) in seen {
-                        if let index = campaignIndex[id], value == target(id) { _ = campaignLog.received(index, at: at) }
+                        if let index = campaignIndex[id], value == targets[id] { _ = campaignLog.received(index, at: at) }
                     }
                 }
                 try? await Task.sleep(for: Self.pollInterval)
@@ -113,7 +113,7 @@ struct OptOutLatencyBenchmark: Benchmark {
             for index in 0..<planned {
                 try? await Task.sleep(until: start + period * index, clock: .continuous)
                 let id = index % 2 == 0 ? fromCRM[index / 2] : fromCampaign[index / 2]
-                let value = target(id)
+                let value = targets[id] ?? true
                 group.addTask {
                     if index % 2 == 0 {
                         crmLog.sent(index / 2, at: (ContinuousClock.now - origin).seconds)
