@@ -95,7 +95,8 @@ struct OptOutLatencyBenchmark: Benchmark {
         }
         let poller = Task {
             while !Task.isCancelled {
-                let since = Date().addingTimeInterval(-30)
+                // Whole seconds: the filter's literal then has no fraction.
+                let since = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 30).rounded(.down))
                 if let seen = try? await Self.crmFlags(modifiedSince: since, emulator: emulator, token: token) {
                     let at = (ContinuousClock.now - origin).seconds
                     for (id, value) in seen {

@@ -49,6 +49,7 @@ struct CRMInitialAlignment: Sendable {
         run.setDetail("alignment", "reading every contact")
         logger.notice("first start: aligning Campaign with every contact's current opt-out flag")
         let profiles = BlocklistAlignment(table: table)
+        let ledger = OptOutEchoLedger(database: database)
         let query = CRMQuery(
             remoteObject: config.crmObject, fields: [config.crmField], pageSize: 1000, idField: config.crmIdField,
             modifiedField: config.crmModifiedField)
@@ -59,7 +60,7 @@ struct CRMInitialAlignment: Sendable {
             run.health.connected(.crm)
             outcome.read += page.count
             let known = try await profiles.profiles(page.map(\.id), on: database)
-            try await publish(page.filter { known.contains($0.id) }, producer: producer, run: run, outcome: &outcome)
+            try await publish(page.filter { known.contains($0.id) }, ledger: ledger, producer: producer, run: run, outcome: &outcome)
             for record in page where !known.contains(record.id) {
                 if waiting.count < maxWaiting { waiting.append(record.id) } else { outcome.withoutProfile += 1 }
             }
@@ -77,7 +78,7 @@ struct CRMInitialAlignment: Sendable {
             guard !found.isEmpty else { continue }
             // Their current value: the one read earlier may have changed since.
             for try await page in connector.records(ids: found, query: query) {
-                try await publish(page, producer: producer, run: run, outcome: &outcome)
+                try await publish(page, ledger: ledger, producer: producer, run: run, outcome: &outcome)
             }
             let done = Set(found)
             waiting.removeAll { done.contains($0) }
@@ -92,7 +93,17 @@ struct CRMInitialAlignment: Sendable {
         return outcome
     }
 
-    private func publish(_ records: [CRMRecord], producer: KafkaProducer, run: RoleRun, outcome: inout Outcome) async throws {
+    private func publish(
+        _ page: [CRMRecord], ledger: OptOutEchoLedger, producer: KafkaProducer, run: RoleRun, outcome: inout Outcome
+    ) async throws {
+        guard !page.isEmpty else { return }
+        // What this sync wrote into the CRM is Campaign's value already: never sent back,
+        // here as in the incremental windows (no echo).
+        let ours = try await ledger.entries(page.map(\.id))
+        let records = page.filter { record in
+            guard case .bool(let flag) = record.fields[config.crmField] ?? .null, let entry = ours[record.id] else { return true }
+            return !entry.matches(value: flag, modifiedAt: record.modifiedAt)
+        }
         guard !records.isEmpty else { return }
         try await OptOutEnvelopes.send(
             records.map { OptOutEnvelopes.fromCRM($0, system: system, field: config.crmField) },

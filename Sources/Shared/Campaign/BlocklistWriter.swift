@@ -11,8 +11,10 @@ import PostgresBridge
 ///   and a tie goes to opt-out = true;
 /// - an "unset" profile (flag false, no flag time: nobody ever set it) takes the CRM's
 ///   value; a profile flagged without a time keeps its opt-out (its time is unknown, so
-///   it is a tie, and opt-out = true wins) and is `refused`: announced, it becomes the
-///   Campaign reader's `missing-blocklisted-at` reject, which tells the operator;
+///   it is a tie, and opt-out = true wins). It is not announced again: when it was set
+///   the Campaign reader published it, and that became a `missing-blocklisted-at`
+///   reject, which told the operator (announcing it at every CRM change would only
+///   repeat that reject);
 /// - a value equal to Campaign's is not written (no new change, no stamp);
 /// - a CRM change that loses to Campaign's own value is `refused`: the caller has
 ///   Campaign's value announced again so that the CRM ends with it too.
@@ -85,7 +87,7 @@ public struct BlocklistWriter: Sendable {
                 SELECT crm_id, 'unknown' FROM target WHERE NOT found
                 UNION ALL
                 SELECT x.crm_id, 'refused' FROM target x
-                WHERE x.found AND NOT x.by_sync AND (x.flag_time IS NOT NULL OR x.flag) AND x.value IS DISTINCT FROM x.flag
+                WHERE x.found AND NOT x.by_sync AND x.flag_time IS NOT NULL AND x.value IS DISTINCT FROM x.flag
                   AND x.crm_id NOT IN (SELECT crm_id FROM updated)
                 """,
                 [
