@@ -14,7 +14,7 @@ cd "$root"
 
 echo "== building the release (swift build -c release)"
 build_log=$(mktemp "${TMPDIR:-/tmp}/crmbridge-bench-build.XXXXXX")
-for product in IngressService crm-emulator crmbridge crmbridge-bench; do
+for product in IngressService OptOutService crm-emulator crmbridge crmbridge-bench; do
     swift build -c release --product "$product" >"$build_log" 2>&1 \
         || { tail -n 40 "$build_log" >&2; echo "build of $product failed" >&2; exit 1; }
 done

@@ -7,7 +7,8 @@ import WorkflowRuntime
 extension OptOutEndToEnd {
     /// What the sync writes is never read back as a change: once both sides agree,
     /// neither is written again while the readers keep polling (no ping-pong, no endless
-    /// updates of the CRM's last-modified time).
+    /// updates of the CRM's last-modified time). Eight seconds of quiet; a minute, as the
+    /// issue asks, with `CRMBRIDGE_TEST_PROFILE=full`.
     @Suite struct NoEchoTests {
         @Test(arguments: [CRMKind.dynamics, .salesforce])
         func onceQuietNeitherSideIsWrittenAgain(crm: CRMKind) async throws {
@@ -41,9 +42,10 @@ extension OptOutEndToEnd {
             // Quiet: the readers go on polling; both sides must stay untouched meanwhile.
             let name = LastImportOption.name(instance: "test", workflow: .optInOut, entity: "contact")
             let quietFrom = Date()
-            try await roles.waitUntil("the CRM reader to read eight more seconds") {
+            let quiet = TestProfile.current.quietSeconds
+            try await roles.waitUntil("the CRM reader to read \(quiet) more seconds", timeout: .seconds(Int(quiet) + 90)) {
                 guard let text = try await stack.option(name), case .success(let date) = LastImportOption.parse(text) else { return false }
-                return date.timeIntervalSince(quietFrom) >= 8
+                return date.timeIntervalSince(quietFrom) >= quiet
             }
             #expect(try await roles.writerLag() == 0)
             #expect(try await fixture.crmModified() == modified, "no contact's last-modified time moved")

@@ -12,6 +12,8 @@ enum BenchmarkRegistry {
         WriterAloneBenchmark(),
         ChangeLatencyBenchmark(),
         InitialLoadBenchmark(deletes: true),
+        // opt-in-out.
+        OptOutLatencyBenchmark(),
     ]
 
     /// The benchmarks whose names are in `only` (all when `only` is empty), in order.

@@ -23,8 +23,8 @@ import WorkflowRuntime
 /// over a Campaign change (`OptOutEchoLedger.askRepublish`).
 ///
 /// The option `LASTIMPORT_<instance>_opt-in-out_contact` moves only after the broker
-/// acknowledged every envelope of the window. Without it the first run starts at "now":
-/// opt-in-out syncs changes, it does not copy history (docs/opt-in-out.md).
+/// acknowledged every envelope of the window. Without it (the very first start) the reader
+/// first aligns Campaign with every contact's current flag (`CRMInitialAlignment`).
 struct CRMChangeReader: Sendable {
     let base: CRMBridgeConfig
     let logger: Logger
@@ -51,6 +51,7 @@ struct CRMChangeReader: Sendable {
                         try await OptOutBridgeTables.prepare(on: database)
                         let connector = connections.crm.makeSourceConnector(http: http, logger: logger)
                         run.markRunning()
+                        try await alignOnFirstStart(settings, connector: connector, database: database, producer: producer, run: run)
                         try await loop(settings.config, connector: connector, database: database, producer: producer, run: run)
                     }
                 }

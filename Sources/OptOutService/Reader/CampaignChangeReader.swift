@@ -44,10 +44,35 @@ struct CampaignChangeReader: Sendable {
                         throw RoleFailure(mismatch.message)
                     }
                     run.markRunning()
+                    try await alignOnFirstStart(BlocklistAlignment(table: table), database: database, run: run)
                     try await loop(BlocklistSource(table: table), interval: settings.config.interval, database: database, producer: producer, run: run)
                 }
             }
         }
+    }
+
+    /// The Campaign side of the initial alignment (docs/opt-in-out.md): on the very first
+    /// start (no cursor option yet) the profiles that hold an opt-out of their own but were
+    /// never stamped (set before the stamp DDL ran) are stamped, a batch per transaction,
+    /// so the loop reads and publishes them like any change. Unset profiles (flag false,
+    /// no time) are left alone: they have no opinion to send, and the CRM's value reaches
+    /// them through the CRM side's alignment.
+    private func alignOnFirstStart(_ alignment: BlocklistAlignment, database: PostgresConnection, run: RoleRun) async throws {
+        let options = OptionStore(database: database)
+        let optionName = BlocklistCursor.optionName(instance: base.instance)
+        guard try await options.get(optionName) == nil else { return }
+        var stamped = 0
+        while true {
+            try Task.checkCancellation()
+            let batch = try await alignment.stampUnread(limit: 10_000, on: database)
+            stamped += batch
+            guard batch > 0 else { break }
+            run.setDetail("alignment", "\(stamped) profiles with an opt-out of their own to publish")
+        }
+        // From the first stamped row: a restart finds the option and does not align again.
+        try await options.set(optionName, BlocklistCursor.start.description)
+        run.setDetail("alignment", "\(stamped) profiles with an opt-out of their own to publish")
+        logger.notice("first start: Campaign's own opt-outs queued for publication", metadata: ["profiles": "\(stamped)"])
     }
 
     private func loop(

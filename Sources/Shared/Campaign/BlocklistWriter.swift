@@ -9,7 +9,12 @@ import PostgresBridge
 ///   same time or later applies: it is the CRM's own newer state;
 /// - otherwise times are compared to the second (the CRM's precision): the newer wins,
 ///   and a tie goes to opt-out = true;
-/// - a profile without a flag time takes the CRM's value;
+/// - an "unset" profile (flag false, no flag time: nobody ever set it) takes the CRM's
+///   value; a profile flagged without a time keeps its opt-out (its time is unknown, so
+///   it is a tie, and opt-out = true wins). It is not announced again: when it was set
+///   the Campaign reader published it, and that became a `missing-blocklisted-at`
+///   reject, which told the operator (announcing it at every CRM change would only
+///   repeat that reject);
 /// - a value equal to Campaign's is not written (no new change, no stamp);
 /// - a CRM change that loses to Campaign's own value is `refused`: the caller has
 ///   Campaign's value announced again so that the CRM ends with it too.
@@ -70,7 +75,7 @@ public struct BlocklistWriter: Sendable {
                     UPDATE \(t.table.quoted) p SET \(t.flag) = i.value, \(t.time) = i.changed_at
                     FROM input i
                     WHERE p.\(t.id)::text = i.crm_id AND i.value IS DISTINCT FROM p.\(t.flag)
-                      AND (p.\(t.time) IS NULL
+                      AND ((p.\(t.time) IS NULL AND i.value)
                            OR (i.changed_at >= p.\(t.time)
                                AND EXISTS (SELECT 1 FROM crmbridge.optout_sync_xids s WHERE s.xid = p.\(t.stamp)))
                            OR date_trunc('second', i.changed_at) > date_trunc('second', p.\(t.time))

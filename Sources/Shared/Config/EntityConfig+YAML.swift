@@ -33,7 +33,15 @@ extension EntityConfig {
         let modifiedColumn = yaml.identifier("modifiedColumn", .sqlColumn) ?? "crm_modified_at"
         let allowStrings = yaml.bool("allowStringComparisons", default: false)
         let deletes = readDeletes(yaml)
-        let fields = readFields(yaml, crm: crm, reserved: [
+        for key in ["idColumn", "modifiedColumn"] {
+            if let problem = optOutColumnProblem(table: table, column: key == "idColumn" ? idColumn : modifiedColumn) {
+                yaml.report(key, problem)
+            }
+        }
+        if let problem = optOutColumnProblem(table: table, column: deletes.softDeleteColumn) {
+            yaml.report("deletes", problem)
+        }
+        let fields = readFields(yaml, crm: crm, table: table, reserved: [
             (idColumn, "the idColumn"), (modifiedColumn, "the modifiedColumn"),
             (deletes.softDeleteColumn ?? "", "the deletes.softDeleteColumn"),
         ])
@@ -58,7 +66,7 @@ extension EntityConfig {
     }
 
     private static func readFields(
-        _ yaml: YAMLMapping, crm: CRMKind, reserved: [(column: String, role: String)]
+        _ yaml: YAMLMapping, crm: CRMKind, table: String?, reserved: [(column: String, role: String)]
     ) -> [FieldMapping] {
         var fields: [FieldMapping] = []
         var columns: [String: String] = [:]
@@ -75,6 +83,9 @@ extension EntityConfig {
             let conversion: FieldConversion = field.choice("conversion", "conversion", default: .default) ?? .default
             let applyUpdates = field.bool("applyUpdates", default: true)
             let replacements = readReplacements(field)
+            if let problem = optOutColumnProblem(table: table, column: column) {
+                field.report("column", problem)
+            }
             if let column {
                 if let owner = columns[column] {
                     field.report("column", "column \"\(column)\" is already written by \(owner)")
