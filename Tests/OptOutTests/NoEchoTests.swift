@@ -42,7 +42,8 @@ extension OptOutEndToEnd {
             // Quiet: the readers go on polling; both sides must stay untouched meanwhile.
             let name = LastImportOption.name(instance: "test", workflow: .optInOut, entity: "contact")
             let quietFrom = Date()
-            let quiet = TestProfile.current.quietSeconds
+            // The issue: a minute of quiet in the full profile.
+            let quiet = TestProfile.size(short: 8.0, full: 60.0)
             try await roles.waitUntil("the CRM reader to read \(quiet) more seconds", timeout: .seconds(Int(quiet) + 90)) {
                 guard let text = try await stack.option(name), case .success(let date) = LastImportOption.parse(text) else { return false }
                 return date.timeIntervalSince(quietFrom) >= quiet

@@ -26,6 +26,7 @@ struct CRMInitialAlignment: Sendable {
     let config: OptInOutConfig
     let table: BlocklistTable
     let system: Envelope.System
+    let stamp: CRMWriteStamp
     let logger: Logger
     /// How long contacts without a profile are waited for.
     var profileGrace: Duration = .seconds(30)
@@ -50,9 +51,7 @@ struct CRMInitialAlignment: Sendable {
         logger.notice("first start: aligning Campaign with every contact's current opt-out flag")
         let profiles = BlocklistAlignment(table: table)
         let ledger = OptOutEchoLedger(database: database)
-        let query = CRMQuery(
-            remoteObject: config.crmObject, fields: [config.crmField], pageSize: 1000, idField: config.crmIdField,
-            modifiedField: config.crmModifiedField)
+        let query = stamp.query(config)
         var outcome = Outcome()
         var waiting: [String] = []
         for try await page in connector.pages(query, modifiedIn: nil) {
@@ -102,7 +101,7 @@ struct CRMInitialAlignment: Sendable {
         let ours = try await ledger.entries(page.map(\.id))
         let records = page.filter { record in
             guard case .bool(let flag) = record.fields[config.crmField] ?? .null, let entry = ours[record.id] else { return true }
-            return !entry.matches(value: flag, modifiedAt: record.modifiedAt)
+            return !entry.matches(value: flag, modifiedAt: record.modifiedAt, stamp: stamp.of(record))
         }
         guard !records.isEmpty else { return }
         try await OptOutEnvelopes.send(
@@ -124,7 +123,8 @@ extension CRMChangeReader {
             throw RoleFailure("unknown CRM system \(connector.system)")
         }
         let alignment = CRMInitialAlignment(
-            config: settings.config, table: try settings.blocklistTable(), system: system, logger: logger)
+            config: settings.config, table: try settings.blocklistTable(), system: system,
+            stamp: CRMWriteStamp(kind: base.connections.crm.kind), logger: logger)
         let optionName = LastImportOption.name(instance: base.instance, workflow: .optInOut, entity: OptOutEnvelopes.entity)
         _ = try await alignment.runIfFirstStart(
             optionName: optionName, connector: connector, database: database, producer: producer, run: run)
