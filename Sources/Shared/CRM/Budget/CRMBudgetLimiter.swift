@@ -50,10 +50,17 @@ public final class CRMBudgetLimiter: Sendable {
         var timeRemaining: Remaining<Double>?
         var requestsRemaining: Remaining<Int>?
         var ledger: [Spend] = []
-        /// Execution milliseconds per call, smoothed.
+        /// Execution milliseconds per call: the most of the last few calls (a budget is
+        /// overdrawn by the calls whose cost was underestimated, so estimate high).
         var cost: Double?
+        var recentCosts: [Double] = []
+        /// The most execution time ever reported left: about the whole budget.
+        var largestTimeRemaining = 0.0
         var answered = 0
         var throttled = 0
+        /// After a 429 the service's word beats the estimate: one call at a time until
+        /// one is answered without it.
+        var probing = false
     }
 
     /// Why a call waits.
@@ -133,12 +140,16 @@ public final class CRMBudgetLimiter: Sendable {
             if status == 429 || status == 503 && retryAfter != nil {
                 state.throttled += status == 429 ? 1 : 0
                 state.limit = max(1, state.limit / 2)
+                state.probing = true
                 if let retryAfter { state.pausedUntil = max(state.pausedUntil ?? now, now + retryAfter) }
                 return
             }
+            state.probing = false
             let elapsed = Self.milliseconds(now - permit.started)
             state.ledger.append(Spend(at: now, milliseconds: elapsed, requests: permit.weight))
-            state.cost = state.cost.map { $0 * 0.8 + elapsed * 0.2 } ?? elapsed
+            state.recentCosts.append(elapsed)
+            if state.recentCosts.count > 16 { state.recentCosts.removeFirst() }
+            state.cost = state.recentCosts.max()
             state.limit = min(Double(ceiling(state)), state.limit + 1 / state.limit)
             let horizon = now - settings.budgetWindow - settings.windowSlack * 2
             if let expired = state.ledger.firstIndex(where: { $0.at >= horizon }), expired > 0 {
@@ -193,7 +204,10 @@ public final class CRMBudgetLimiter: Sendable {
             }
         }
         if let text = headers["x-ms-ratelimit-time-remaining-xrm-requests"], let value = Double(text.trimmingCharacters(in: .whitespaces)) {
-            state.timeRemaining = Remaining(value: value, at: now)
+            state.largestTimeRemaining = max(state.largestTimeRemaining, value)
+            // The header stops at 0, hiding how far the calls in flight overdrew the
+            // budget: count an exhausted budget as overdrawn by one call.
+            state.timeRemaining = Remaining(value: value > 0 ? value : -(state.cost ?? 0), at: now)
         }
         if let text = headers["x-ms-ratelimit-burst-remaining-xrm-requests"], let value = Int(text.trimmingCharacters(in: .whitespaces)) {
             state.requestsRemaining = Remaining(value: value, at: now)
@@ -212,9 +226,10 @@ public final class CRMBudgetLimiter: Sendable {
             state.nextProbe = now + settings.probeInterval
             return nil
         }
+        // Until the first answer told the limits (`x-ms-dop-hint`), one call at a time.
+        if state.answered == 0 || state.probing, state.inFlight > 0 { return .concurrency }
         if state.inFlight >= max(1, min(Int(state.limit), ceiling(state))) { return .concurrency }
-        if state.inFlight == 0 { return nil }  // always one call: an answer refreshes what is known
-        if let wait = budgetWait(state, weight: weight, now: now) { return .budget(wait) }
+        if let wait = budgetWait(state, weight: weight, now: now), wait > now { return .budget(wait) }
         return nil
     }
 
@@ -239,7 +254,9 @@ public final class CRMBudgetLimiter: Sendable {
             }
         }
         if let time = state.timeRemaining, let cost = state.cost,
-           time.value + freedMilliseconds - state.inFlightCost < cost {
+           // The reported figure does not yet hold the answered call's own time: one more cost.
+           // A margin of 5% of the budget absorbs calls that cost more than estimated.
+           time.value + freedMilliseconds - state.inFlightCost - cost - state.largestTimeRemaining * 0.05 < cost {
             short = true
         }
         if let requests = state.requestsRemaining,
@@ -247,7 +264,10 @@ public final class CRMBudgetLimiter: Sendable {
             short = true
         }
         guard short else { return nil }
-        return nextFree ?? now + settings.windowSlack
+        // Nothing of its own left to free: another client spent the budget. One call
+        // once a whole window passed since the last answer; its answer says more.
+        let latest = max(state.timeRemaining?.at ?? now, state.requestsRemaining?.at ?? now)
+        return nextFree ?? latest + delay
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
