@@ -32,3 +32,25 @@ enum CRMBatchWrite {
         return (exchange, OAuthTokenProvider(credentials: credentials, exchange: exchange))
     }
 }
+
+extension CRMBatchWrite {
+    /// Writes `indices` in calls of at most `callSize`, all at once: the budget limiter
+    /// in the exchange decides how many are in flight. Answers one outcome per index.
+    static func inCalls(
+        _ indices: [Int], callSize: Int,
+        call: @escaping @Sendable ([Int]) async throws -> [CRMWriteOutcome]
+    ) async throws -> [Int: CRMWriteOutcome] {
+        let chunks = stride(from: 0, to: indices.count, by: max(1, callSize)).map { Array(indices[$0..<min($0 + callSize, indices.count)]) }
+        if chunks.count == 1 { return Dictionary(uniqueKeysWithValues: zip(chunks[0], try await call(chunks[0]))) }
+        return try await withThrowingTaskGroup(of: [(Int, CRMWriteOutcome)].self) { group in
+            for chunk in chunks {
+                group.addTask { Array(zip(chunk, try await call(chunk))) }
+            }
+            var outcomes: [Int: CRMWriteOutcome] = [:]
+            for try await pairs in group {
+                for (index, outcome) in pairs { outcomes[index] = outcome }
+            }
+            return outcomes
+        }
+    }
+}

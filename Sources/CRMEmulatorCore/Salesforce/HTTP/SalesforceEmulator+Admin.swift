@@ -37,6 +37,15 @@ extension SalesforceEmulator {
         group.get("validation-rules") { _, _ in try jsonResponse(self.state.withLock { $0.rules.map(\.definition) }) }
         group.put("validation-rules") { request, _ in try await self.adminPutRules(request) }
         group.post("late") { request, _ in try await self.adminLate(request) }
+        group.get("bulk") { _, _ in try jsonResponse(self.bulkJobs.settings) }
+        group.put("bulk") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 16)
+            guard let settings = try? JSONDecoder().decode(SalesforceBulkJobs.Settings.self, from: Data(buffer: body)), settings.unprocessedEvery >= 0 else {
+                return try jsonResponse(["error": "body must be {\"unprocessedEvery\": N} with N ≥ 0"], status: .badRequest)
+            }
+            self.bulkJobs.settings = settings
+            return try jsonResponse(settings)
+        }
     }
 
     private func adminSeed(_ request: Request) throws -> Response {

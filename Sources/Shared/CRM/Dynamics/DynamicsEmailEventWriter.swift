@@ -14,7 +14,10 @@ import Logging
 /// With `bulkMessages` off every call is the `$batch` one.
 public struct DynamicsEmailEventWriter: CRMEmailEventWriter {
     public let configuration: DynamicsConfiguration
+    /// Most events one `upsert` takes: `callSize` × `parallelCalls`.
     public let maxBatch: Int
+    /// Records per call.
+    public let callSize: Int
     /// Send `UpsertMultiple` first (default), or only `$batch`.
     public let bulkMessages: Bool
     let call: DynamicsBatchCall
@@ -23,13 +26,16 @@ public struct DynamicsEmailEventWriter: CRMEmailEventWriter {
 
     /// - Parameter batchSize: records per call, at most 1000 (the `$batch` limit; also
     ///   Microsoft's suggested start for bulk messages).
+    /// - Parameter parallelCalls: calls one `upsert` may have going at once (the budget
+    ///   limiter decides how many really are in flight).
     /// - Parameter limiter: the budget to spend; default the process's for this user.
     public init(
         configuration: DynamicsConfiguration, http: HTTPClient, logger: Logger, batchSize: Int = 1000,
-        bulkMessages: Bool = true, onRetry: CRMRetryObserver? = nil, limiter: CRMBudgetLimiter? = nil
+        parallelCalls: Int = 1, bulkMessages: Bool = true, onRetry: CRMRetryObserver? = nil, limiter: CRMBudgetLimiter? = nil
     ) {
         self.configuration = configuration
-        self.maxBatch = min(max(1, batchSize), 1000)
+        self.callSize = min(max(1, batchSize), 1000)
+        self.maxBatch = callSize * max(1, parallelCalls)
         self.bulkMessages = bulkMessages
         self.call = DynamicsBatchCall(configuration: configuration, http: http, logger: logger, onRetry: onRetry, limiter: limiter)
     }
@@ -48,10 +54,12 @@ public struct DynamicsEmailEventWriter: CRMEmailEventWriter {
         }
         for kind in CRMEmailEvent.Kind.allCases {
             guard let indices = byKind[kind] else { continue }
-            let group = indices.map { events[$0] }
-            var results = bulkMessages ? try await upsertMultiple(group, kind: kind) : nil
-            if results == nil { results = try await batch(group) }
-            for (index, outcome) in zip(indices, results ?? []) { outcomes[index] = outcome }
+            let written = try await CRMBatchWrite.inCalls(indices, callSize: callSize) { [self] chunk in
+                let group = chunk.map { events[$0] }
+                if bulkMessages, let results = try await upsertMultiple(group, kind: kind) { return results }
+                return try await batch(group)
+            }
+            for (index, outcome) in written { outcomes[index] = outcome }
         }
         return outcomes.map { $0 ?? .rejected(code: "unanswered", message: "the CRM gave no answer for this record") }
     }
