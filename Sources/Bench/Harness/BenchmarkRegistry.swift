@@ -12,6 +12,8 @@ enum BenchmarkRegistry {
         WriterAloneBenchmark(),
         ChangeLatencyBenchmark(),
         InitialLoadBenchmark(deletes: true),
+        // campaign-to-crm: the CRM side of egress against the CRM's budgets.
+        EgressCRMBenchmark(),
     ]
 
     /// The benchmarks whose names are in `only` (all when `only` is empty), in order.

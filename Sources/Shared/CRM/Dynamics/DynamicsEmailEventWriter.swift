@@ -106,7 +106,8 @@ public struct DynamicsEmailEventWriter: CRMEmailEventWriter {
     }
 
     /// `{"Targets":[{"@odata.type":"Microsoft.Dynamics.CRM.crmb_emailsend","@odata.id":"crmb_emailsends(crmb_eventid='1')",…}]}`.
-    static func targets(_ events: [CRMEmailEvent]) throws -> [UInt8] {
+    /// Public so that `make bench`'s plain client sends exactly the same bodies.
+    public static func targets(_ events: [CRMEmailEvent]) throws -> [UInt8] {
         var out = Array("{\"Targets\":[".utf8)
         for (index, event) in events.enumerated() {
             var object = columns(event)
