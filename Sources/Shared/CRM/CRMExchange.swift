@@ -77,11 +77,13 @@ struct CRMExchange: Sendable {
                     throw remoteError(operation, response, code: .authentication, note: " (a fresh token was refused too)")
                 }
                 refreshedToken = true
-                logger.notice("CRM refused the access token; refreshing it once", metadata: metadata(operation, response.status))
-                onRetry?(CRMRetryNotice(
-                    system: system, operation: operation, reason: "HTTP 401 (access token refused; refreshing it)",
-                    attempt: attempt, maxAttempts: retry.maxAttempts, wait: .zero))
-                await tokens.invalidate(token)
+                // Calls in flight together were refused the same token: one refresh, told once.
+                if await tokens.invalidate(token) {
+                    logger.notice("CRM refused the access token; refreshing it once", metadata: metadata(operation, response.status))
+                    onRetry?(CRMRetryNotice(
+                        system: system, operation: operation, reason: "HTTP 401 (access token refused; refreshing it)",
+                        attempt: attempt, maxAttempts: retry.maxAttempts, wait: .zero))
+                }
                 attempt -= 1
                 continue
             }
