@@ -21,9 +21,10 @@ struct EgressCRMBenchmark: Benchmark {
     let perScale = false
 
     /// The budget-limited setting: a 20 s window (the real one is 5 minutes; shorter so
-    /// a run spans several windows) and 2 ms of execution per record.
+    /// a run spans several windows), 4 s of execution time in it and 2 ms per record: the
+    /// budget allows 2,000 records per window, far below what the CPU could write.
     static let window = 20
-    static let budgetMilliseconds = 8_000
+    static let budgetMilliseconds = 4_000
     static let millisecondsPerRecord = 2.0
 
     func run(_ context: BenchContext, scale: Int?) async throws -> [Figure] {
@@ -36,28 +37,36 @@ struct EgressCRMBenchmark: Benchmark {
         var figures: [Figure] = []
         let logger = context.logger
 
-        // 1. Budget-limited: about a tenth of N, enough for several windows.
-        let limitedCount = max(2_000, events / 10)
+        // 1. Budget-limited. The first window's budget is spent by a burst (untimed: a
+        // fresh window allows it at once); then the rest, timed, can only go as fast as the
+        // window frees: budget / window.
+        let limitedCount = max(6_000, events / 10)
+        let burst = Int(Double(Self.budgetMilliseconds) / Self.millisecondsPerRecord)
         try await emulator.setDynamicsLimits(
             #"{"requests":100000000,"executionTimeMilliseconds":\#(Self.budgetMilliseconds),"concurrentRequests":52,"windowSeconds":\#(Self.window),"millisecondsPerRecord":\#(Self.millisecondsPerRecord),"degreeOfParallelismHint":8}"#)
-        let limited = try await writeDynamics(emulator, ids: ids, count: limitedCount, prefix: "lim", window: .seconds(Self.window), logger: logger)
-        let budget = Double(Self.budgetMilliseconds) * (limited.seconds / Double(Self.window) + 1)
-        let used = Double(limitedCount) * Self.millisecondsPerRecord
+        let limiter = CRMBudgetLimiter(settings: .init(budgetWindow: .seconds(Self.window)))
+        let warm = try await writeDynamics(emulator, ids: ids, count: burst, prefix: "burst", limiter: limiter, logger: logger)
+        var limited = try await writeDynamics(emulator, ids: ids, count: limitedCount - burst, prefix: "lim", limiter: limiter, logger: logger)
+        limited.throttled += warm.throttled
+        limited.requests += warm.requests
+        let timed = Double(limitedCount - burst)
+        let budget = Double(Self.budgetMilliseconds) * limited.seconds / Double(Self.window)
+        let used = timed * Self.millisecondsPerRecord
         figures.append(Figure(
             id: "egress.budget-share", workflow: "campaign-to-crm", label: "Egress budget-limited: execution time used / budget",
             value: used / budget, unit: "ratio", scale: limitedCount, target: .atLeast(0.9),
-            note: "\(limitedCount) events in \(String(format: "%.1f", limited.seconds)) s; budget \(Self.budgetMilliseconds) ms per \(Self.window) s window; per-record time only (request overhead not counted)"))
+            note: "\(Int(timed)) events in \(String(format: "%.1f", limited.seconds)) s after a burst of \(burst); budget \(Self.budgetMilliseconds) ms per \(Self.window) s window; per-record time only (request overhead not counted)"))
         figures.append(Figure(
             id: "egress.throttled-share", workflow: "campaign-to-crm", label: "Egress budget-limited: requests answered 429",
             value: Double(limited.throttled) / Double(max(1, limited.requests)), unit: "ratio", scale: limitedCount, target: .atMost(0.01),
             note: "\(limited.throttled) of \(limited.requests) requests"))
-        figures += lossFigures(limited, expected: limitedCount, id: "egress.dynamics-limited")
+        figures += lossFigures(limited, expected: limitedCount - burst, id: "egress.dynamics-limited")
 
         // 2. Unlimited: the writer against a plain client sending the same bulk calls.
         try await emulator.reset()
         await context.state.setEmulatorContacts(-1)
         try await context.ensureEmulatorContacts(contacts)
-        let open = try await writeDynamics(emulator, ids: ids, count: events, prefix: "open", window: .seconds(300), logger: logger)
+        let open = try await writeDynamics(emulator, ids: ids, count: events, prefix: "open", limiter: CRMBudgetLimiter(), logger: logger)
         let ceiling = try await rawCeiling(emulator, ids: ids, count: events)
         let rate = Double(events) / open.seconds
         figures.append(Figure(
@@ -116,11 +125,12 @@ struct EgressCRMBenchmark: Benchmark {
     }
 
     /// The product's Dynamics writer, fed like the egress writer feeds it.
-    private func writeDynamics(_ emulator: EmulatorClient, ids: [String], count: Int, prefix: String, window: Duration, logger: Logger) async throws -> Run {
+    private func writeDynamics(
+        _ emulator: EmulatorClient, ids: [String], count: Int, prefix: String, limiter: CRMBudgetLimiter, logger: Logger
+    ) async throws -> Run {
         let configuration = DynamicsConfiguration(
             organizationURL: emulator.baseURL, tokenURL: emulator.tokenURL, clientID: EmulatorClient.clientID,
             clientSecret: Secret(EmulatorClient.clientSecret), retry: CRMRetryPolicy(maxAttempts: 20))
-        let limiter = CRMBudgetLimiter(settings: .init(budgetWindow: window))
         let writer = DynamicsEmailEventWriter(
             configuration: configuration, http: emulator.http, logger: logger, batchSize: 1000, parallelCalls: 8, limiter: limiter)
         let all = events(ids: ids, count: count, prefix: prefix)
