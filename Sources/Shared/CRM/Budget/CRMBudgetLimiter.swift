@@ -243,12 +243,21 @@ public final class CRMBudgetLimiter: Sendable {
         var freedRequests = 0
         var nextFree: ContinuousClock.Instant?
         let since = min(state.timeRemaining?.at ?? now, state.requestsRemaining?.at ?? now)
+        var unfreed = 0.0
         for spend in state.ledger {
             let free = spend.at + delay
+            if free > now { unfreed += spend.milliseconds }
             if free <= since { continue }
             if free <= now {
                 if let time = state.timeRemaining, free > time.at { freedMilliseconds += spend.milliseconds }
-                if let requests = state.requestsRemaining, free > requests.at { freedRequests += spend.requests }
+                // Answers of calls that ran together were each computed before the others were
+        // charged, so the last one can claim too much: the limiter's own spend still in
+        // the window, against the budget as a fresh window showed it, bounds it too.
+        if state.largestTimeRemaining > 0, let cost = state.cost,
+           state.largestTimeRemaining * 0.95 - unfreed - state.inFlightCost < cost {
+            short = true
+        }
+        if let requests = state.requestsRemaining, free > requests.at { freedRequests += spend.requests }
             } else if nextFree == nil {
                 nextFree = free
             }
