@@ -37,30 +37,26 @@ struct EgressCRMBenchmark: Benchmark {
         var figures: [Figure] = []
         let logger = context.logger
 
-        // 1. Budget-limited. The first window's budget is spent by a burst (untimed: a
-        // fresh window allows it at once); then the rest, timed, can only go as fast as the
-        // window frees: budget / window.
+        // 1. Budget-limited. A sliding window lets a fresh client spend one whole window's
+        // budget at once, then only as fast as it frees: over T seconds at most
+        // budget × (T / window + 1). The share is taken against that bound, so it nears 1
+        // only over many windows (the default N gives about ten).
         let limitedCount = max(6_000, events / 10)
-        let burst = Int(Double(Self.budgetMilliseconds) / Self.millisecondsPerRecord)
         try await emulator.setDynamicsLimits(
             #"{"requests":100000000,"executionTimeMilliseconds":\#(Self.budgetMilliseconds),"concurrentRequests":52,"windowSeconds":\#(Self.window),"millisecondsPerRecord":\#(Self.millisecondsPerRecord),"degreeOfParallelismHint":8}"#)
         let limiter = CRMBudgetLimiter(settings: .init(budgetWindow: .seconds(Self.window)))
-        let warm = try await writeDynamics(emulator, ids: ids, count: burst, prefix: "burst", limiter: limiter, logger: logger)
-        var limited = try await writeDynamics(emulator, ids: ids, count: limitedCount - burst, prefix: "lim", limiter: limiter, logger: logger)
-        limited.throttled += warm.throttled
-        limited.requests += warm.requests
-        let timed = Double(limitedCount - burst)
-        let budget = Double(Self.budgetMilliseconds) * limited.seconds / Double(Self.window)
-        let used = timed * Self.millisecondsPerRecord
+        let limited = try await writeDynamics(emulator, ids: ids, count: limitedCount, prefix: "lim", limiter: limiter, logger: logger)
+        let budget = Double(Self.budgetMilliseconds) * (limited.seconds / Double(Self.window) + 1)
+        let used = Double(limitedCount) * Self.millisecondsPerRecord
         figures.append(Figure(
             id: "egress.budget-share", workflow: "campaign-to-crm", label: "Egress budget-limited: execution time used / budget",
             value: used / budget, unit: "ratio", scale: limitedCount, target: .atLeast(0.9),
-            note: "\(Int(timed)) events in \(String(format: "%.1f", limited.seconds)) s after a burst of \(burst); budget \(Self.budgetMilliseconds) ms per \(Self.window) s window; per-record time only (request overhead not counted)"))
+            note: "\(limitedCount) events in \(String(format: "%.1f", limited.seconds)) s; budget \(Self.budgetMilliseconds) ms per \(Self.window) s window; per-record time only (request overhead not counted)"))
         figures.append(Figure(
             id: "egress.throttled-share", workflow: "campaign-to-crm", label: "Egress budget-limited: requests answered 429",
             value: Double(limited.throttled) / Double(max(1, limited.requests)), unit: "ratio", scale: limitedCount, target: .atMost(0.01),
             note: "\(limited.throttled) of \(limited.requests) requests"))
-        figures += lossFigures(limited, expected: limitedCount - burst, id: "egress.dynamics-limited")
+        figures += lossFigures(limited, expected: limitedCount, id: "egress.dynamics-limited")
 
         // 2. Unlimited: the writer against a plain client sending the same bulk calls.
         try await emulator.reset()
