@@ -6,6 +6,7 @@
 #   BENCH_N=1000000      records of the headline figures (see docs/performance.md)
 #   BENCH_SCALES=…       comma-separated N of the per-N benchmarks (default 100000,BENCH_N)
 #   BENCH_ONLY=…         only these benchmarks (names: crmbridge-bench --help)
+#   BENCH_EGRESS_N=200000 email events of the egress-crm benchmark (smaller for a quick look)
 #   BENCH_KEEP=1         keep the temporary directory (role logs, configs, server log)
 # Extra arguments go to crmbridge-bench, e.g. scripts/bench.sh --latency-seconds 20.
 set -euo pipefail

@@ -29,6 +29,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Change latency: seconds of changes.") var latencySeconds = 60
     @Option(help: "Change latency: contacts loaded first and changed in turn.") var latencyContacts = 10_000
     @Option(help: "Change latency: the reader's interval (a crmbridge.yaml duration).") var latencyInterval = "1s"
+    @Option(help: "Egress: email events written to the CRM (default $BENCH_EGRESS_N or 200000).") var egressEvents: Int?
     @Option(help: "The commit measured (default $BENCH_COMMIT).") var commit: String?
     @Option(help: "Log level.") var logLevel = "info"
     @Flag(help: "Print the topics the local broker must create (NAME:PARTITIONS, one a line) and exit.")
@@ -100,6 +101,7 @@ struct BenchCommand: AsyncParsableCommand {
         settings.latencyDuration = .seconds(latencySeconds)
         settings.latencyContacts = latencyContacts
         settings.latencyInterval = latencyInterval
+        settings.egressEvents = egressEvents ?? environment["BENCH_EGRESS_N"].flatMap { Int($0) } ?? 200_000
         settings.only = (only ?? environment["BENCH_ONLY"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let unknown = settings.only.filter { name in !BenchmarkRegistry.all.contains { $0.name == name } }
         guard unknown.isEmpty else { throw ValidationError("--only: unknown benchmark(s) \(unknown.joined(separator: ", "))") }

@@ -14,6 +14,8 @@ struct BenchSettings: Sendable {
     var latencyContacts = 10_000
     /// The reader's `interval` in the latency run (the product's default is 30 s).
     var latencyInterval = "1s"
+    /// Egress: email events written to the CRM (`--egress-events`, `BENCH_EGRESS_N`).
+    var egressEvents = 200_000
     /// Only these benchmarks (by name); empty for all.
     var only: [String] = []
     /// Where the JSON goes.

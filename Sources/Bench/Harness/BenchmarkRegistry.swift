@@ -14,6 +14,8 @@ enum BenchmarkRegistry {
         InitialLoadBenchmark(deletes: true),
         // opt-in-out.
         OptOutLatencyBenchmark(),
+        // campaign-to-crm: the CRM side of egress against the CRM's budgets.
+        EgressCRMBenchmark(),
     ]
 
     /// The benchmarks whose names are in `only` (all when `only` is empty), in order.

@@ -25,7 +25,10 @@ struct FaultMiddleware: RouterMiddleware {
 
         switch faults.decide() {
         case .none:
-            return try await next(request, context)
+            let response = try await next(request, context)
+            // Answers the service-protection limits refused (not injected faults).
+            if response.status.code == 429 { counters.countThrottled() }
+            return response
         case .truncate:
             counters.countFault()
             var response = try await next(request, context)

@@ -39,8 +39,11 @@ extension DynamicsEmulator {
             method: request.method, path: path, query: DynamicsQueryOption.parse(request.uri.query), headers: headers,
             body: Array(buffer: body), serviceRoot: "http://\(authority)/api/data/v9.2/")
         var answer: DynamicsWebResponse
+        var written = 0
         if path == "$batch" {
-            answer = batch(webRequest, client: client, now: now)
+            (answer, written) = batch(webRequest, client: client, now: now)
+        } else if let (set, message) = DynamicsBulkMessage.match(path) {
+            (answer, written) = organization.withLock { message.execute(set: set, request: webRequest, in: &$0, now: now) }
         } else {
             let outcome = organization.withLock { DynamicsEngine.execute(webRequest, in: &$0, now: now) }
             answer = outcome.finished
@@ -48,13 +51,20 @@ extension DynamicsEmulator {
         if answer.status.code >= 400 {
             logger.debug("dynamics request refused", metadata: ["status": "\(answer.status.code)", "method": "\(request.method)", "path": "\(request.uri.path)"])
         }
+        let limits = protection.limits
+        if limits.millisecondsPerRecord > 0, written > 0 {
+            // The real service's execution time grows with the records a call writes.
+            try await Task.sleep(for: .microseconds(Int64(limits.millisecondsPerRecord * 1000 * Double(written))))
+        }
         answer.headers += protection.remaining(client: client)
+        if limits.degreeOfParallelismHint > 0 { answer.headers.append(("x-ms-dop-hint", String(limits.degreeOfParallelismHint))) }
         return answer.response
     }
 
-    private func batch(_ request: DynamicsWebRequest, client: String, now: Int64) -> DynamicsWebResponse {
+    /// The `$batch` answer and how many operations it ran (its execution cost).
+    private func batch(_ request: DynamicsWebRequest, client: String, now: Int64) -> (DynamicsWebResponse, Int) {
         guard request.method == .post else {
-            return DynamicsWebResponse(error: DynamicsError(.methodNotAllowed, code: "0x80060888", "$batch accepts only POST."))
+            return (DynamicsWebResponse(error: DynamicsError(.methodNotAllowed, code: "0x80060888", "$batch accepts only POST.")), 0)
         }
         do throws(DynamicsError) {
             let preferences = try DynamicsPreferences(header: request.header("prefer"))
@@ -63,9 +73,9 @@ extension DynamicsEmulator {
                 throw DynamicsError(.badRequest, code: "0x80060888", "Number of requests in a batch exceeded the limit of \(configuration.maximumBatchOperations).")
             }
             protection.addOperations(client: client, batch.operationCount - 1, now: now)
-            return DynamicsBatchExecutor.run(batch, continueOnError: preferences.continueOnError, organization: organization)
+            return (DynamicsBatchExecutor.run(batch, continueOnError: preferences.continueOnError, organization: organization), batch.operationCount)
         } catch {
-            return DynamicsWebResponse(error: error)
+            return (DynamicsWebResponse(error: error), 0)
         }
     }
 }

@@ -51,7 +51,8 @@ struct EgressWriter: Sendable {
                     ) { rejectsProducer in
                         // Every retry is counted and its reason shown in the status until a call succeeds.
                         let onRetry: CRMRetryObserver = { notice in
-                            run.counters.retried()
+                            // Held back for the daily allocation is a wait, not a retry.
+                            if !notice.isHoldingBack { run.counters.retried() }
                             run.setWarning(notice.description)
                         }
                         let crm = connections.crm.makeEmailEventWriter(

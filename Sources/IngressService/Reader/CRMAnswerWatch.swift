@@ -14,6 +14,8 @@ final class CRMAnswerWatch: CRMCallObserver {
         var pending = 0
         /// The last failure seen meanwhile (one line, no secrets).
         var lastFailure: String?
+        /// The budget limiter holds calls back (`holding back: API allocation 91% used…`).
+        var heldBack: String?
     }
 
     let notAnsweringAfter: Duration
@@ -38,7 +40,12 @@ final class CRMAnswerWatch: CRMCallObserver {
             state.pending = max(0, state.pending - 1)
             state.silentSince = nil
             state.lastFailure = nil
+            state.heldBack = nil
         }
+    }
+
+    func callHeldBack(_ reason: String) {
+        state.withLock { $0.heldBack = reason }
     }
 
     func callFailed(_ reason: String) {
@@ -71,7 +78,7 @@ final class CRMAnswerWatch: CRMCallObserver {
     var reason: String? {
         let at = now()
         return state.withLock { state in
-            guard let since = state.silentSince else { return nil }
+            guard let since = state.silentSince else { return state.heldBack }
             let silence = at - since
             guard silence >= notAnsweringAfter else { return nil }
             let seconds = Int(silence.components.seconds)

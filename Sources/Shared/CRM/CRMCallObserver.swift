@@ -12,4 +12,12 @@ public protocol CRMCallObserver: Sendable {
     func callFailed(_ reason: String)
     /// The call was given up without an answer for another reason (cancelled).
     func callAbandoned()
+    /// Calls are held back by the budget limiter (the daily allocation nearly spent).
+    func callHeldBack(_ reason: String)
+}
+
+extension CRMCallObserver {
+    /// Calls are held back by the budget limiter (`holding back: API allocation 91%
+    /// used…`); a role shows `reason` as its status reason. Default: nothing.
+    public func callHeldBack(_ reason: String) {}
 }

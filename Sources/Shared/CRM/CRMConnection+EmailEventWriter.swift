@@ -5,16 +5,23 @@ import Logging
 extension CRMConnection {
     /// The email-event writer of this connection; `batchSize` is clamped to the CRM's
     /// limit (Dynamics `$batch` 1000 operations, Salesforce Collections 200 records);
-    /// `onRetry` hears of every retry (throttling, 5xx, a refreshed token).
+    /// `onRetry` hears of every retry (throttling, 5xx, a refreshed token). One `upsert`
+    /// takes `parallelCalls` calls' worth of events and sends them at once (the budget
+    /// limiter decides how many are in flight); Salesforce writes of more than
+    /// `bulkAbove` events go through Bulk API 2.0.
     public func makeEmailEventWriter(
         http: HTTPClient, logger: Logger, batchSize: Int, retry: CRMRetryPolicy = .init(),
-        onRetry: CRMRetryObserver? = nil
+        parallelCalls: Int = 4, bulkAbove: Int? = 2000, onRetry: CRMRetryObserver? = nil
     ) -> any CRMEmailEventWriter {
         switch kind {
         case .dynamics:
-            DynamicsEmailEventWriter(configuration: dynamicsConfiguration(retry: retry), http: http, logger: logger, batchSize: batchSize, onRetry: onRetry)
+            DynamicsEmailEventWriter(
+                configuration: dynamicsConfiguration(retry: retry), http: http, logger: logger, batchSize: batchSize,
+                parallelCalls: parallelCalls, onRetry: onRetry)
         case .salesforce:
-            SalesforceEmailEventWriter(configuration: salesforceConfiguration(retry: retry), http: http, logger: logger, batchSize: batchSize, onRetry: onRetry)
+            SalesforceEmailEventWriter(
+                configuration: salesforceConfiguration(retry: retry), http: http, logger: logger, batchSize: batchSize,
+                parallelCalls: parallelCalls, bulkAbove: bulkAbove, onRetry: onRetry)
         }
     }
 }

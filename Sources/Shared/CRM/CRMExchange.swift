@@ -17,6 +17,9 @@ struct CRMExchange: Sendable {
     var onRetry: CRMRetryObserver? = nil
     /// Told about each send and its outcome (a reader's "CRM not answering" reason).
     var observer: (any CRMCallObserver)? = nil
+    /// The process's budget for this CRM user: every authenticated call waits for it
+    /// (token requests do not: they spend no API budget).
+    var limiter: CRMBudgetLimiter? = nil
 
     /// One call. `build` makes the request for the current token (nil when `tokens` is
     /// nil); `decode` reads a 2xx answer. `idempotent` calls are re-sent after a
@@ -26,6 +29,7 @@ struct CRMExchange: Sendable {
         _ operation: String,
         tokens: OAuthTokenProvider?,
         idempotent: Bool = true,
+        weight: Int = 1,
         build: (OAuthToken?) throws -> HTTPRequest,
         decode: (HTTPResponse) throws(CRMJSON.Problem) -> Value
     ) async throws -> Value {
@@ -39,10 +43,12 @@ struct CRMExchange: Sendable {
             if let token { request.headers.replace("Authorization", "Bearer " + token.accessToken) }
 
             let response: HTTPResponse
+            let permit = tokens == nil ? nil : try await limiter?.acquire(weight: weight, holding: { reason in holdingBack(operation, reason) })
             observer?.callStarted()
             do {
                 response = try await http.execute(request)
             } catch let error as HTTPError {
+                if let permit { limiter?.finish(permit, status: nil, headers: nil) }
                 observer?.callFailed(error.description)
                 guard error.isRetriable, attempt < retry.maxAttempts else {
                     throw CRMError(
@@ -52,8 +58,13 @@ struct CRMExchange: Sendable {
                 try await pause(retry.backoff(afterAttempt: attempt), operation, attempt, reason: error.code.rawValue)
                 continue
             } catch {
+                if let permit { limiter?.abandon(permit) }
                 observer?.callAbandoned()
                 throw error
+            }
+            if let permit {
+                let asked = response.status == 429 || response.status == 503 ? retry.retryAfter(response.headers["Retry-After"]) : nil
+                limiter?.finish(permit, status: response.status, headers: response.headers, retryAfter: asked)
             }
             // A 500 is no answer either; a refused request (4xx) is one, fixed elsewhere.
             if CRMError.isRetriableStatus(response.status) || response.status >= 500 {
@@ -67,11 +78,13 @@ struct CRMExchange: Sendable {
                     throw remoteError(operation, response, code: .authentication, note: " (a fresh token was refused too)")
                 }
                 refreshedToken = true
-                logger.notice("CRM refused the access token; refreshing it once", metadata: metadata(operation, response.status))
-                onRetry?(CRMRetryNotice(
-                    system: system, operation: operation, reason: "HTTP 401 (access token refused; refreshing it)",
-                    attempt: attempt, maxAttempts: retry.maxAttempts, wait: .zero))
-                await tokens.invalidate(token)
+                // Calls in flight together were refused the same token: one refresh, told once.
+                if await tokens.invalidate(token) {
+                    logger.notice("CRM refused the access token; refreshing it once", metadata: metadata(operation, response.status))
+                    onRetry?(CRMRetryNotice(
+                        system: system, operation: operation, reason: "HTTP 401 (access token refused; refreshing it)",
+                        attempt: attempt, maxAttempts: retry.maxAttempts, wait: .zero))
+                }
                 attempt -= 1
                 continue
             }
@@ -100,6 +113,14 @@ struct CRMExchange: Sendable {
                 try await pause(retry.backoff(afterAttempt: attempt), operation, attempt, reason: "unexpected answer: \(error)")
             }
         }
+    }
+
+    /// The limiter holds this call back for the daily allocation: shown like a retry
+    /// (the role's status), and to the observer (a reader's status).
+    private func holdingBack(_ operation: String, _ reason: String) {
+        logger.notice("CRM calls held back", metadata: ["crm.operation": "\(operation)", "crm.reason": "\(reason)"])
+        onRetry?(CRMRetryNotice(system: system, operation: operation, reason: reason, attempt: 0, maxAttempts: retry.maxAttempts, wait: .zero, isHoldingBack: true))
+        observer?.callHeldBack(reason)
     }
 
     /// The `CRMError` for an error status, with the CRM's code and message when it sent one.

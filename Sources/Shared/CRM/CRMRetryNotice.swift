@@ -16,8 +16,12 @@ public struct CRMRetryNotice: Sendable, CustomStringConvertible {
     public var maxAttempts: Int
     /// The pause before the next send (zero for a token refresh).
     public var wait: Duration
+    /// Not a retry: the budget limiter holds calls back (the daily allocation is nearly
+    /// spent); `reason` says so and the description is that reason alone.
+    public var isHoldingBack: Bool
 
-    public init(system: String, operation: String, reason: String, attempt: Int, maxAttempts: Int, wait: Duration) {
+    public init(system: String, operation: String, reason: String, attempt: Int, maxAttempts: Int, wait: Duration, isHoldingBack: Bool = false) {
+        self.isHoldingBack = isHoldingBack
         self.system = system
         self.operation = operation
         self.reason = reason
@@ -27,6 +31,7 @@ public struct CRMRetryNotice: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        if isHoldingBack { return "\(reason) (\(system))" }
         let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
         let pause = seconds > 0 ? ", next try in \(String(format: "%.1f", seconds))s" : ""
         return "\(system) answered \(reason) to \(operation); retrying (attempt \(attempt) of \(maxAttempts)\(pause))"

@@ -42,9 +42,13 @@ public actor OAuthTokenProvider {
         return token
     }
 
-    /// Forgets `token` (the CRM refused it), unless a newer one already replaced it.
-    public func invalidate(_ token: OAuthToken) {
-        if current?.token.accessToken == token.accessToken { current = nil }
+    /// Forgets `token` (the CRM refused it), unless a newer one already replaced it;
+    /// true when this call forgot it (concurrent calls refused the same token once).
+    @discardableResult
+    public func invalidate(_ token: OAuthToken) -> Bool {
+        guard current?.token.accessToken == token.accessToken else { return false }
+        current = nil
+        return true
     }
 
     private static func fetch(_ credentials: CRMCredentials, _ exchange: CRMExchange) async throws -> OAuthToken {

@@ -42,6 +42,15 @@ extension SalesforceEmulator {
         group.put("validation-rules") { request, _ in try await self.adminPutRules(request) }
         group.post("late") { request, _ in try await self.adminLate(request) }
         group.post("deleted/purge") { request, _ in try self.adminPurgeDeleteLog(request) }
+        group.get("bulk") { _, _ in try jsonResponse(self.bulkJobs.settings) }
+        group.put("bulk") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 16)
+            guard let settings = try? JSONDecoder().decode(SalesforceBulkJobs.Settings.self, from: Data(buffer: body)), settings.unprocessedEvery >= 0 else {
+                return try jsonResponse(["error": "body must be {\"unprocessedEvery\": N} with N ≥ 0"], status: .badRequest)
+            }
+            self.bulkJobs.settings = settings
+            return try jsonResponse(settings)
+        }
     }
 
     struct PurgeAnswer: Codable { var object: String; var earliestDateAvailable: String }

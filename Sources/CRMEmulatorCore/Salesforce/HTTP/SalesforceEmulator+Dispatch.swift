@@ -51,6 +51,8 @@ extension SalesforceEmulator {
             return try await sobjects(api)
         case "composite" where path.count >= 2 && path[1] == "sobjects":
             return try await collections(api)
+        case "jobs" where path.count >= 2 && path[1] == "ingest":
+            return try await bulkIngest(api)
         default:
             break
         }

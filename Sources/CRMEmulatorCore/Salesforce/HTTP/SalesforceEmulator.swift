@@ -103,6 +103,8 @@ public final class SalesforceEmulator: EmulatedCRM {
     let configuration: SalesforceConfiguration
     let logger: Logger
     let state: Mutex<SalesforceOrg>
+    /// Bulk API 2.0 ingest jobs.
+    let bulkJobs = SalesforceBulkJobs()
     /// Fixed at creation, so a reset seeds exactly what the start seeded.
     let seedAnchor: Int64
 
@@ -129,6 +131,7 @@ public final class SalesforceEmulator: EmulatedCRM {
         var org = SalesforceOrg(configuration: configuration)
         SalesforceSeeder.seedDemo(count: configuration.seedCount, into: &org, anchor: seedAnchor)
         state.withLock { $0 = org }
+        bulkJobs.reset()
     }
 
     public func owns(path: String) -> Bool {

@@ -19,9 +19,12 @@ public struct DynamicsConnector: CRMSourceConnector {
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "crm.system"] = "dynamics"
-        self.exchange = CRMExchange(
+        var exchange = CRMExchange(
             system: "dynamics", http: http, retry: configuration.retry,
             timeout: configuration.requestTimeout, logger: logger, observer: observer)
+        // Reads spend the same per-user budget as the writers of the process (issue 14 item 5).
+        exchange.limiter = CRMBudgetLimiter.shared(for: configuration.webAPIURL + "|" + configuration.credentials.clientID)
+        self.exchange = exchange
         self.tokens = OAuthTokenProvider(credentials: configuration.credentials, exchange: exchange)
     }
 

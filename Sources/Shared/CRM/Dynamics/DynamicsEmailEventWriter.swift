@@ -2,96 +2,130 @@ import Foundation
 import HTTPBridge
 import Logging
 
-/// Email events into Dynamics 365 activities (SPEC §2.2): `PATCH
-/// crmb_email<kind>s(crmb_eventid='<id>')` upserts by the alternate key, regarding bound
-/// to the contact, sent in `$batch` requests with `Prefer: odata.continue-on-error` so
-/// one refused record does not stop the others.
+/// Email events into Dynamics 365 activities (SPEC §2.2), keyed by the alternate key
+/// `crmb_eventid`, regarding bound to the contact.
+///
+/// The email-event activity tables are custom tables, which support the bulk messages:
+/// each kind's events go out as one `POST crmb_email<kind>s/Microsoft.Dynamics.CRM.UpsertMultiple`
+/// (one request against the budget however many records). On a standard table one bad
+/// record rolls that whole call back, so a call refused for good is sent once more as a
+/// `$batch` of single upserts with `Prefer: odata.continue-on-error`: the good records
+/// land and the bad ones become rejects, at the cost of at most one extra call.
+/// With `bulkMessages` off every call is the `$batch` one.
 public struct DynamicsEmailEventWriter: CRMEmailEventWriter {
     public let configuration: DynamicsConfiguration
+    /// Most events one `upsert` takes: `callSize` × `parallelCalls`.
     public let maxBatch: Int
-    let exchange: CRMExchange
-    let tokens: OAuthTokenProvider
+    /// Records per call.
+    public let callSize: Int
+    /// Send `UpsertMultiple` first (default), or only `$batch`.
+    public let bulkMessages: Bool
+    let call: DynamicsBatchCall
 
     public var system: String { "dynamics" }
 
-    /// - Parameter batchSize: operations per `$batch`, at most 1000 (the Web API's limit).
-    public init(configuration: DynamicsConfiguration, http: HTTPClient, logger: Logger, batchSize: Int = 1000, onRetry: CRMRetryObserver? = nil) {
+    /// - Parameter batchSize: records per call, at most 1000 (the `$batch` limit; also
+    ///   Microsoft's suggested start for bulk messages).
+    /// - Parameter parallelCalls: calls one `upsert` may have going at once (the budget
+    ///   limiter decides how many really are in flight).
+    /// - Parameter limiter: the budget to spend; default the process's for this user.
+    public init(
+        configuration: DynamicsConfiguration, http: HTTPClient, logger: Logger, batchSize: Int = 1000,
+        parallelCalls: Int = 1, bulkMessages: Bool = true, onRetry: CRMRetryObserver? = nil, limiter: CRMBudgetLimiter? = nil
+    ) {
         self.configuration = configuration
-        self.maxBatch = min(max(1, batchSize), 1000)
-        var logger = logger
-        logger[metadataKey: "crm.system"] = "dynamics"
-        self.exchange = CRMExchange(
-            system: "dynamics", http: http, retry: configuration.retry, timeout: configuration.requestTimeout, logger: logger, onRetry: onRetry)
-        self.tokens = OAuthTokenProvider(credentials: configuration.credentials, exchange: exchange)
+        self.callSize = min(max(1, batchSize), 1000)
+        self.maxBatch = callSize * max(1, parallelCalls)
+        self.bulkMessages = bulkMessages
+        self.call = DynamicsBatchCall(configuration: configuration, http: http, logger: logger, onRetry: onRetry, limiter: limiter)
     }
 
     public func upsert(_ events: [CRMEmailEvent]) async throws -> [CRMWriteOutcome] {
         precondition(events.count <= maxBatch, "upsert takes at most maxBatch events")
         var outcomes = [CRMWriteOutcome?](repeating: nil, count: events.count)
-        var pending: [Int] = []
+        var byKind: [CRMEmailEvent.Kind: [Int]] = [:]
         for (index, event) in events.enumerated() {
             // Dataverse ids are GUIDs; anything else would be refused in the bind anyway.
             if UUID(uuidString: event.contactID) == nil {
                 outcomes[index] = .rejected(code: "invalid-crm-id", message: "crm_id \"\(event.contactID.prefix(60))\" is not a Dynamics contact id (a GUID)")
             } else {
-                pending.append(index)
+                byKind[event.kind, default: []].append(index)
             }
         }
-        try await CRMPartRetry.run(
-            pending: pending, policy: configuration.retry, system: system, operation: "upsert email events ($batch)",
-            logger: exchange.logger, onRetry: exchange.onRetry
-        ) { indices in
-            let parts = try await send(indices.map { events[$0] })
-            return parts.map { part -> CRMPartRetry.PartResult in
-                if (200..<300).contains(part.status) { return .done(.written) }
-                if CRMError.isRetriableStatus(part.status) || part.status == 401 {
-                    return .retry(after: configuration.retry.retryAfter(part.headers["retry-after"]), reason: "HTTP \(part.status)")
-                }
-                let error = CRMErrorBody.parse(part.body)
-                let code = error?.code.flatMap { $0.isEmpty ? nil : $0 } ?? "http-\(part.status)"
-                let message = error.map { CRMExchange.oneLine($0.message) } ?? "HTTP \(part.status)"
-                return .done(.rejected(code: code, message: message))
+        for kind in CRMEmailEvent.Kind.allCases {
+            guard let indices = byKind[kind] else { continue }
+            let written = try await CRMBatchWrite.inCalls(indices, callSize: callSize) { [self] chunk in
+                let group = chunk.map { events[$0] }
+                if bulkMessages, let results = try await upsertMultiple(group, kind: kind) { return results }
+                return try await batch(group)
             }
-        } record: { index, outcome in
-            outcomes[index] = outcome
+            for (index, outcome) in written { outcomes[index] = outcome }
         }
         return outcomes.map { $0 ?? .rejected(code: "unanswered", message: "the CRM gave no answer for this record") }
     }
 
-    /// One `$batch` of upserts; one inner response per event, in order.
-    private func send(_ events: [CRMEmailEvent]) async throws -> [DynamicsBatch.PartResponse] {
-        let operations = try events.map { event in
-            DynamicsBatch.Operation(method: "PATCH", url: configuration.webAPIURL + Self.keyPath(event), body: try Self.body(event))
-        }
-        let boundary = "batch_" + UUID().uuidString.lowercased()
-        let body = DynamicsBatch.body(operations, boundary: boundary)
+    /// One `UpsertMultiple` for events of one kind: every one written, or nil when the
+    /// CRM refused the call for good (a bad record rolled it back: the caller sends
+    /// them as `$batch`). Throttling and outages are retried inside, then thrown.
+    private func upsertMultiple(_ events: [CRMEmailEvent], kind: CRMEmailEvent.Kind) async throws -> [CRMWriteOutcome]? {
+        let set = Self.entitySet(kind)
+        let operation = "upsert \(events.count) email events (\(set) UpsertMultiple)"
+        let body = try Self.targets(events)
+        let url = configuration.webAPIURL + set + "/Microsoft.Dynamics.CRM.UpsertMultiple"
         let headers: HTTPHeaders = [
-            "Accept": "application/json",
-            "OData-MaxVersion": "4.0",
-            "OData-Version": "4.0",
-            "Content-Type": "multipart/mixed;boundary=\(boundary)",
-            "Prefer": "odata.continue-on-error",
+            "Accept": "application/json", "OData-MaxVersion": "4.0", "OData-Version": "4.0", "Content-Type": "application/json",
         ]
-        let url = configuration.webAPIURL + "$batch"
-        let parts = try await exchange.perform(
-            "upsert \(events.count) email events ($batch)", tokens: tokens, idempotent: true,
-            build: { _ in HTTPRequest(method: "POST", url: url, headers: headers, body: body) },
-            decode: { response throws(CRMJSON.Problem) in
-                try DynamicsBatch.parse(response.body, contentType: response.headers["Content-Type"])
-            })
-        guard parts.count == events.count else {
-            throw CRMError(
-                system: system, code: .malformedResponse, operation: "upsert email events ($batch)",
-                message: "the $batch answer has \(parts.count) parts for \(events.count) requests", isRetriable: true)
+        do {
+            try await call.exchange.perform(
+                operation, tokens: call.tokens, idempotent: true,
+                build: { _ in HTTPRequest(method: "POST", url: url, headers: headers, body: body) },
+                decode: { _ throws(CRMJSON.Problem) in () })
+            return Array(repeating: .written, count: events.count)
+        } catch let error as CRMError where Self.isRolledBack(error) {
+            call.exchange.logger.notice("UpsertMultiple refused; sending the records as $batch to isolate the bad ones", metadata: [
+                "crm.operation": "\(operation)", "crm.status": "\(error.status.map(String.init) ?? "")",
+                "crm.code": "\(error.remoteCode ?? "")"])
+            return nil
         }
-        return parts
+    }
+
+    /// A refusal of the whole call that a record caused (400, 404, 412 and the like),
+    /// not throttling, an outage or a token problem.
+    static func isRolledBack(_ error: CRMError) -> Bool {
+        guard let status = error.status, !error.isRetriable else { return false }
+        return (400..<500).contains(status) && ![401, 403, 408, 429].contains(status)
+    }
+
+    /// The same events as a `$batch` of single upserts, one outcome each.
+    private func batch(_ events: [CRMEmailEvent]) async throws -> [CRMWriteOutcome] {
+        var operations: [Int: DynamicsBatch.Operation] = [:]
+        for (index, event) in events.enumerated() {
+            operations[index] = DynamicsBatch.Operation(method: "PATCH", url: configuration.webAPIURL + Self.keyPath(event), body: try Self.body(event))
+        }
+        return try await call.write(count: events.count, refused: [:], operations: operations, operation: "upsert email events ($batch)")
+    }
+
+    /// `{"Targets":[{"@odata.type":"Microsoft.Dynamics.CRM.crmb_emailsend","@odata.id":"crmb_emailsends(crmb_eventid='1')",…}]}`.
+    /// Public so that `make bench`'s plain client sends exactly the same bodies.
+    public static func targets(_ events: [CRMEmailEvent]) throws -> [UInt8] {
+        var out = Array("{\"Targets\":[".utf8)
+        for (index, event) in events.enumerated() {
+            var object = columns(event)
+            object["@odata.type"] = "Microsoft.Dynamics.CRM.crmb_email\(event.kind.rawValue)"
+            object["@odata.id"] = keyPath(event, encoded: false)
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out += try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        }
+        out += Array("]}".utf8)
+        return out
     }
 
     /// `crmb_emailsends(crmb_eventid='123')`: the alternate key, quotes doubled as OData
     /// string literals want, then percent-encoded.
-    static func keyPath(_ event: CRMEmailEvent) -> String {
+    /// In `@odata.id` (a JSON string, not a URL) the literal is not percent-encoded.
+    static func keyPath(_ event: CRMEmailEvent, encoded: Bool = true) -> String {
         let literal = event.eventID.replacingOccurrences(of: "'", with: "''")
-        return "\(entitySet(event.kind))(crmb_eventid='\(HTTPRequest.percentEncoded(literal))')"
+        return "\(entitySet(event.kind))(crmb_eventid='\(encoded ? HTTPRequest.percentEncoded(literal) : literal)')"
     }
 
     static func entitySet(_ kind: CRMEmailEvent.Kind) -> String { "crmb_email\(kind.rawValue)s" }
@@ -99,8 +133,12 @@ public struct DynamicsEmailEventWriter: CRMEmailEventWriter {
     /// The activity's columns. The alternate key stays in the URL only (repeated in the
     /// body, the create path of some messages fails with 0x80040216).
     static func body(_ event: CRMEmailEvent) throws -> [UInt8] {
+        Array(try JSONSerialization.data(withJSONObject: columns(event), options: [.sortedKeys, .withoutEscapingSlashes]))
+    }
+
+    static func columns(_ event: CRMEmailEvent) -> [String: Any] {
         let activity = "crmb_email\(event.kind.rawValue)"
-        let object: [String: Any] = [
+        return [
             "subject": event.subject,
             "crmb_campaignname": event.campaignName ?? NSNull(),
             "crmb_deliveryname": event.deliveryName ?? NSNull(),
@@ -111,6 +149,5 @@ public struct DynamicsEmailEventWriter: CRMEmailEventWriter {
             // activity, exactly in this case: plain `regardingobjectid` is refused.
             "regardingobjectid_contact_\(activity)@odata.bind": "/contacts(\(event.contactID.lowercased()))",
         ]
-        return Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
     }
 }

@@ -16,60 +16,36 @@ public struct DynamicsExportWriter: CRMExportWriter {
     public let target: CRMExportTarget
     public let configuration: DynamicsConfiguration
     public let maxBatch: Int
-    let exchange: CRMExchange
-    let tokens: OAuthTokenProvider
+    let call: DynamicsBatchCall
 
     public init(
         target: CRMExportTarget, configuration: DynamicsConfiguration, http: HTTPClient, logger: Logger, batchSize: Int = 1000,
-        onRetry: CRMRetryObserver? = nil
+        onRetry: CRMRetryObserver? = nil, limiter: CRMBudgetLimiter? = nil
     ) {
         self.target = target
         self.configuration = configuration
         self.maxBatch = min(max(1, batchSize), 1000)
-        var logger = logger
-        logger[metadataKey: "crm.system"] = "dynamics"
-        self.exchange = CRMExchange(
-            system: "dynamics", http: http, retry: configuration.retry, timeout: configuration.requestTimeout, logger: logger,
-            onRetry: onRetry)
-        self.tokens = OAuthTokenProvider(credentials: configuration.credentials, exchange: exchange)
+        self.call = DynamicsBatchCall(configuration: configuration, http: http, logger: logger, onRetry: onRetry, limiter: limiter)
     }
 
     public func write(_ records: [CRMExportRecord]) async throws -> [CRMWriteOutcome] {
         precondition(records.count <= maxBatch, "write takes at most maxBatch records")
-        var outcomes = [CRMWriteOutcome?](repeating: nil, count: records.count)
+        var refused: [Int: CRMWriteOutcome] = [:]
         var operations: [Int: DynamicsBatch.Operation] = [:]
         for (index, record) in records.enumerated() {
             switch operation(record) {
             case .operation(let built): operations[index] = built
-            case .refused(let refused): outcomes[index] = refused
+            case .refused(let outcome): refused[index] = outcome
             }
         }
         let name = "\(target.operation.rawValue) \(target.object) ($batch)"
-        try await CRMPartRetry.run(
-            pending: operations.keys.sorted(), policy: configuration.retry, system: "dynamics", operation: name,
-            logger: exchange.logger, onRetry: exchange.onRetry
-        ) { indices in
-            let parts = try await send(indices.compactMap { operations[$0] }, name: name)
-            return parts.map(result)
-        } record: { index, outcome in
-            outcomes[index] = outcome
+        let operationKind = target.operation
+        return try await call.write(count: records.count, refused: refused, operations: operations, operation: name) { status, code in
+            // A re-delivered insert finds the record it made; a re-delivered delete finds none.
+            if operationKind == .insert, status == 412, code == "0x80040237" { return .written }
+            if operationKind == .delete, status == 404 { return .written }
+            return nil
         }
-        return outcomes.map { $0 ?? .rejected(code: "unanswered", message: "the CRM gave no answer for this record") }
-    }
-
-    /// A part's answer as an outcome; what the operation makes of 404 and 412.
-    private func result(_ part: DynamicsBatch.PartResponse) -> CRMPartRetry.PartResult {
-        if (200..<300).contains(part.status) { return .done(.written) }
-        if CRMError.isRetriableStatus(part.status) || part.status == 401 {
-            return .retry(after: configuration.retry.retryAfter(part.headers["retry-after"]), reason: "HTTP \(part.status)")
-        }
-        let error = CRMErrorBody.parse(part.body)
-        let code = error?.code.flatMap { $0.isEmpty ? nil : $0 } ?? "http-\(part.status)"
-        // A re-delivered insert finds the record it made; a re-delivered delete finds none.
-        if target.operation == .insert, part.status == 412, code == "0x80040237" { return .done(.written) }
-        if target.operation == .delete, part.status == 404 { return .done(.written) }
-        let message = error.map { CRMExchange.oneLine($0.message) } ?? "HTTP \(part.status)"
-        return .done(.rejected(code: code, message: message))
     }
 
     /// The `$batch` operation for a record, or the reject when it cannot be one.
@@ -119,27 +95,5 @@ public struct DynamicsExportWriter: CRMExportWriter {
     private func body(_ record: CRMExportRecord) throws -> [UInt8] {
         let object = record.fields.mapValues(\.jsonObject)
         return Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-    }
-
-    private func send(_ operations: [DynamicsBatch.Operation], name: String) async throws -> [DynamicsBatch.PartResponse] {
-        let boundary = "batch_" + UUID().uuidString.lowercased()
-        let body = DynamicsBatch.body(operations, boundary: boundary)
-        let headers: HTTPHeaders = [
-            "Accept": "application/json", "OData-MaxVersion": "4.0", "OData-Version": "4.0",
-            "Content-Type": "multipart/mixed;boundary=\(boundary)", "Prefer": "odata.continue-on-error",
-        ]
-        let url = configuration.webAPIURL + "$batch"
-        let parts = try await exchange.perform(
-            name, tokens: tokens, idempotent: true,
-            build: { _ in HTTPRequest(method: "POST", url: url, headers: headers, body: body) },
-            decode: { response throws(CRMJSON.Problem) in
-                try DynamicsBatch.parse(response.body, contentType: response.headers["Content-Type"])
-            })
-        guard parts.count == operations.count else {
-            throw CRMError(
-                system: "dynamics", code: .malformedResponse, operation: name,
-                message: "the $batch answer has \(parts.count) parts for \(operations.count) requests", isRetriable: true)
-        }
-        return parts
     }
 }

@@ -11,86 +11,37 @@ public struct DynamicsFlagWriter: CRMFlagWriter {
     public let entitySet: String
     public let field: String
     public let maxBatch: Int
-    let exchange: CRMExchange
-    let tokens: OAuthTokenProvider
+    let call: DynamicsBatchCall
 
     public var system: String { "dynamics" }
 
     /// - Parameter batchSize: operations per `$batch`, at most 1000 (the Web API's limit).
+    /// - Parameter limiter: the budget to spend; default the process's for this user.
     public init(
         configuration: DynamicsConfiguration, entitySet: String, field: String, http: HTTPClient, logger: Logger,
-        batchSize: Int = 1000
+        batchSize: Int = 1000, onRetry: CRMRetryObserver? = nil, limiter: CRMBudgetLimiter? = nil
     ) {
         self.configuration = configuration
         self.entitySet = entitySet
         self.field = field
         self.maxBatch = min(max(1, batchSize), 1000)
-        var logger = logger
-        logger[metadataKey: "crm.system"] = "dynamics"
-        self.exchange = CRMExchange(
-            system: "dynamics", http: http, retry: configuration.retry, timeout: configuration.requestTimeout, logger: logger)
-        self.tokens = OAuthTokenProvider(credentials: configuration.credentials, exchange: exchange)
+        self.call = DynamicsBatchCall(configuration: configuration, http: http, logger: logger, onRetry: onRetry, limiter: limiter)
     }
 
     public func update(_ updates: [CRMFlagUpdate]) async throws -> [CRMWriteOutcome] {
         precondition(updates.count <= maxBatch, "update takes at most maxBatch records")
-        var outcomes = [CRMWriteOutcome?](repeating: nil, count: updates.count)
-        var pending: [Int] = []
+        var refused: [Int: CRMWriteOutcome] = [:]
+        var operations: [Int: DynamicsBatch.Operation] = [:]
         for (index, update) in updates.enumerated() {
             if UUID(uuidString: update.id) == nil {
-                outcomes[index] = .rejected(code: "invalid-crm-id", message: "\"\(update.id.prefix(60))\" is not a Dynamics record id (a GUID)")
+                refused[index] = .rejected(code: "invalid-crm-id", message: "\"\(update.id.prefix(60))\" is not a Dynamics record id (a GUID)")
             } else {
-                pending.append(index)
+                operations[index] = DynamicsBatch.Operation(
+                    method: "PATCH", url: configuration.webAPIURL + "\(entitySet)(\(update.id.lowercased()))",
+                    body: Array("{\"\(field)\":\(update.value)}".utf8), headers: ["If-Match": "*"])
             }
         }
-        let operation = "update \(entitySet).\(field) ($batch)"
-        try await CRMPartRetry.run(
-            pending: pending, policy: configuration.retry, system: system, operation: operation, logger: exchange.logger
-        ) { indices in
-            let parts = try await send(indices.map { updates[$0] }, operation: operation)
-            return parts.map { part -> CRMPartRetry.PartResult in
-                if (200..<300).contains(part.status) { return .done(.written) }
-                if CRMError.isRetriableStatus(part.status) || part.status == 401 {
-                    return .retry(after: configuration.retry.retryAfter(part.headers["retry-after"]), reason: "HTTP \(part.status)")
-                }
-                let error = CRMErrorBody.parse(part.body)
-                let code = error?.code.flatMap { $0.isEmpty ? nil : $0 } ?? "http-\(part.status)"
-                let message = error.map { CRMExchange.oneLine($0.message) } ?? "HTTP \(part.status)"
-                return .done(.rejected(code: code, message: message))
-            }
-        } record: { index, outcome in
-            outcomes[index] = outcome
-        }
-        return outcomes.map { $0 ?? .rejected(code: "unanswered", message: "the CRM gave no answer for this record") }
-    }
-
-    private func send(_ updates: [CRMFlagUpdate], operation: String) async throws -> [DynamicsBatch.PartResponse] {
-        let operations = updates.map { update in
-            DynamicsBatch.Operation(
-                method: "PATCH", url: configuration.webAPIURL + "\(entitySet)(\(update.id.lowercased()))",
-                body: Array("{\"\(field)\":\(update.value)}".utf8), headers: ["If-Match": "*"])
-        }
-        let boundary = "batch_" + UUID().uuidString.lowercased()
-        let body = DynamicsBatch.body(operations, boundary: boundary)
-        let headers: HTTPHeaders = [
-            "Accept": "application/json",
-            "OData-MaxVersion": "4.0",
-            "OData-Version": "4.0",
-            "Content-Type": "multipart/mixed;boundary=\(boundary)",
-            "Prefer": "odata.continue-on-error",
-        ]
-        let url = configuration.webAPIURL + "$batch"
-        let parts = try await exchange.perform(
-            operation, tokens: tokens, idempotent: true,
-            build: { _ in HTTPRequest(method: "POST", url: url, headers: headers, body: body) },
-            decode: { response throws(CRMJSON.Problem) in
-                try DynamicsBatch.parse(response.body, contentType: response.headers["Content-Type"])
-            })
-        guard parts.count == updates.count else {
-            throw CRMError(
-                system: system, code: .malformedResponse, operation: operation,
-                message: "the $batch answer has \(parts.count) parts for \(updates.count) requests", isRetriable: true)
-        }
-        return parts
+        return try await call.write(
+            count: updates.count, refused: refused, operations: operations, operation: "update \(entitySet).\(field) ($batch)")
     }
 }

@@ -21,9 +21,12 @@ public struct SalesforceConnector: CRMSourceConnector {
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "crm.system"] = "salesforce"
-        self.exchange = CRMExchange(
+        var exchange = CRMExchange(
             system: "salesforce", http: http, retry: configuration.retry,
             timeout: configuration.requestTimeout, logger: logger, observer: observer)
+        // Reads spend the same per-user budget as the writers of the process (issue 14 item 5).
+        exchange.limiter = CRMBudgetLimiter.shared(for: configuration.instanceURL + "|" + configuration.credentials.clientID)
+        self.exchange = exchange
         self.tokens = OAuthTokenProvider(credentials: configuration.credentials, exchange: exchange)
     }
 

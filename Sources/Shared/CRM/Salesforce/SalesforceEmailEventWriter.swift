@@ -9,68 +9,80 @@ import Logging
 public struct SalesforceEmailEventWriter: CRMEmailEventWriter {
     public static let object = "CRMB_Email_Event__c"
     public static let externalID = "CRMB_Event_Id__c"
-    /// Per-record codes that say "try again", not "this record is wrong".
-    static let transientCodes: Set<String> = ["UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED"]
-
     public let configuration: SalesforceConfiguration
+    /// Most events one `upsert` takes.
     public let maxBatch: Int
-    let exchange: CRMExchange
-    let tokens: OAuthTokenProvider
+    /// Records per Collections call.
+    public let callSize: Int
+    /// Calls of more records than this go through Bulk API 2.0; nil: never.
+    public let bulkAbove: Int?
+    let call: SalesforceCollectionsCall
+    let bulk: SalesforceBulkIngest
 
     public var system: String { "salesforce" }
 
     /// - Parameter batchSize: records per Collections call, at most 200 (Salesforce's limit).
-    public init(configuration: SalesforceConfiguration, http: HTTPClient, logger: Logger, batchSize: Int = 200, onRetry: CRMRetryObserver? = nil) {
+    /// - Parameter parallelCalls: Collections calls one `upsert` may have going at once
+    ///   (the budget limiter decides how many really are in flight).
+    /// - Parameter bulkAbove: more records than this in one `upsert` go as one Bulk API
+    ///   2.0 job (default 2,000, Salesforce's advice); nil keeps to Collections.
+    /// - Parameter bulkMaxRecords: most records one `upsert` takes when Bulk API 2.0 is on.
+    /// - Parameter limiter: the budget to spend; default the process's for this user.
+    public init(
+        configuration: SalesforceConfiguration, http: HTTPClient, logger: Logger, batchSize: Int = 200,
+        parallelCalls: Int = 1, bulkAbove: Int? = 2000, bulkMaxRecords: Int = 10_000, bulkPollInterval: Duration = .seconds(2),
+        onRetry: CRMRetryObserver? = nil, limiter: CRMBudgetLimiter? = nil
+    ) {
         self.configuration = configuration
-        self.maxBatch = min(max(1, batchSize), 200)
-        var logger = logger
-        logger[metadataKey: "crm.system"] = "salesforce"
-        self.exchange = CRMExchange(
-            system: "salesforce", http: http, retry: configuration.retry, timeout: configuration.requestTimeout, logger: logger, onRetry: onRetry)
-        self.tokens = OAuthTokenProvider(credentials: configuration.credentials, exchange: exchange)
+        self.callSize = min(max(1, batchSize), 200)
+        self.bulkAbove = bulkAbove.map { max(1, $0) }
+        self.maxBatch = bulkAbove == nil ? callSize * max(1, parallelCalls) : max(callSize * max(1, parallelCalls), bulkMaxRecords)
+        self.call = SalesforceCollectionsCall(configuration: configuration, http: http, logger: logger, onRetry: onRetry, limiter: limiter)
+        self.bulk = SalesforceBulkIngest(call: call, pollInterval: bulkPollInterval, maxPolls: 900)
     }
 
     public func upsert(_ events: [CRMEmailEvent]) async throws -> [CRMWriteOutcome] {
         precondition(events.count <= maxBatch, "upsert takes at most maxBatch events")
         var outcomes = [CRMWriteOutcome?](repeating: nil, count: events.count)
-        try await CRMPartRetry.run(
-            pending: Array(events.indices), policy: configuration.retry, system: system,
-            operation: "upsert \(Self.object) (collections)", logger: exchange.logger, onRetry: exchange.onRetry
-        ) { indices in
-            try await send(indices.map { events[$0] }).map { result -> CRMPartRetry.PartResult in
-                if result.success { return .done(.written) }
-                if Self.transientCodes.contains(result.code) { return .retry(after: nil, reason: result.code) }
-                return .done(.rejected(code: result.code, message: result.message))
+        var pending = Array(events.indices)
+        if let bulkAbove, events.count > bulkAbove {
+            let results = try await bulk.upsert(
+                object: Self.object, externalID: Self.externalID, columns: Self.columns, rows: events.map(Self.row))
+            pending = []
+            for (index, event) in events.enumerated() {
+                switch results[event.eventID] {
+                case .written?: outcomes[index] = .written
+                case .rejected(let code, let message)?: outcomes[index] = .rejected(code: code, message: message)
+                case .unprocessed?, nil: pending.append(index)  // sent again below
+                }
             }
-        } record: { index, outcome in
-            outcomes[index] = outcome
         }
+        let operation = "upsert \(Self.object) (collections)"
+        let path = call.path("composite/sobjects/\(Self.object)/\(Self.externalID)")
+        let written = try await CRMBatchWrite.inCalls(pending, callSize: callSize) { [call] chunk in
+            try await CRMBatchWrite.outcomes(count: chunk.count, refused: [:], exchange: call.exchange, operation: operation) { indices in
+                try await call.send(
+                    method: "PATCH", path: path, records: indices.map { Self.record(events[chunk[$0]]) }, count: indices.count,
+                    operation: "upsert \(indices.count) \(Self.object) (collections)"
+                ).map { SalesforceCollectionsCall.result($0) }
+            }
+        }
+        for (index, outcome) in written { outcomes[index] = outcome }
         return outcomes.map { $0 ?? .rejected(code: "unanswered", message: "the CRM gave no answer for this record") }
     }
 
-    struct RecordResult {
-        var success: Bool
-        var code: String
-        var message: String
-    }
+    /// The columns of a Bulk API 2.0 upload, the external id first.
+    static let columns = [
+        externalID, "Name", "CRMB_Type__c", "CRMB_Contact__c", "CRMB_Campaign_Name__c", "CRMB_Delivery_Name__c",
+        "CRMB_Event_Date__c", "CRMB_URL__c", "CRMB_Mirror_URL__c",
+    ]
 
-    private func send(_ events: [CRMEmailEvent]) async throws -> [RecordResult] {
-        let records = events.map(Self.record)
-        let body = Array(try JSONSerialization.data(
-            withJSONObject: ["allOrNone": false, "records": records] as [String: Any], options: [.withoutEscapingSlashes]))
-        let path = "/services/data/\(configuration.apiVersion)/composite/sobjects/\(Self.object)/\(Self.externalID)"
-        let headers: HTTPHeaders = ["Accept": "application/json", "Content-Type": "application/json"]
-        let operation = "upsert \(events.count) \(Self.object) (collections)"
-        let results = try await exchange.perform(
-            operation, tokens: tokens, idempotent: true,
-            build: { token in HTTPRequest(method: "PATCH", url: url(path, token: token), headers: headers, body: body) },
-            decode: { response throws(CRMJSON.Problem) in try Self.results(response.body) })
-        guard results.count == events.count else {
-            throw CRMError(
-                system: system, code: .malformedResponse, operation: operation,
-                message: "the answer has \(results.count) results for \(events.count) records", isRetriable: true)
-        }
-        return results
+    /// One CSV row in `columns` order; nil is written as `#N/A` (null).
+    static func row(_ event: CRMEmailEvent) -> [String?] {
+        [
+            event.eventID, String(event.subject.prefix(80)), event.kind.rawValue, event.contactID, event.campaignName,
+            event.deliveryName, CRMTimestamp.string(event.occurredAt), event.url, event.mirrorURL,
+        ]
     }
 
     /// One record of the Collections body; `attributes.type` is required for an upsert.
@@ -87,31 +99,5 @@ public struct SalesforceEmailEventWriter: CRMEmailEventWriter {
             "CRMB_URL__c": event.url ?? NSNull(),
             "CRMB_Mirror_URL__c": event.mirrorURL ?? NSNull(),
         ]
-    }
-
-    /// `[{"id":…,"success":true,"errors":[],"created":…}, {"success":false,"errors":[{"statusCode":…,"message":…}]}]`.
-    static func results(_ body: [UInt8]) throws(CRMJSON.Problem) -> [RecordResult] {
-        guard let array = CRMJSON.anyValue(body) as? [Any] else {
-            throw CRMJSON.Problem(description: "the Collections answer is not a JSON array", isTransient: CRMJSON.anyValue(body) == nil)
-        }
-        var results: [RecordResult] = []
-        for item in array {
-            guard let object = item as? [String: Any], let success = object["success"] as? Bool else {
-                throw CRMJSON.Problem(description: "a Collections result has no success member")
-            }
-            let first = (object["errors"] as? [[String: Any]])?.first
-            let code = (first?["statusCode"] as? String) ?? (first?["errorCode"] as? String) ?? (success ? "" : "UNKNOWN_ERROR")
-            results.append(RecordResult(success: success, code: code, message: CRMExchange.oneLine(first?["message"] as? String ?? "")))
-        }
-        return results
-    }
-
-    /// `path` on the instance root (the token's `instance_url` when configured so).
-    private func url(_ path: String, token: OAuthToken?) -> String {
-        var root = configuration.instanceURL
-        if configuration.useTokenInstanceURL, let instance = token?.instanceURL, !instance.isEmpty {
-            root = instance.hasSuffix("/") ? String(instance.dropLast()) : instance
-        }
-        return root + path
     }
 }

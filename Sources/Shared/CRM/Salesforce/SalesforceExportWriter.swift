@@ -15,80 +15,47 @@ public struct SalesforceExportWriter: CRMExportWriter {
     public let target: CRMExportTarget
     public let configuration: SalesforceConfiguration
     public let maxBatch: Int
-    let exchange: CRMExchange
-    let tokens: OAuthTokenProvider
+    let call: SalesforceCollectionsCall
 
     public init(
         target: CRMExportTarget, configuration: SalesforceConfiguration, http: HTTPClient, logger: Logger, batchSize: Int = 200,
-        onRetry: CRMRetryObserver? = nil
+        onRetry: CRMRetryObserver? = nil, limiter: CRMBudgetLimiter? = nil
     ) {
         self.target = target
         self.configuration = configuration
         self.maxBatch = min(max(1, batchSize), 200)
-        var logger = logger
-        logger[metadataKey: "crm.system"] = "salesforce"
-        self.exchange = CRMExchange(
-            system: "salesforce", http: http, retry: configuration.retry, timeout: configuration.requestTimeout, logger: logger,
-            onRetry: onRetry)
-        self.tokens = OAuthTokenProvider(credentials: configuration.credentials, exchange: exchange)
+        self.call = SalesforceCollectionsCall(configuration: configuration, http: http, logger: logger, onRetry: onRetry, limiter: limiter)
     }
 
     public func write(_ records: [CRMExportRecord]) async throws -> [CRMWriteOutcome] {
         precondition(records.count <= maxBatch, "write takes at most maxBatch records")
-        var outcomes = [CRMWriteOutcome?](repeating: nil, count: records.count)
-        var pending: [Int] = []
-        for (index, record) in records.enumerated() {
-            if target.operation != .insert, (record.key ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-                outcomes[index] = .rejected(code: "missing-key", message: "the key column is null or empty")
-            } else {
-                pending.append(index)
-            }
+        var refused: [Int: CRMWriteOutcome] = [:]
+        for (index, record) in records.enumerated()
+        where target.operation != .insert && (record.key ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            refused[index] = .rejected(code: "missing-key", message: "the key column is null or empty")
         }
         let name = "\(target.operation.rawValue) \(target.object) (collections)"
-        try await CRMPartRetry.run(
-            pending: pending, policy: configuration.retry, system: "salesforce", operation: name,
-            logger: exchange.logger, onRetry: exchange.onRetry
-        ) { indices in
-            try await send(indices.map { records[$0] }, name: name).map { result -> CRMPartRetry.PartResult in
-                if result.success { return .done(.written) }
-                if SalesforceEmailEventWriter.transientCodes.contains(result.code) { return .retry(after: nil, reason: result.code) }
-                if target.operation == .delete, result.code == "ENTITY_IS_DELETED" { return .done(.written) }
-                return .done(.rejected(code: result.code, message: result.message))
+        let isDelete = target.operation == .delete
+        return try await CRMBatchWrite.outcomes(count: records.count, refused: refused, exchange: call.exchange, operation: name) { indices in
+            try await send(indices.map { records[$0] }, name: name).map { result in
+                SalesforceCollectionsCall.result(result) { code in isDelete && code == "ENTITY_IS_DELETED" ? .written : nil }
             }
-        } record: { index, outcome in
-            outcomes[index] = outcome
         }
-        return outcomes.map { $0 ?? .rejected(code: "unanswered", message: "the CRM gave no answer for this record") }
     }
 
-    private func send(_ records: [CRMExportRecord], name: String) async throws -> [SalesforceEmailEventWriter.RecordResult] {
-        let root = "/services/data/\(configuration.apiVersion)/composite/sobjects"
-        let method: String
-        var path = root
-        var body: [UInt8]?
+    private func send(_ records: [CRMExportRecord], name: String) async throws -> [SalesforceCollectionsCall.RecordResult] {
+        let root = call.path("composite/sobjects")
         switch target.operation {
         case .delete:
-            method = "DELETE"
             let ids = records.compactMap { $0.key?.trimmingCharacters(in: .whitespaces) }.map(HTTPRequest.percentEncoded).joined(separator: ",")
-            path = root + "?ids=\(ids)&allOrNone=false"
+            return try await call.send(method: "DELETE", path: root + "?ids=\(ids)&allOrNone=false", records: nil, count: records.count, operation: name)
         case .insert, .update, .upsert:
-            method = target.operation == .insert ? "POST" : "PATCH"
+            var path = root
             if target.operation == .upsert, let field = target.keyField { path = root + "/\(target.object)/\(field)" }
-            let json = records.map(self.record)
-            body = Array(try JSONSerialization.data(
-                withJSONObject: ["allOrNone": false, "records": json] as [String: Any], options: [.withoutEscapingSlashes]))
+            return try await call.send(
+                method: target.operation == .insert ? "POST" : "PATCH", path: path, records: records.map(self.record), count: records.count,
+                operation: name, idempotent: target.operation != .insert)
         }
-        let headers: HTTPHeaders = body == nil ? ["Accept": "application/json"] : ["Accept": "application/json", "Content-Type": "application/json"]
-        let results = try await exchange.perform(
-            name, tokens: tokens, idempotent: target.operation != .insert,
-            build: { token in HTTPRequest(method: method, url: url(path, token: token), headers: headers, body: body) },
-            decode: { response throws(CRMJSON.Problem) in try SalesforceEmailEventWriter.results(response.body) })
-        guard results.count == records.count else {
-            throw CRMError(
-                system: "salesforce", code: .malformedResponse, operation: name,
-                message: "the answer has \(results.count) results for \(records.count) records", isRetriable: target.operation != .insert)
-        }
-        return results
     }
 
     /// One record of the Collections body: its type, the key (`Id` for an update, the
@@ -102,13 +69,5 @@ public struct SalesforceExportWriter: CRMExportWriter {
         case .insert, .delete: break
         }
         return object
-    }
-
-    private func url(_ path: String, token: OAuthToken?) -> String {
-        var root = configuration.instanceURL
-        if configuration.useTokenInstanceURL, let instance = token?.instanceURL, !instance.isEmpty {
-            root = instance.hasSuffix("/") ? String(instance.dropLast()) : instance
-        }
-        return root + path
     }
 }

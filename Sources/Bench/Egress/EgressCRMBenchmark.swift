@@ -1,0 +1,197 @@
+import CRMConnectors
+import CoreValues
+import Foundation
+import HTTPBridge
+import Logging
+
+/// campaign-to-crm, the CRM side: N email events through the product's email-event
+/// writers (bulk messages, Bulk API 2.0, the shared budget limiter) into the emulator.
+/// - Dynamics with a budget set so that the budget, not the CPU, is the limit: achieved
+///   execution time as a share of the budget, and the share of requests answered 429.
+/// - Dynamics unlimited: records/s against a plain client sending the same
+///   `UpsertMultiple` bodies with the same concurrency (the raw write ceiling).
+/// - Salesforce: records per call on Collections and on Bulk API 2.0, and the daily
+///   allocation used per 1,000 events.
+/// - Lost and duplicated records, counted in the emulator after each run.
+/// Not yet measured here: the egress roles end to end from `email_events` (reader,
+/// Kafka, writer processes) and their peak RSS.
+struct EgressCRMBenchmark: Benchmark {
+    let name = "egress-crm"
+    let summary = "campaign-to-crm CRM side: bulk writes under the CRM's budgets, against a raw write ceiling"
+    let perScale = false
+
+    /// The budget-limited setting: a 20 s window (the real one is 5 minutes; shorter so
+    /// a run spans several windows), 4 s of execution time in it and 2 ms per record: the
+    /// budget allows 2,000 records per window, far below what the CPU could write.
+    static let window = 20
+    static let budgetMilliseconds = 4_000
+    static let millisecondsPerRecord = 2.0
+
+    func run(_ context: BenchContext, scale: Int?) async throws -> [Figure] {
+        let events = context.settings.egressEvents
+        let emulator = context.stack.emulator
+        let contacts = 2_000
+        try await context.ensureEmulatorContacts(contacts)
+        let dataset = try await context.dataset(contacts)
+        let ids = dataset.ids
+        var figures: [Figure] = []
+        let logger = context.logger
+
+        // 1. Budget-limited. A sliding window lets a fresh client spend one whole window's
+        // budget at once, then only as fast as it frees: over T seconds at most
+        // budget × (T / window + 1). The share is taken against that bound, so it nears 1
+        // only over many windows (the default N gives about ten).
+        let limitedCount = max(6_000, events / 10)
+        try await emulator.setDynamicsLimits(
+            #"{"requests":100000000,"executionTimeMilliseconds":\#(Self.budgetMilliseconds),"concurrentRequests":52,"windowSeconds":\#(Self.window),"millisecondsPerRecord":\#(Self.millisecondsPerRecord),"degreeOfParallelismHint":8}"#)
+        let limiter = CRMBudgetLimiter(settings: .init(budgetWindow: .seconds(Self.window)))
+        let limited = try await writeDynamics(emulator, ids: ids, count: limitedCount, prefix: "lim", limiter: limiter, logger: logger)
+        let budget = Double(Self.budgetMilliseconds) * (limited.seconds / Double(Self.window) + 1)
+        let used = Double(limitedCount) * Self.millisecondsPerRecord
+        figures.append(Figure(
+            id: "egress.budget-share", workflow: "campaign-to-crm", label: "Egress budget-limited: execution time used / budget",
+            value: used / budget, unit: "ratio", scale: limitedCount, target: .atLeast(0.9),
+            note: "\(limitedCount) events in \(String(format: "%.1f", limited.seconds)) s; budget \(Self.budgetMilliseconds) ms per \(Self.window) s window; per-record time only (request overhead not counted)"))
+        figures.append(Figure(
+            id: "egress.throttled-share", workflow: "campaign-to-crm", label: "Egress budget-limited: requests answered 429",
+            value: Double(limited.throttled) / Double(max(1, limited.requests)), unit: "ratio", scale: limitedCount, target: .atMost(0.01),
+            note: "\(limited.throttled) of \(limited.requests) requests"))
+        figures += lossFigures(limited, expected: limitedCount, id: "egress.dynamics-limited")
+
+        // 2. Unlimited: the writer against a plain client sending the same bulk calls.
+        try await emulator.reset()
+        await context.state.setEmulatorContacts(-1)
+        try await context.ensureEmulatorContacts(contacts)
+        let open = try await writeDynamics(emulator, ids: ids, count: events, prefix: "open", limiter: CRMBudgetLimiter(), logger: logger)
+        let ceiling = try await rawCeiling(emulator, ids: ids, count: events)
+        let rate = Double(events) / open.seconds
+        figures.append(Figure(
+            id: "egress.dynamics-rate", workflow: "campaign-to-crm", label: "Egress writer, Dynamics unlimited",
+            value: rate, unit: "records/s", scale: events, note: "\(open.requests) requests"))
+        figures.append(Figure(
+            id: "ceiling.dynamics-upsertmultiple", workflow: "ceiling", label: "Plain client, same UpsertMultiple calls",
+            value: ceiling, unit: "records/s", scale: events, note: "1,000 records per call, 4 at once"))
+        figures.append(Figure(
+            id: "egress.dynamics-ratio", workflow: "campaign-to-crm", label: "Egress writer / raw UpsertMultiple",
+            value: rate / ceiling, unit: "ratio", scale: events, target: .atLeast(0.7)))
+        figures += lossFigures(open, expected: events, id: "egress.dynamics-open")
+
+        // 3. Salesforce: Collections (below the bulk threshold) and Bulk API 2.0.
+        let salesforceCount = min(events, 20_000)
+        for bulk in [false, true] {
+            let run = try await writeSalesforce(emulator, count: salesforceCount, bulk: bulk, logger: logger)
+            let path = bulk ? "bulk" : "collections"
+            figures.append(Figure(
+                id: "egress.salesforce-\(path).records-per-call", workflow: "campaign-to-crm",
+                label: "Salesforce records per API call (\(bulk ? "Bulk API 2.0" : "Collections"))",
+                value: Double(salesforceCount) / Double(max(1, run.requests)), unit: "records/call", scale: salesforceCount,
+                target: bulk ? nil : .atLeast(190), note: "\(run.requests) calls"))
+            figures.append(Figure(
+                id: "egress.salesforce-\(path).allocation-per-1000", workflow: "campaign-to-crm",
+                label: "Salesforce daily allocation used per 1,000 events (\(path))",
+                value: Double(run.allocationUsed) * 1000 / Double(salesforceCount), unit: "requests", scale: salesforceCount))
+            figures += lossFigures(run, expected: salesforceCount, id: "egress.salesforce-\(path)")
+        }
+        return figures
+    }
+
+    struct Run {
+        var seconds: Double
+        var requests: Int
+        var throttled: Int
+        var stored: Int
+        var allocationUsed = 0
+    }
+
+    private func lossFigures(_ run: Run, expected: Int, id: String) -> [Figure] {
+        [
+            Figure(id: id + ".lost", workflow: "campaign-to-crm", label: "Lost records (\(id))", value: Double(max(0, expected - run.stored)),
+                   unit: "records", scale: expected, target: .atMost(0)),
+            Figure(id: id + ".duplicated", workflow: "campaign-to-crm", label: "Duplicated records (\(id))", value: Double(max(0, run.stored - expected)),
+                   unit: "records", scale: expected, target: .atMost(0)),
+        ]
+    }
+
+    private func events(ids: [String], count: Int, prefix: String) -> [CRMEmailEvent] {
+        (0..<count).map { index in
+            CRMEmailEvent(
+                eventID: "\(prefix)-\(index)", kind: .open, contactID: ids[index % ids.count],
+                occurredAt: Date(timeIntervalSince1970: 1_700_000_000 + Double(index)), campaignName: "Bench", deliveryName: "D\(index % 50)")
+        }
+    }
+
+    /// The product's Dynamics writer, fed like the egress writer feeds it.
+    private func writeDynamics(
+        _ emulator: EmulatorClient, ids: [String], count: Int, prefix: String, limiter: CRMBudgetLimiter, logger: Logger
+    ) async throws -> Run {
+        let configuration = DynamicsConfiguration(
+            organizationURL: emulator.baseURL, tokenURL: emulator.tokenURL, clientID: EmulatorClient.clientID,
+            clientSecret: Secret(EmulatorClient.clientSecret), retry: CRMRetryPolicy(maxAttempts: 20))
+        let writer = DynamicsEmailEventWriter(
+            configuration: configuration, http: emulator.http, logger: logger, batchSize: 1000, parallelCalls: 8, limiter: limiter)
+        let all = events(ids: ids, count: count, prefix: prefix)
+        let countBefore = try await emulator.dynamicsCount("crmb_emailopens")
+        let before = try await emulator.counters()
+        let started = ContinuousClock.now
+        for start in stride(from: 0, to: all.count, by: writer.maxBatch) {
+            let outcomes = try await writer.upsert(Array(all[start..<min(start + writer.maxBatch, all.count)]))
+            guard outcomes.allSatisfy(\.isWritten) else { throw BenchError("the CRM refused some bench events") }
+        }
+        let seconds = Stopwatch.seconds(since: started)
+        let after = try await emulator.counters()
+        let stored = try await emulator.dynamicsCount("crmb_emailopens") - countBefore
+        return Run(seconds: seconds, requests: after.requests - before.requests, throttled: after.throttled - before.throttled, stored: stored)
+    }
+
+    /// A plain client: the same UpsertMultiple bodies, four in flight, built before the clock.
+    private func rawCeiling(_ emulator: EmulatorClient, ids: [String], count: Int) async throws -> Double {
+        let token = try await emulator.token()
+        let all = events(ids: ids, count: count, prefix: "raw")
+        let bodies = try stride(from: 0, to: all.count, by: 1000).map { start in
+            try DynamicsEmailEventWriter.targets(Array(all[start..<min(start + 1000, all.count)]))
+        }
+        let url = emulator.webAPIURL + "crmb_emailopens/Microsoft.Dynamics.CRM.UpsertMultiple"
+        let headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Content-Type": "application/json", "OData-Version": "4.0"]
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<4 {
+                group.addTask {
+                    for index in stride(from: lane, to: bodies.count, by: 4) {
+                        let response = try await emulator.http.execute(HTTPRequest(method: "POST", url: url, headers: headers, body: bodies[index], timeout: .seconds(300)))
+                        guard response.status == 204 else { throw BenchError("raw UpsertMultiple answered \(response.status)") }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return Double(count) / Stopwatch.seconds(since: started)
+    }
+
+    private func writeSalesforce(_ emulator: EmulatorClient, count: Int, bulk: Bool, logger: Logger) async throws -> Run {
+        let configuration = SalesforceConfiguration(
+            instanceURL: emulator.baseURL, clientID: EmulatorClient.clientID, clientSecret: Secret(EmulatorClient.clientSecret),
+            tokenURL: emulator.baseURL + "/services/oauth2/token", retry: CRMRetryPolicy(maxAttempts: 20))
+        let writer = SalesforceEmailEventWriter(
+            configuration: configuration, http: emulator.http, logger: logger, batchSize: 200, parallelCalls: 4,
+            bulkAbove: bulk ? 2000 : nil, bulkMaxRecords: 10_000, bulkPollInterval: .milliseconds(200), limiter: CRMBudgetLimiter())
+        let contacts = try await emulator.salesforceContactIDs(configuration: configuration, logger: logger)
+        let countBefore = try await emulator.salesforceEventCount()
+        let prefix = bulk ? "sfb" : "sfc"
+        let all = events(ids: contacts, count: count, prefix: prefix)
+        let usageBefore = try await emulator.salesforceUsage()
+        let before = try await emulator.counters()
+        let started = ContinuousClock.now
+        for start in stride(from: 0, to: all.count, by: writer.maxBatch) {
+            let outcomes = try await writer.upsert(Array(all[start..<min(start + writer.maxBatch, all.count)]))
+            guard outcomes.allSatisfy(\.isWritten) else { throw BenchError("Salesforce refused some bench events") }
+        }
+        let seconds = Stopwatch.seconds(since: started)
+        let after = try await emulator.counters()
+        let usageAfter = try await emulator.salesforceUsage()
+        let stored = try await emulator.salesforceEventCount() - countBefore
+        // One token request is not an API call: counted by the emulator, not by the allocation.
+        return Run(
+            seconds: seconds, requests: usageAfter - usageBefore, throttled: after.throttled - before.throttled, stored: stored,
+            allocationUsed: usageAfter - usageBefore)
+    }
+}

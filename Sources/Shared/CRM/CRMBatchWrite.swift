@@ -1,0 +1,56 @@
+import HTTPBridge
+import Logging
+
+/// The loop every write side shares: records refused before sending keep their reject,
+/// the others go out in one call whose per-record answers `CRMPartRetry` sorts into
+/// done and sent-again, and a record the CRM never answered for becomes a reject.
+enum CRMBatchWrite {
+    static func outcomes(
+        count: Int, refused: [Int: CRMWriteOutcome], exchange: CRMExchange, operation: String,
+        send: ([Int]) async throws -> [CRMPartRetry.PartResult]
+    ) async throws -> [CRMWriteOutcome] {
+        var outcomes = [CRMWriteOutcome?](repeating: nil, count: count)
+        for (index, outcome) in refused { outcomes[index] = outcome }
+        try await CRMPartRetry.run(
+            pending: (0..<count).filter { refused[$0] == nil }, policy: exchange.retry, system: exchange.system,
+            operation: operation, logger: exchange.logger, onRetry: exchange.onRetry, send: send
+        ) { index, outcome in
+            outcomes[index] = outcome
+        }
+        return outcomes.map { $0 ?? .rejected(code: "unanswered", message: "the CRM gave no answer for this record") }
+    }
+
+    /// The exchange and token provider of a write side, with the process's budget.
+    static func exchange(
+        system: String, credentials: CRMCredentials, limiterKey: String, retry: CRMRetryPolicy, timeout: Duration,
+        http: HTTPClient, logger: Logger, onRetry: CRMRetryObserver?, limiter: CRMBudgetLimiter?
+    ) -> (CRMExchange, OAuthTokenProvider) {
+        var logger = logger
+        logger[metadataKey: "crm.system"] = "\(system)"
+        var exchange = CRMExchange(system: system, http: http, retry: retry, timeout: timeout, logger: logger, onRetry: onRetry)
+        exchange.limiter = limiter ?? CRMBudgetLimiter.shared(for: limiterKey)
+        return (exchange, OAuthTokenProvider(credentials: credentials, exchange: exchange))
+    }
+}
+
+extension CRMBatchWrite {
+    /// Writes `indices` in calls of at most `callSize`, all at once: the budget limiter
+    /// in the exchange decides how many are in flight. Answers one outcome per index.
+    static func inCalls(
+        _ indices: [Int], callSize: Int,
+        call: @escaping @Sendable ([Int]) async throws -> [CRMWriteOutcome]
+    ) async throws -> [Int: CRMWriteOutcome] {
+        let chunks = stride(from: 0, to: indices.count, by: max(1, callSize)).map { Array(indices[$0..<min($0 + callSize, indices.count)]) }
+        if chunks.count == 1 { return Dictionary(uniqueKeysWithValues: zip(chunks[0], try await call(chunks[0]))) }
+        return try await withThrowingTaskGroup(of: [(Int, CRMWriteOutcome)].self) { group in
+            for chunk in chunks {
+                group.addTask { Array(zip(chunk, try await call(chunk))) }
+            }
+            var outcomes: [Int: CRMWriteOutcome] = [:]
+            for try await pairs in group {
+                for (index, outcome) in pairs { outcomes[index] = outcome }
+            }
+            return outcomes
+        }
+    }
+}
