@@ -7,8 +7,9 @@ import TestSupport
 /// handshake (and so could have sent a secret).
 final class SelfSignedServer: Sendable {
     let port: Int
-    let process: RoleProcessHandle
+    let process: Process
     let directory: String
+    private let logPath: String
 
     var baseURL: String { "https://127.0.0.1:\(port)" }
 
@@ -46,15 +47,26 @@ final class SelfSignedServer: Sendable {
             """
         let scriptPath = directory + "/server.py"
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
-        process = try RoleProcessHandle("/usr/bin/python3", ["-u", scriptPath], environment: [:], name: "self-signed-https")
-        try await eventually("the HTTPS server to listen", timeout: .seconds(20)) { process.log.contains("LISTENING") }
+        logPath = directory + "/server.log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-u", scriptPath]
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        try await eventually("the HTTPS server to listen", timeout: .seconds(20)) { self.log.contains("LISTENING") }
     }
 
     /// Request lines the server received (only after a completed handshake).
-    var requests: [String] { process.log.split(separator: "\n").filter { $0.hasPrefix("REQUEST ") }.map(String.init) }
+    var requests: [String] { log.split(separator: "\n").filter { $0.hasPrefix("REQUEST ") }.map(String.init) }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     func stop() {
-        process.kill()
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
