@@ -75,6 +75,16 @@ struct BadMessage: Sendable, CustomStringConvertible {
         case wrongType = "wrong-type"
         case unknownEnvelopeField = "unknown-envelope-field"
         case sqlInjectionID = "sql-injection-id"
+
+        /// The reject every writer gives this kind; nil when the message is valid in shape
+        /// (the target decides: stored as data, or the target's own refusal).
+        var expectedSymbol: String? {
+            switch self {
+            case .unknownEntity: "unknown-entity"
+            case .oversizedValue, .sqlInjectionID: nil
+            default: "bad-envelope"
+            }
+        }
     }
 
     static func make(_ kind: Kind, on topic: Topic) -> BadMessage {

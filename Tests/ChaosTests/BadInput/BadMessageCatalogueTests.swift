@@ -72,13 +72,16 @@ import WorkflowRuntime
             let reject = rejects.first { $0["record_id"] == bad.key && $0["topic"] == bad.topic.topicName }
             if let reject {
                 #expect(!(reject["error_symbol"] ?? "").isEmpty && !(reject["error_message"] ?? "").isEmpty, "\(bad): reject without code or message")
+                if let symbol = bad.kind.expectedSymbol {
+                    #expect(reject["error_symbol"] == symbol, "\(bad): rejected as \(reject["error_symbol"] ?? "nil"), not \(symbol)")
+                }
                 outcomes.append("\(bad): reject \(reject["error_symbol"] ?? "")")
                 continue
             }
             let stored = bad.topic == .contact
                 ? try await stack.count("SELECT count(*) FROM profiles WHERE crm_id = $1", [bad.key]) == 1 : false
-            #expect(stored && [.oversizedValue, .sqlInjectionID].contains(bad.kind), "\(bad): neither rejected nor stored")
-            outcomes.append("\(bad): stored as data")
+            #expect(stored && bad.kind.expectedSymbol == nil, "\(bad): neither rejected nor stored")
+            outcomes.append("\(bad): \(stored ? "stored as data" : "LOST")")
         }
         print("bad input outcomes:\n" + outcomes.joined(separator: "\n"))
         #expect(try await stack.count("SELECT count(*) FROM information_schema.tables WHERE table_name = 'profiles'") == 1)
