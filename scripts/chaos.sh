@@ -39,13 +39,18 @@ import json, re, sys
 log, figures_path = sys.argv[1], sys.argv[2]
 lines = open(log, encoding="utf-8", errors="replace").read().splitlines()
 passed = failed = 0
-result = re.compile(r'Test "?([A-Za-z0-9_]+)\(.*?\)"? (passed|failed)( after ([0-9.]+) seconds)?')
+result = re.compile(r'Test "?([A-Za-z0-9_]+)\(.*?\)"? (passed|failed|skipped)( after ([0-9.]+) seconds)?')
+skipped = 0
 seen = set()
 for line in lines:
     m = result.search(line)
     if not m or m.group(1) in seen:
         continue
     seen.add(m.group(1))
+    if m.group(2) == "skipped":
+        skipped += 1
+        print("%-4s %s (full profile only)" % ("SKIP", m.group(1)))
+        continue
     ok = m.group(2) == "passed"
     passed += ok
     failed += not ok
@@ -53,7 +58,7 @@ for line in lines:
     if not ok:
         for issue in [l for l in lines if m.group(1) in l and "recorded an issue" in l][:5]:
             print("       " + issue.strip()[:400])
-print("%d passed, %d failed" % (passed, failed))
+print("%d passed, %d failed" % (passed, failed) + (", %d skipped" % skipped if skipped else ""))
 try:
     rows = [json.loads(l) for l in open(figures_path) if l.strip()]
 except FileNotFoundError:
