@@ -84,6 +84,7 @@ import WorkflowRuntime
     ]
 
     @Test func everyBadCallAnswersAClearErrorStoresNothingAndTheServiceLivesOn() async throws {
+        let started = ContinuousClock.now
         let stack = try await ChaosStack.start()
         for workflow in WorkflowName.allCases {
             try await stack.withDatabase { database in
@@ -113,6 +114,7 @@ import WorkflowRuntime
 
         var figures = ChaosFigures(scenario: "bad-api-calls")
         figures.recordsChecked = Self.cases.count
+        figures.totalSeconds = (ContinuousClock.now - started).seconds
         figures.publish()
     }
 }
