@@ -39,7 +39,7 @@ import json, re, sys
 log, figures_path = sys.argv[1], sys.argv[2]
 lines = open(log, encoding="utf-8", errors="replace").read().splitlines()
 passed = failed = 0
-result = re.compile(r'Test "?([A-Za-z0-9_]+)\(.*?\)"? (passed|failed|skipped)( after ([0-9.]+) seconds)?')
+result = re.compile(r'Test "?([A-Za-z0-9_]+)\(.*?\)"?(?: with \d+ test cases?)? (passed|failed|skipped)( after ([0-9.]+) seconds)?')
 skipped = 0
 seen = set()
 for line in lines:
