@@ -93,7 +93,12 @@ final class ChaosData: @unchecked Sendable {
         flipsMade += done
     }
 
+    /// A user sets the flag in Campaign (retried while the database restarts); answers its second.
     private func flipInCampaign(_ id: String, to value: Bool) async throws -> Int64 {
+        try await ChaosRetry.retrying("flip \(id) in Campaign") { try await setInCampaign(id, to: value) }
+    }
+
+    private func setInCampaign(_ id: String, to value: Bool) async throws -> Int64 {
         let rows = try await stack.query(
             "UPDATE profiles SET blocklisted = $2::boolean, blocklisted_at = clock_timestamp() WHERE crm_id = $1 RETURNING blocklisted_at",
             [id, value ? "true" : "false"])
