@@ -3,12 +3,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CRM ?= dynamics
 
-.PHONY: help deps build run stop test bench check-page clean
+.PHONY: help deps build run stop test chaos bench check-page clean
 
 help:
 	@echo "make run    install what is missing, build, start the whole local stack and sync (CRM=salesforce for Salesforce)"
 	@echo "make stop   stop what make run started"
 	@echo "make test   install what is missing, start what the tests need, run the tests"
+	@echo "make chaos  crash, fault and bad-input suite over the whole stack, with figures (docs/reliability.md)"
 	@echo "make bench  run the benchmarks (bench/results/latest.json)"
 	@echo "make check-page  screenshot the Workflows page in headless chromium and check it (bench/artifacts/)"
 
@@ -26,6 +27,9 @@ stop:
 
 test: deps
 	@scripts/test.sh
+
+chaos: deps
+	@scripts/chaos.sh
 
 bench: deps
 	@scripts/bench.sh

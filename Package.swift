@@ -183,6 +183,11 @@ let package = Package(
         .testTarget(
             name: "ControlTests",
             dependencies: shared + ["ControlService", "CLI", "DevBroker", "TestSupport"]),
+        // Issue 16: crashes, faults and bad input over the whole stack (`make chaos`; a
+        // short profile runs in `make test`).
+        .testTarget(
+            name: "ChaosTests",
+            dependencies: shared + ["DevBroker", "TestSupport", "CRMEmulatorCore"]),
         .testTarget(
             name: "CRMEmulatorTests",
             dependencies: shared + ["CRMEmulatorCore", "TestSupport", nioCore]),

@@ -24,7 +24,9 @@ struct ExportBatch: Sendable {
             let origin = EmailEventBatch.Origin(topic: message.topic, partition: message.partition, offset: message.offset)
             let result: Result<CRMExportRecord, ExportPlan.Problem>
             switch Envelope.decode(message.value ?? []) {
-            case .failure(let error): result = .failure(.init(id: nil, symbol: "bad-envelope", message: "\(error)"))
+            case .failure(let error):
+                // Named by its key (the row id), as every writer's bad-envelope reject is.
+                result = .failure(.init(id: message.key.map { String(decoding: $0, as: UTF8.self) }, symbol: "bad-envelope", message: "\(error)"))
             case .success(let envelope): result = plan.record(envelope)
             }
             switch result {

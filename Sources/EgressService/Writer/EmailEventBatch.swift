@@ -56,7 +56,10 @@ struct EmailEventBatch: Sendable {
     static func event(_ message: KafkaMessage) -> Result<CRMEmailEvent, Problem> {
         let envelope: Envelope
         switch Envelope.decode(message.value ?? []) {
-        case .failure(let error): return .failure(Problem(id: nil, symbol: "bad-envelope", message: "\(error)"))
+        case .failure(let error):
+            // The key is the event id the reader published it under: the reject names it
+            // as the other writers' rejects do, even when the value cannot be read.
+            return .failure(Problem(id: message.key.map { String(decoding: $0, as: UTF8.self) }, symbol: "bad-envelope", message: "\(error)"))
         case .success(let decoded): envelope = decoded
         }
         let id = envelope.id

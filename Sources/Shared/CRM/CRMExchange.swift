@@ -69,7 +69,8 @@ struct CRMExchange: Sendable {
             // A 500 is no answer either; a refused request (4xx) is one, fixed elsewhere.
             if CRMError.isRetriableStatus(response.status) || response.status >= 500 {
                 observer?.callFailed(remoteError(operation, response).description)
-            } else {
+            } else if !response.isSuccess {
+                // A refusal is an answer; a 2xx is one once it decodes (below).
                 observer?.callAnswered()
             }
 
@@ -102,8 +103,13 @@ struct CRMExchange: Sendable {
             guard response.isSuccess else { throw remoteError(operation, response) }
 
             do {
-                return try decode(response)
+                let value = try decode(response)
+                observer?.callAnswered()
+                return value
             } catch {
+                // An answer nobody can read (an HTML error page, a JSON of another shape,
+                // an empty or cut body) is no answer: the reader's status says so in time.
+                observer?.callFailed("unexpected answer: \(error)")
                 guard idempotent, error.isTransient, attempt < retry.maxAttempts else {
                     throw CRMError(
                         system: system, code: .malformedResponse, operation: operation, status: response.status,

@@ -1,0 +1,163 @@
+import Foundation
+import PostgresBridge
+import TestSupport
+
+/// The data of a scenario on both sides: the CRM's contacts, the contacts whose opt-out is
+/// flipped (each with a profile in Campaign from the start, so a flip in the CRM has a row
+/// to land on), the email events inserted into Campaign, and every flip made.
+final class ChaosData: @unchecked Sendable {
+    let stack: TestStack
+    let profile: ChaosProfile
+    private(set) var contactIDs: [String] = []
+    private(set) var initialFlags: [String: Bool] = [:]
+    private(set) var eventsInserted = 0
+    private(set) var lastCRMFlip: [String: OptOutRule.Flip] = [:]
+    private(set) var lastCampaignFlip: [String: OptOutRule.Flip] = [:]
+    private(set) var flipsMade = 0
+    private var flippedIn: [String: Int64] = [:]
+    private var random: SeededGenerator
+
+    var flipIDs: [String] { Array(contactIDs.prefix(profile.flipContacts)) }
+
+    init(stack: TestStack, profile: ChaosProfile, seed: UInt64) {
+        self.stack = stack
+        self.profile = profile
+        self.random = SeededGenerator(seed: seed)
+    }
+
+    /// Seeds the contacts in the CRM and the flip contacts' profiles in Campaign.
+    func prepare() async throws {
+        try await stack.seed("contacts", count: profile.contacts)
+        let flags = try await ChaosCRM.flags(stack)
+        contactIDs = flags.keys.sorted()
+        let ids = flipIDs
+        initialFlags = flags.filter { ids.contains($0.key) }
+        try await stack.withDatabase { database in
+            try await database.execute(
+                """
+                INSERT INTO profiles (crm_id, blocklisted, blocklisted_at)
+                SELECT id, flag, timestamptz '2020-01-01 00:00:00+00' FROM unnest($1::text[], $2::boolean[]) AS t(id, flag)
+                """,
+                [PostgresArrayLiteral.text(ids), PostgresArrayLiteral.text(ids.map { flags[$0]! ? "true" : "false" })])
+        }
+    }
+
+    /// Inserts the next `count` email events (one transaction), pointing at the first
+    /// thousand contacts in turn.
+    func insertEvents(_ count: Int) async throws {
+        guard count > 0 else { return }
+        let first = eventsInserted + 1
+        let last = eventsInserted + count
+        let targets = Array(contactIDs.prefix(1_000))
+        try await stack.withDatabase { database in
+            try await database.execute(
+                """
+                INSERT INTO email_events (id, event_type, crm_id, occurred_at, campaign_name, delivery_name, url, bounce_type)
+                SELECT g, ($3::text[])[1 + g % 4], ($4::text[])[1 + g % array_length($4::text[], 1)],
+                       timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second',
+                       'Campaign ' || (g % 7), 'Delivery ' || (g % 3),
+                       CASE WHEN g % 4 = 2 THEN 'https://example.com/click/' || g END,
+                       CASE WHEN g % 4 = 3 THEN 'hard' END
+                FROM generate_series($1::bigint, $2::bigint) g
+                """,
+                [String(first), String(last), PostgresArrayLiteral.text(ChaosEvents.types), PostgresArrayLiteral.text(targets)])
+        }
+        eventsInserted = last
+    }
+
+    /// `count` random flips of the flip contacts, on either side, some on both sides in
+    /// the same second (the rule's tie). A contact is flipped again only in a later second.
+    func flip(_ count: Int) async throws {
+        var done = 0
+        while done < count {
+            let now = Int64(Date().timeIntervalSince1970.rounded(.down))
+            let candidates = flipIDs.filter { flippedIn[$0] != now }
+            for id in candidates.shuffled(using: &random).prefix(min(count - done, Int.random(in: 3...8, using: &random))) {
+                let value = Bool.random(using: &random)
+                switch Int.random(in: 0..<5, using: &random) {
+                case 0, 1:
+                    lastCRMFlip[id] = .init(value: value, second: try await ChaosCRM.flip(stack, id, to: value))
+                    done += 1
+                case 2, 3:
+                    lastCampaignFlip[id] = .init(value: value, second: try await flipInCampaign(id, to: value))
+                    done += 1
+                default:
+                    lastCRMFlip[id] = .init(value: value, second: try await ChaosCRM.flip(stack, id, to: value))
+                    lastCampaignFlip[id] = .init(value: !value, second: try await flipInCampaign(id, to: !value))
+                    done += 2
+                }
+                flippedIn[id] = Int64(Date().timeIntervalSince1970.rounded(.down))
+            }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 50...300, using: &random)))
+        }
+        flipsMade += done
+    }
+
+    /// A user sets the flag in Campaign (retried while the database restarts); answers its second.
+    private func flipInCampaign(_ id: String, to value: Bool) async throws -> Int64 {
+        try await ChaosRetry.retrying("flip \(id) in Campaign") { try await setInCampaign(id, to: value) }
+    }
+
+    private func setInCampaign(_ id: String, to value: Bool) async throws -> Int64 {
+        let rows = try await stack.query(
+            "UPDATE profiles SET blocklisted = $2::boolean, blocklisted_at = clock_timestamp() WHERE crm_id = $1 RETURNING blocklisted_at",
+            [id, value ? "true" : "false"])
+        guard let time = try rows.date(0, "blocklisted_at") else { throw TestStackError("no profile \(id)") }
+        return Int64(time.timeIntervalSince1970.rounded(.down))
+    }
+
+    /// What the conflict rule gives for each flip contact.
+    var expectedFlags: [String: Bool] {
+        Dictionary(uniqueKeysWithValues: flipIDs.map { id in
+            (id, OptOutRule.expected(initial: initialFlags[id] ?? false, crm: lastCRMFlip[id], campaign: lastCampaignFlip[id]))
+        })
+    }
+
+    /// The events and flips of a scenario, spread over `seconds` in ten steps, while its
+    /// trouble happens.
+    func load(over seconds: Int) async throws {
+        let start = ContinuousClock.now
+        for step in 0..<10 {
+            try await ChaosRetry.retrying("insert email events") { try await self.insertEvents(self.profile.events * (step + 1) / 10 - self.eventsInserted) }
+            try await flip(profile.flips * (step + 1) / 10 - flipsMade)
+            let next = start + .seconds(seconds) * (Double(step + 1) / 10)
+            if next > .now { try await Task.sleep(until: next) }
+        }
+    }
+}
+
+/// SPEC §2.3's conflict rule, computed from the flips alone.
+enum OptOutRule {
+    struct Flip: Sendable {
+        var value: Bool
+        /// Seconds since 1970 (the CRM's precision).
+        var second: Int64
+    }
+
+    /// Campaign newer wins; CRM newer or a tie (the same second) → opt-out = true.
+    static func expected(initial: Bool, crm: Flip?, campaign: Flip?) -> Bool {
+        switch (crm, campaign) {
+        case (nil, nil): initial
+        case (let crm?, nil): crm.value
+        case (nil, let campaign?): campaign.value
+        case (let crm?, let campaign?):
+            campaign.second > crm.second ? campaign.value
+                : crm.second > campaign.second ? crm.value : (crm.value || campaign.value)
+        }
+    }
+}
+
+/// Retries a step of the test's own (a Campaign insert during a database restart, a CRM
+/// call during injected faults) until it goes through.
+enum ChaosRetry {
+    static func retrying<T>(_ what: String, attempts: Int = 120, _ body: () async throws -> T) async throws -> T {
+        var lastError: (any Error)?
+        for _ in 0..<attempts {
+            do { return try await body() } catch {
+                lastError = error
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+        throw TestStackError("\(what) kept failing: \(lastError.map { "\($0)" } ?? "")")
+    }
+}

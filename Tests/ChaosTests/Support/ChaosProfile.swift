@@ -1,0 +1,48 @@
+import Foundation
+
+/// How big the chaos scenarios are. `make test` runs the short profile (a few minutes, the
+/// kills, CRM-faults and reader-takeover scenarios scaled down); `make chaos` sets
+/// `CHAOS_PROFILE=full` (every scenario at the sizes of issue 16). `CHAOS_CONTACTS`,
+/// `CHAOS_EVENTS`, `CHAOS_FLIPS` and `CHAOS_KILLS` override one size of either profile.
+struct ChaosProfile: Sendable {
+    var name: String
+    /// CRM contacts loaded into Campaign's `profiles` (crm-to-campaign).
+    var contacts: Int
+    /// Campaign email events exported to the CRM (campaign-to-crm).
+    var events: Int
+    /// Opt-out flips on either side (opt-in-out), over `flipContacts` contacts.
+    var flips: Int
+    var flipContacts: Int
+    /// SIGKILLs of the kills scenario, and the pause before each one.
+    var kills: Int
+    var killPause: ClosedRange<Int>
+    /// The least time the kills go on, in seconds.
+    var killSeconds: Int
+    /// Lock connections terminated in the reader-takeover scenario.
+    var takeovers: Int
+    /// How long the broker's node stays down.
+    var brokerOutageSeconds: Int
+    /// How long the whole stack may take to converge after a scenario's trouble.
+    var convergeTimeout: Duration
+
+    var isFull: Bool { name == "full" }
+
+    static let short = ChaosProfile(
+        name: "short", contacts: 3_000, events: 600, flips: 60, flipContacts: 40, kills: 5, killPause: 2...4,
+        killSeconds: 10, takeovers: 3, brokerOutageSeconds: 10, convergeTimeout: .seconds(240))
+
+    static let full = ChaosProfile(
+        name: "full", contacts: 200_000, events: 20_000, flips: 2_000, flipContacts: 500, kills: 15, killPause: 5...10,
+        killSeconds: 120, takeovers: 6, brokerOutageSeconds: 30, convergeTimeout: .seconds(900))
+
+    static let current: ChaosProfile = {
+        let environment = ProcessInfo.processInfo.environment
+        var profile = environment["CHAOS_PROFILE"] == "full" ? full : short
+        func size(_ key: String) -> Int? { environment[key].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
+        if let value = size("CHAOS_CONTACTS") { profile.contacts = value }
+        if let value = size("CHAOS_EVENTS") { profile.events = value }
+        if let value = size("CHAOS_FLIPS") { profile.flips = value }
+        if let value = size("CHAOS_KILLS") { profile.kills = value }
+        return profile
+    }()
+}

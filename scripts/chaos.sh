@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# `make chaos`: issue 16's crash, fault and bad-input suite (Tests/ChaosTests) over the
+# whole local stack — a private PostgreSQL, the Kafka mock cluster, the CRM emulator and
+# every role as its own process — then one line per scenario, `N passed, N failed`, and
+# the table of figures. docs/reliability.md says what each scenario does.
+#
+#   CHAOS_PROFILE=full|short   full (default here): every scenario at issue 16's sizes;
+#                              short: what `make test` runs
+#   CHAOS_CONTACTS, CHAOS_EVENTS, CHAOS_FLIPS, CHAOS_KILLS   override one size
+#   CHAOS_KEEP=1               keep the full test output (its path is printed)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export CHAOS_PROFILE=${CHAOS_PROFILE:-full}
+
+dir="$root/.crmbridge/chaos-postgres"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+work=$(mktemp -d "${TMPDIR:-/tmp}/crmbridge-chaos.XXXXXX")
+cleanup() {
+    "$root/scripts/postgres.sh" stop "$dir" >/dev/null 2>&1 || true
+    [ "${CHAOS_KEEP:-0}" = 1 ] && echo "kept $work" || rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== building (swift build --build-tests)"
+swift build >"$work/build.log" 2>&1 && swift build --build-tests >>"$work/build.log" 2>&1 \
+    || { tail -n 40 "$work/build.log" >&2; echo "build failed" >&2; exit 1; }
+url=$("$root/scripts/postgres.sh" start "$dir" "$port")
+export CRMBRIDGE_TEST_DATABASE_URL=$url
+export CHAOS_FIGURES="$work/figures.jsonl"
+
+echo "== running the chaos suite (profile $CHAOS_PROFILE; output in $work/test.log)"
+status=0
+swift test --skip-build --filter ChaosTests "$@" >"$work/test.log" 2>&1 || status=$?
+
+# One line per scenario and check, from Swift Testing's own result lines.
+python3 - "$work/test.log" "$CHAOS_FIGURES" <<'PY'
+import json, re, sys
+log, figures_path = sys.argv[1], sys.argv[2]
+lines = open(log, encoding="utf-8", errors="replace").read().splitlines()
+passed = failed = 0
+result = re.compile(r'Test "?([A-Za-z0-9_]+)\(.*?\)"?(?: with \d+ test cases?)? (passed|failed|skipped)( after ([0-9.]+) seconds)?')
+skipped = 0
+seen = set()
+for line in lines:
+    m = result.search(line)
+    if not m or m.group(1) in seen:
+        continue
+    seen.add(m.group(1))
+    if m.group(2) == "skipped":
+        skipped += 1
+        print("%-4s %s (full profile only)" % ("SKIP", m.group(1)))
+        continue
+    ok = m.group(2) == "passed"
+    passed += ok
+    failed += not ok
+    print("%-4s %-90s %s" % ("PASS" if ok else "FAIL", m.group(1), (m.group(4) or "?") + " s"))
+    if not ok:
+        for issue in [l for l in lines if m.group(1) in l and "recorded an issue" in l][:5]:
+            print("       " + issue.strip()[:400])
+print("%d passed, %d failed" % (passed, failed) + (", %d skipped" % skipped if skipped else ""))
+try:
+    rows = [json.loads(l) for l in open(figures_path) if l.strip()]
+except FileNotFoundError:
+    rows = []
+if rows:
+    print()
+    print("%-18s %-7s %6s %16s %8s %8s %12s %12s %9s" % ("scenario", "profile", "kills", "records checked", "rejects", "retries", "recover (s)", "converge (s)", "total (s)"))
+    for r in rows:
+        print("%-18s %-7s %6d %16d %8d %8d %12.1f %12.1f %9.0f" % (r["scenario"], r["profile"], r["kills"], r["recordsChecked"], r["rejects"], r["retries"], r["recoverSeconds"], r["convergeSeconds"], r["totalSeconds"]))
+sys.exit(1 if failed or not passed else 0)
+PY
+summary=$?
+[ "$status" -ne 0 ] && [ "$summary" -eq 0 ] && { tail -n 30 "$work/test.log"; echo "swift test failed (status $status)"; exit "$status"; }
+exit "$summary"
