@@ -10,24 +10,7 @@ extension OptOutEndToEnd {
     /// at the end both sides agree on every contact, and each outcome is the one the
     /// conflict rule gives, computed here from the flips alone.
     @Suite struct BidirectionalTests {
-        /// The last flip of one contact on one side.
-        struct Flip {
-            var value: Bool
-            /// Seconds since 1970 (the CRM's precision) and, for Campaign, the exact time.
-            var second: Int64
-        }
-
-        /// SPEC §2.3: Campaign newer wins; CRM newer or a tie (the same second) → opt-out = true.
-        static func expected(initial: Bool, crm: Flip?, campaign: Flip?) -> Bool {
-            switch (crm, campaign) {
-            case (nil, nil): initial
-            case (let crm?, nil): crm.value
-            case (nil, let campaign?): campaign.value
-            case (let crm?, let campaign?):
-                campaign.second > crm.second ? campaign.value
-                    : crm.second > campaign.second ? crm.value : (crm.value || campaign.value)
-            }
-        }
+        typealias Flip = OptOutRule.Flip
 
         @Test(arguments: [CRMKind.dynamics, .salesforce])
         func randomFlipsOnBothSidesEndWithBothSidesAgreeingByTheRule(crm: CRMKind) async throws {
@@ -104,7 +87,7 @@ extension OptOutEndToEnd {
             fixture: OptOutFixture, roles: OptOutRoles
         ) async throws {
             let expected = Dictionary(uniqueKeysWithValues: ids.map { id in
-                (id, Self.expected(initial: initial[id]!, crm: lastCRM[id], campaign: lastCampaign[id]))
+                (id, OptOutRule.expected(initial: initial[id]!, crm: lastCRM[id], campaign: lastCampaign[id]))
             })
             var last: (crm: [String: Bool], campaign: [String: Bool]) = ([:], [:])
             do {

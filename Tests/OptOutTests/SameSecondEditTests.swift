@@ -32,7 +32,7 @@ extension OptOutEndToEnd {
                 let campaignSecond = Int64(campaignTime.timeIntervalSince1970.rounded(.down))
                 if synced == personSecond && personSecond == campaignSecond { sameSecond += 1 }
 
-                let expected = BidirectionalTests.expected(
+                let expected = OptOutRule.expected(
                     initial: initial[id]!, crm: .init(value: first, second: personSecond),
                     campaign: .init(value: !first, second: campaignSecond))
                 try await roles.waitUntil("both sides of \(id) to hold \(expected)") {

@@ -126,27 +126,6 @@ final class ChaosData: @unchecked Sendable {
     }
 }
 
-/// SPEC §2.3's conflict rule, computed from the flips alone.
-enum OptOutRule {
-    struct Flip: Sendable {
-        var value: Bool
-        /// Seconds since 1970 (the CRM's precision).
-        var second: Int64
-    }
-
-    /// Campaign newer wins; CRM newer or a tie (the same second) → opt-out = true.
-    static func expected(initial: Bool, crm: Flip?, campaign: Flip?) -> Bool {
-        switch (crm, campaign) {
-        case (nil, nil): initial
-        case (let crm?, nil): crm.value
-        case (nil, let campaign?): campaign.value
-        case (let crm?, let campaign?):
-            campaign.second > crm.second ? campaign.value
-                : crm.second > campaign.second ? crm.value : (crm.value || campaign.value)
-        }
-    }
-}
-
 /// Retries a step of the test's own (a Campaign insert during a database restart, a CRM
 /// call during injected faults) until it goes through.
 enum ChaosRetry {

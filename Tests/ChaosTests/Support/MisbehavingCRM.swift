@@ -14,14 +14,12 @@ final class MisbehavingCRM: Sendable {
     }
 
     let port: Int
-    let process: Process
-    let directory: String
-    private let logPath: String
+    private let server: PythonHTTPServer
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     init(_ answer: Answer) async throws {
-        directory = NSTemporaryDirectory() + "crmbridge-chaos-crm-\(UUID().uuidString.prefix(8))"
+        let directory = NSTemporaryDirectory() + "crmbridge-chaos-crm-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         port = try TestPostgres.freePort()
         let script = """
@@ -59,26 +57,11 @@ final class MisbehavingCRM: Sendable {
             print("LISTENING", flush=True)
             server.serve_forever()
             """
-        let scriptPath = directory + "/crm.py"
-        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
-        logPath = directory + "/crm.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-u", scriptPath]
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        try await eventually("the misbehaving CRM to listen", timeout: .seconds(20)) { self.log.contains("LISTENING") }
+        server = try await PythonHTTPServer(script: script, directory: directory)
     }
 
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-    var requests: [String] { log.split(separator: "\n").filter { $0.hasPrefix("REQUEST ") }.map(String.init) }
+    var log: String { server.log }
+    var requests: [String] { server.requests }
 
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    func stop() { server.stop() }
 }

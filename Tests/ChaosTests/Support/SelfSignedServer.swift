@@ -7,14 +7,12 @@ import TestSupport
 /// handshake (and so could have sent a secret).
 final class SelfSignedServer: Sendable {
     let port: Int
-    let process: Process
-    let directory: String
-    private let logPath: String
+    private let server: PythonHTTPServer
 
     var baseURL: String { "https://127.0.0.1:\(port)" }
 
     init() async throws {
-        directory = NSTemporaryDirectory() + "crmbridge-chaos-tls-\(UUID().uuidString.prefix(8))"
+        let directory = NSTemporaryDirectory() + "crmbridge-chaos-tls-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
@@ -45,28 +43,13 @@ final class SelfSignedServer: Sendable {
             print("LISTENING", flush=True)
             server.serve_forever()
             """
-        let scriptPath = directory + "/server.py"
-        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
-        logPath = directory + "/server.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-u", scriptPath]
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        try await eventually("the HTTPS server to listen", timeout: .seconds(20)) { self.log.contains("LISTENING") }
+        server = try await PythonHTTPServer(script: script, directory: directory)
     }
 
     /// Request lines the server received (only after a completed handshake).
-    var requests: [String] { log.split(separator: "\n").filter { $0.hasPrefix("REQUEST ") }.map(String.init) }
+    var requests: [String] { server.requests }
 
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    var log: String { server.log }
 
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
+    func stop() { server.stop() }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Logging
 import Synchronization
 
 /// A tiny real HTTP/1.1 server on 127.0.0.1 (a free port) for HTTP client tests.
@@ -38,31 +37,13 @@ public final class LocalHTTPServer: Sendable {
 
     /// Starts a server and returns once it accepts connections.
     public static func start() async throws -> LocalHTTPServer {
-        var logger = Logger(label: "test.local-http-server")
-        // Stopping cancels connections curl keeps alive; Hummingbird logs that as an error.
-        logger.logLevel = .critical
         let counter = RequestCounter()
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            responder: CallbackResponder<EchoRequestContext> { request, context in
+        let (port, task) = try await TestHTTPServerLaunch.launch(
+            CallbackResponder<EchoRequestContext> { request, context in
                 counter.increment()
                 return try await echo(request, remotePort: context.remotePort)
             },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portSink.yield(channel.localAddress?.port ?? 0)
-            },
-            logger: logger)
-        let task = Task {
-            defer { portSink.finish() }
-            try await app.run()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
-            _ = try? await task.value
-            throw LocalHTTPServerError.didNotStart
-        }
+            label: "test.local-http-server")
         return LocalHTTPServer(port: port, task: task, counter: counter)
     }
 

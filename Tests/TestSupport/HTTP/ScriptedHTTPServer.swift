@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Logging
 import Synchronization
 
 /// A plain HTTP/1.1 server on 127.0.0.1 (a free port) that answers each path with
@@ -92,28 +91,12 @@ public final class ScriptedHTTPServer: Sendable {
 
     /// Starts a server and returns once it accepts connections.
     public static func start() async throws -> ScriptedHTTPServer {
-        var logger = Logger(label: "test.scripted-http-server")
-        // Stopping cancels connections curl keeps alive; Hummingbird logs that as an error.
-        logger.logLevel = .critical
         let store = Store()
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            responder: CallbackResponder<BasicRequestContext> { request, _ in
+        let (port, task) = try await TestHTTPServerLaunch.launch(
+            CallbackResponder<BasicRequestContext> { request, _ in
                 try await answer(request, store: store)
             },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) },
-            logger: logger)
-        let task = Task {
-            defer { portSink.finish() }
-            try await app.run()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
-            _ = try? await task.value
-            throw LocalHTTPServerError.didNotStart
-        }
+            label: "test.scripted-http-server")
         return ScriptedHTTPServer(port: port, task: task, store: store)
     }
 
