@@ -48,7 +48,14 @@ struct OptOutWriter: Sendable {
                         let campaign = CampaignApplier(writer: BlocklistWriter(table: table), database: database)
                         let crm = CRMApplier(
                             connector: connections.crm.makeSourceConnector(http: http, logger: logger),
-                            writer: connections.crm.makeFlagWriter(object: config.crmObject, field: config.crmField, http: http, logger: logger),
+                            writer: connections.crm.makeFlagWriter(
+                                object: config.crmObject, field: config.crmField, http: http, logger: logger,
+                                onRetry: { notice in
+                                    // As campaign-to-crm: a retry is counted and shown in the status until
+                                    // a CRM write succeeds; a hold-back for the allocation is a wait.
+                                    if !notice.isHoldingBack { run.counters.retried() }
+                                    run.setWarning(notice.description)
+                                }),
                             ledger: OptOutEchoLedger(database: database), stamp: stamp, query: stamp.query(config), field: config.crmField)
                         let rejects = RejectRecorder(database: database, producer: rejectsProducer, run: run, logger: logger)
                         try await consumer.subscribe(topics: topics)
@@ -91,6 +98,7 @@ struct OptOutWriter: Sendable {
         if !fromCampaign.isEmpty {
             let result = try await crm.apply(fromCampaign)
             run.health.connected(.crm)
+            run.setWarning(nil)
             run.counters.written(result.written, entity: "from-campaign")
             refused += result.rejects
         }
