@@ -250,17 +250,17 @@ public final class CRMBudgetLimiter: Sendable {
             if free <= since { continue }
             if free <= now {
                 if let time = state.timeRemaining, free > time.at { freedMilliseconds += spend.milliseconds }
-                // Answers of calls that ran together were each computed before the others were
+                if let requests = state.requestsRemaining, free > requests.at { freedRequests += spend.requests }
+            } else if nextFree == nil {
+                nextFree = free
+            }
+        }
+        // Answers of calls that ran together were each computed before the others were
         // charged, so the last one can claim too much: the limiter's own spend still in
         // the window, against the budget as a fresh window showed it, bounds it too.
         if state.largestTimeRemaining > 0, let cost = state.cost,
            state.largestTimeRemaining * 0.95 - unfreed - state.inFlightCost < cost {
             short = true
-        }
-        if let requests = state.requestsRemaining, free > requests.at { freedRequests += spend.requests }
-            } else if nextFree == nil {
-                nextFree = free
-            }
         }
         if let time = state.timeRemaining, let cost = state.cost,
            // The reported figure does not yet hold the answered call's own time: one more cost.
