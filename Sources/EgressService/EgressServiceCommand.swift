@@ -43,18 +43,12 @@ struct EgressServiceCommand: AsyncParsableCommand {
         }
     }
 
-    /// - Parameter needs: what `/healthz` waits for besides the Campaign database.
     static func run(
         role: String, options: Options, needs: Set<RoleHealth.Dependency>,
         work: (CRMBridgeConfig, Logger) -> RoleSupervisor.Work
     ) async throws {
-        let logger = RoleProcess.bootstrapLogging(label: "crmbridge.egress.\(role)")
-        RoleProcess.bootstrapMetrics()
-        let endpoint = try RoleProcess.metricsEndpoint(port: options.metricsPort, host: options.metricsHost)
-        let base = try RoleProcess.loadConfig(RoleProcess.configPath(options.config))
-        let supervisor = RoleSupervisor(
-            configuration: .init(workflow: .campaignToCRM, role: role, databaseURL: base.connections.campaign.databaseURL, needs: needs),
-            logger: logger, work: work(base, logger))
-        try await RoleProcess.run([supervisor], config: base, endpoint: endpoint, logger: logger)
+        try await RoleProcess.runRole(
+            workflow: .campaignToCRM, role: role, service: "egress", config: options.config,
+            metricsPort: options.metricsPort, metricsHost: options.metricsHost, needs: needs, work: work)
     }
 }

@@ -21,22 +21,17 @@ struct IngressServiceCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp(stringLiteral: RoleProcess.metricsHostHelp)) var metricsHost: String?
 
     func run() async throws {
-        let logger = RoleProcess.bootstrapLogging(label: "crmbridge.ingress.\(role.rawValue)")
-        RoleProcess.bootstrapMetrics()
-        let endpoint = try RoleProcess.metricsEndpoint(port: metricsPort, host: metricsHost)
-        let base = try RoleProcess.loadConfig(RoleProcess.configPath(config))
-        let work: RoleSupervisor.Work
         // What /healthz waits for besides the Campaign database: the reader reads the CRM
         // into Kafka, the writer Kafka into Campaign.
-        let needs: Set<RoleHealth.Dependency>
-        switch role {
-        case .reader: (work, needs) = (IngressReader(base: base, logger: logger).run, [.crm, .kafka])
-        case .writer: (work, needs) = (IngressWriter(base: base, logger: logger).run, [.kafka])
+        let needs: Set<RoleHealth.Dependency> = role == .reader ? [.crm, .kafka] : [.kafka]
+        try await RoleProcess.runRole(
+            workflow: .crmToCampaign, role: role.rawValue, service: "ingress", config: config,
+            metricsPort: metricsPort, metricsHost: metricsHost, needs: needs
+        ) { base, logger in
+            switch role {
+            case .reader: IngressReader(base: base, logger: logger).run
+            case .writer: IngressWriter(base: base, logger: logger).run
+            }
         }
-        let supervisor = RoleSupervisor(
-            configuration: .init(workflow: .crmToCampaign, role: role.rawValue,
-                                 databaseURL: base.connections.campaign.databaseURL, needs: needs),
-            logger: logger, work: work)
-        try await RoleProcess.run([supervisor], config: base, endpoint: endpoint, logger: logger)
     }
 }

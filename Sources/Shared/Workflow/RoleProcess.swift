@@ -67,6 +67,25 @@ public enum RoleProcess {
         MetricsBootstrap.bootstrap()
     }
 
+    /// The whole `main` of one role process: logging labelled `crmbridge.<service>.<role>`,
+    /// metrics, the endpoint, the config, and one supervisor running `work` until
+    /// SIGTERM or SIGINT. Every service's role commands call this.
+    /// - Parameter needs: what `/healthz` waits for besides the Campaign database.
+    public static func runRole(
+        workflow: WorkflowName, role: String, service: String,
+        config option: String?, metricsPort: Int?, metricsHost: String?,
+        needs: Set<RoleHealth.Dependency>, work: (CRMBridgeConfig, Logger) -> RoleSupervisor.Work
+    ) async throws {
+        let logger = bootstrapLogging(label: "crmbridge.\(service).\(role)")
+        bootstrapMetrics()
+        let endpoint = try metricsEndpoint(port: metricsPort, host: metricsHost)
+        let base = try loadConfig(configPath(option))
+        let supervisor = RoleSupervisor(
+            configuration: .init(workflow: workflow, role: role, databaseURL: base.connections.campaign.databaseURL, needs: needs),
+            logger: logger, work: work(base, logger))
+        try await run([supervisor], config: base, endpoint: endpoint, logger: logger)
+    }
+
     /// Runs the supervisors until SIGTERM or SIGINT, after the bridge schema migrations,
     /// with swift-metrics bootstrapped and, when `endpoint` is set, `/healthz` and `/metrics`.
     public static func run(
