@@ -17,8 +17,11 @@ Rows: random UUID ids (as the CRM's), a modified time, five text/date fields wit
 NULLs, generated from a fixed seed. The arrays travel inline in the SQL text (psql has no
 out-of-line parameters); the server lexing them is about 1-2% of the statement
 (docs/postgres-batch-upsert.md). Each slice is one psql session, timed from its start to
-its end; the script is generated before the clock starts.
+its end; the script is generated before the clock starts. Beside the rate, the server's
+CPU per 1,000 rows (the postmaster and all its processes, ended backends included, from
+/proc: the steadier figure on a shared machine; needs the same machine and user rights).
 """
+import os
 import random
 import subprocess
 import sys
@@ -44,6 +47,27 @@ RULES = """WHERE NOT EXISTS (SELECT 1 FROM tombstones_cmp d
     first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, email = EXCLUDED.email,
     phone = EXCLUDED.phone, birth_date = EXCLUDED.birth_date
 WHERE t.crm_modified_at IS NULL OR t.crm_modified_at < EXCLUDED.crm_modified_at;"""
+
+
+def server_cpu_seconds(postmaster):
+    """utime+stime of the postmaster with its ended children, plus its live children."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(pid):
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()
+
+    own = fields(postmaster)
+    total = sum(int(v) for v in own[11:15])
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != postmaster:
+            try:
+                child = fields(entry)
+            except OSError:
+                continue
+            if int(child[1]) == postmaster:
+                total += int(child[11]) + int(child[12])
+    return total / tick
 
 
 def rows(rng, count):
@@ -79,6 +103,10 @@ def main():
     slice_size = int(sys.argv[4]) if len(sys.argv) > 4 else 100_000
     batch_size = 5000
     subprocess.run(["psql", url, "-qX", "-v", "ON_ERROR_STOP=1", "-c", SCHEMA], check=True)
+    data_directory = subprocess.run(["psql", url, "-tAXc", "SHOW data_directory"], check=True,
+                                    capture_output=True, text=True).stdout.strip()
+    with open(os.path.join(data_directory, "postmaster.pid")) as handle:
+        postmaster = int(handle.readline())
     rng = random.Random(17)
     done = 0
     first = None
@@ -90,14 +118,18 @@ def main():
             script += "CREATE TEMP TABLE staging (c0 text, c1 text, c2 text, c3 text, c4 text, c5 text, c6 text);\n"
         for start in range(0, count, batch_size):
             script += batch_sql(method, data[start:start + batch_size])
+        cpu = server_cpu_seconds(postmaster)
         started = time.monotonic()
         subprocess.run(["psql", url, "-qX", "-v", "ON_ERROR_STOP=1"], input=script.encode(), check=True,
                        stdout=subprocess.DEVNULL)
         seconds = time.monotonic() - started
+        time.sleep(0.5)  # the session's backend exits and is reaped into the postmaster's cutime
+        cpu = server_cpu_seconds(postmaster) - cpu
         done += count
         rate = count / seconds
         first = first or rate
-        print(f"{method}\t{done}\t{rate:.0f}\t{rate / first:.2f}", flush=True)
+        print(f"{method}\t{done}\t{rate:.0f} rows/s\t{rate / first:.2f} of the first\t"
+              f"server {cpu * 1_000_000 / count:.1f} CPU-ms per 1k rows", flush=True)
 
 
 if __name__ == "__main__":

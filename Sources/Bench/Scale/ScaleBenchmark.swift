@@ -175,6 +175,10 @@ struct ScaleBenchmark: Benchmark {
                    note: String(format: "peak %.0f MB during the phase (the ledger of ids included)", Double(phase.peakClusterBytes) / 1_048_576)),
             Figure(id: "scale.disk.\(phase.name).profiles", workflow: "scale", label: "\(phase.name): profiles with its indexes",
                    value: try megabytes("profiles"), unit: "MB", scale: records),
+            Figure(id: "scale.wal.\(phase.name).written", workflow: "scale", label: "\(phase.name): WAL written per record",
+                   value: Double(phase.walBytes) / Double(max(phase.committed, 1)), unit: "B/record",
+                   scale: records,
+                   note: String(format: "%.0f MB of WAL in all, %d checkpoints during the phase", Double(phase.walBytes) / 1_048_576, phase.checkpoints)),
             Figure(id: "scale.disk.\(phase.name).wal", workflow: "scale", label: "\(phase.name): PostgreSQL WAL directory",
                    value: try megabytes("wal"), unit: "MB", scale: records, note: "pg_wal, bounded by max_wal_size"),
         ]

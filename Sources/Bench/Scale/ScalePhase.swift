@@ -31,6 +31,9 @@ struct ScalePhase {
         /// Peak memory of the emulator, the broker (`VmHWM`) and PostgreSQL (sum of `Pss`, sampled).
         var infrastructurePeaks: [String: Int]
         var peakClusterBytes: Int
+        /// WAL the cluster wrote during the phase, and the checkpoints it made.
+        var walBytes: Int
+        var checkpoints: Int
         var cpu: [Figure]
 
         var seconds: Double { (done - started).seconds }
@@ -69,6 +72,7 @@ struct ScalePhase {
             let cpu = context.stack.cpuAccount(roles: Array(zip(names, roles)))
             let before = cpu.snapshot()
             let baseline = try await committedPosition(run).committed
+            let walBefore = try await walState(run.database)
             let started = ContinuousClock.now
             try await run.start()
 
@@ -109,6 +113,7 @@ struct ScalePhase {
                 try await Task.sleep(for: .seconds(1))
             }
             let done = ContinuousClock.now
+            let walAfter = try await walState(run.database)
             let cpuFigures = CPUAccount.figures(
                 from: before, to: cpu.snapshot(), records: max(committed, 1), phase: "scale-\(name)", scale: committed)
             for part in infrastructure where !part.withChildren {
@@ -118,7 +123,9 @@ struct ScalePhase {
             await run.finish(roles, dropDatabase: false)
             return Result(
                 name: name, started: started, done: done, committed: committed, firstCommit: firstCommit, points: points,
-                rolePeaks: rolePeaks, infrastructurePeaks: infrastructurePeaks, peakClusterBytes: peakCluster, cpu: cpuFigures)
+                rolePeaks: rolePeaks, infrastructurePeaks: infrastructurePeaks, peakClusterBytes: peakCluster,
+                walBytes: walAfter.position - walBefore.position, checkpoints: walAfter.checkpoints - walBefore.checkpoints,
+                cpu: cpuFigures)
         } catch {
             for role in roles { context.logger.error("role log", metadata: ["role": "\(role.name)", "tail": "\(role.logTail(1500))"]) }
             await run.finish(roles, dropDatabase: false)
@@ -132,6 +139,16 @@ struct ScalePhase {
         let lag = try await run.admin.lag(group: run.group, topics: [run.topic])
         let high = lag.partitions.reduce(Int64(0)) { $0 + $1.highWatermark }
         return (Int(high - lag.total), Int(lag.total))
+    }
+
+    /// The cluster's WAL position (bytes since 0/0) and how many checkpoints it has made:
+    /// the WAL a phase writes, and how much of it the checkpoints' full-page images cost.
+    static func walState(_ database: PostgresConnection) async throws -> (position: Int, checkpoints: Int) {
+        let rows = try await database.query("""
+            SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint AS position,
+                   (checkpoints_timed + checkpoints_req)::bigint AS checkpoints FROM pg_stat_bgwriter
+            """, [])
+        return (try rows.int(0, "position") ?? 0, try rows.int(0, "checkpoints") ?? 0)
     }
 
     /// Bytes of every database of the cluster.
