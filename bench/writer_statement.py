@@ -18,7 +18,7 @@ NULLs, generated from a fixed seed. The arrays travel inline in the SQL text (ps
 out-of-line parameters); the server lexing them is about 1-2% of the statement
 (docs/postgres-batch-upsert.md). Each slice is one psql session, timed from its start to
 its end; the script is generated before the clock starts. Beside the rate, the server's
-CPU per 1,000 rows (the postmaster and all its processes, ended backends included, from
+CPU per 1,000 rows, the WAL written per row and the checkpoints (the postmaster and all its processes, ended backends included, from
 /proc: the steadier figure on a shared machine; needs the same machine and user rights).
 """
 import os
@@ -70,6 +70,15 @@ def server_cpu_seconds(postmaster):
     return total / tick
 
 
+def wal_state(url):
+    """WAL position in bytes and checkpoints so far."""
+    out = subprocess.run(["psql", url, "-tAXc",
+                          "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, "
+                          "checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter"],
+                         check=True, capture_output=True, text=True).stdout.strip().split("|")
+    return int(out[0]), int(out[1])
+
+
 def rows(rng, count):
     for _ in range(count):
         def maybe(value):
@@ -119,17 +128,20 @@ def main():
         for start in range(0, count, batch_size):
             script += batch_sql(method, data[start:start + batch_size])
         cpu = server_cpu_seconds(postmaster)
+        wal, checkpoints = wal_state(url)
         started = time.monotonic()
         subprocess.run(["psql", url, "-qX", "-v", "ON_ERROR_STOP=1"], input=script.encode(), check=True,
                        stdout=subprocess.DEVNULL)
         seconds = time.monotonic() - started
         time.sleep(0.5)  # the session's backend exits and is reaped into the postmaster's cutime
         cpu = server_cpu_seconds(postmaster) - cpu
+        wal_after, checkpoints_after = wal_state(url)
         done += count
         rate = count / seconds
         first = first or rate
         print(f"{method}\t{done}\t{rate:.0f} rows/s\t{rate / first:.2f} of the first\t"
-              f"server {cpu * 1_000_000 / count:.1f} CPU-ms per 1k rows", flush=True)
+              f"server {cpu * 1_000_000 / count:.1f} CPU-ms per 1k rows\t"
+              f"WAL {(wal_after - wal) / count:.0f} B/row\t{checkpoints_after - checkpoints} checkpoints", flush=True)
 
 
 if __name__ == "__main__":

@@ -129,17 +129,21 @@ shared_buffers = 256MB
 max_wal_size = 2GB
 CONF
     fi
-    # Bulk loads (issue 17; docs/operations.md "The private PostgreSQL"): given at every
-    # start, so clusters made by an earlier version get them too. Durability is untouched
-    # (fsync and synchronous_commit stay on).
-    tuning=(
-        -c max_wal_size=8GB -c checkpoint_timeout=15min   # few checkpoints: fewer full-page images of the random-key index
-        -c wal_compression=lz4                            # what full-page images remain, compressed
-        -c wal_buffers=64MB                               # a batch's WAL fits before it is flushed
-        -c maintenance_work_mem=512MB                     # index builds and vacuums of tens of millions of rows
-    )
+    # Bulk loads (issue 17; docs/operations.md "The private PostgreSQL"): written at every
+    # start, so clusters made by an earlier version get them too, and included at the end of
+    # postgresql.conf, so they win over its lines while ALTER SYSTEM still wins over them.
+    # Durability is untouched (fsync and synchronous_commit stay on).
+    cat <<CONF | as_owner tee "$data/crmbridge-bulk.conf" >/dev/null
+max_wal_size = 8GB              # few checkpoints: fewer full-page images of the random-key index
+checkpoint_timeout = 15min
+wal_compression = lz4           # what full-page images remain, compressed
+wal_buffers = 64MB              # a batch's WAL fits before it is flushed
+maintenance_work_mem = 512MB    # index builds and vacuums of tens of millions of rows
+CONF
+    grep -q "^include_if_exists = 'crmbridge-bulk.conf'" "$data/postgresql.conf" \
+        || echo "include_if_exists = 'crmbridge-bulk.conf'" | as_owner tee -a "$data/postgresql.conf" >/dev/null
     if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-        as_owner "$bin/pg_ctl" -D "$data" -o "-p $port ${tuning[*]}" -l "$data/server.log" -w -t 60 start >/dev/null
+        as_owner "$bin/pg_ctl" -D "$data" -o "-p $port" -l "$data/server.log" -w -t 60 start >/dev/null
     fi
     url="postgresql://postgres@127.0.0.1:$port/postgres"
     for db in campaign; do
