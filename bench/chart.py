@@ -112,6 +112,10 @@ def main():
     with open(source) as handle:
         report = json.load(handle)
     figures = report["figures"]
+    if any(f["id"].startswith("scale.") and f["id"].endswith(".slice") for f in figures):
+        import scale_chart  # the scale profile's own chart (BENCH_PROFILE=scale)
+        scale_chart.draw(report, target_path)
+        return
     scales = report["settings"]["scales"]
 
     throughput = []

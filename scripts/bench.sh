@@ -8,10 +8,20 @@
 #   BENCH_ONLY=…         only these benchmarks (names: crmbridge-bench --help)
 #   BENCH_EGRESS_N=200000 email events of the egress-crm benchmark (smaller for a quick look)
 #   BENCH_KEEP=1         keep the temporary directory (role logs, configs, server log)
+#   BENCH_PROFILE=scale  only the scale profile of issue 17 (about an hour at 15M): initial
+#                        load with deletes, replay, second load after 1% changed and 1% deleted,
+#                        N = BENCH_N or 15,000,000, into bench/results/scale.json (and .svg)
 # Extra arguments go to crmbridge-bench, e.g. scripts/bench.sh --latency-seconds 20.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+
+profile=${BENCH_PROFILE:-default}
+case "$profile" in
+default) ;;
+scale) set -- --only scale --records "${BENCH_N:-15000000}" --output "$root/bench/results/scale.json" "$@" ;;
+*) echo "BENCH_PROFILE must be default or scale, not $profile" >&2; exit 2 ;;
+esac
 
 echo "== building the release (swift build -c release)"
 build_log=$(mktemp "${TMPDIR:-/tmp}/crmbridge-bench-build.XXXXXX")

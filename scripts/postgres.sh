@@ -129,6 +129,19 @@ shared_buffers = 256MB
 max_wal_size = 2GB
 CONF
     fi
+    # Bulk loads (issue 17; docs/operations.md "The private PostgreSQL"): written at every
+    # start, so clusters made by an earlier version get them too, and included at the end of
+    # postgresql.conf, so they win over its lines while ALTER SYSTEM still wins over them.
+    # Durability is untouched (fsync and synchronous_commit stay on).
+    cat <<CONF | as_owner tee "$data/crmbridge-bulk.conf" >/dev/null
+max_wal_size = 8GB              # few checkpoints: fewer full-page images of the random-key index
+checkpoint_timeout = 15min
+wal_compression = lz4           # what full-page images remain, compressed
+wal_buffers = 64MB              # a batch's WAL fits before it is flushed
+maintenance_work_mem = 512MB    # index builds and vacuums of tens of millions of rows
+CONF
+    grep -q "^include_if_exists = 'crmbridge-bulk.conf'" "$data/postgresql.conf" \
+        || echo "include_if_exists = 'crmbridge-bulk.conf'" | as_owner tee -a "$data/postgresql.conf" >/dev/null
     if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
         as_owner "$bin/pg_ctl" -D "$data" -o "-p $port" -l "$data/server.log" -w -t 60 start >/dev/null
     fi

@@ -51,7 +51,17 @@ struct BenchReport: Codable, Sendable {
             String(repeating: "─", count: 118),
         ]
         var cpu: [Figure] = []
+        // Series (one figure per slice of a run, `scale-series`): one line each, after the rest.
+        var series: [(id: String, figures: [Figure])] = []
         for figure in figures {
+            if figure.workflow == "scale-series" {
+                if let index = series.firstIndex(where: { $0.id == figure.id }) {
+                    series[index].figures.append(figure)
+                } else {
+                    series.append((figure.id, [figure]))
+                }
+                continue
+            }
             // CPU accounting: one compact line per phase (the JSON has every part).
             if figure.workflow == "cpu" {
                 cpu.append(figure)
@@ -66,6 +76,12 @@ struct BenchReport: Codable, Sendable {
                 figure.target.map { "\($0.comparison.rawValue) \(Self.value($0.value, unit: figure.unit))" } ?? "",
                 figure.met.map { $0 ? "yes" : "NO" } ?? ""))
             if let note = figure.note { lines.append("    " + note) }
+        }
+        for (_, points) in series {
+            guard let first = points.first else { continue }
+            lines.append("\(first.label) (\(first.unit)): " + points.map {
+                "\(Self.count($0.scale ?? 0)) \(Self.value($0.value, unit: $0.unit))"
+            }.joined(separator: " | "))
         }
         for failure in failures {
             lines.append("FAILED \(failure.benchmark)\(failure.scale.map { " at N=\(Self.count($0))" } ?? ""): \(failure.error)")

@@ -12,6 +12,9 @@ protocol Benchmark: Sendable {
     var summary: String { get }
     /// Whether the benchmark runs once per N (`--scales`) or once per run.
     var perScale: Bool { get }
+    /// Whether `make bench` runs it when no `--only` is given; an hour-long profile
+    /// (`scale`) runs only when named (`BENCH_PROFILE=scale`).
+    var inDefaultRun: Bool { get }
     /// Runs at `scale` records (`nil` when `perScale` is false) and returns its figures.
     /// Throwing records a failure in the report; the suite goes on.
     func run(_ context: BenchContext, scale: Int?) async throws -> [Figure]
@@ -22,5 +25,7 @@ protocol Benchmark: Sendable {
 }
 
 extension Benchmark {
+    var inDefaultRun: Bool { true }
+
     func brokerTopics(scale: Int?, settings: BenchSettings) -> [BrokerTopic] { [] }
 }
