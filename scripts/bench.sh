@@ -7,6 +7,7 @@
 #   BENCH_SCALES=…       comma-separated N of the per-N benchmarks (default 100000,BENCH_N)
 #   BENCH_ONLY=…         only these benchmarks (names: crmbridge-bench --help)
 #   BENCH_EGRESS_N=200000 email events of the egress-crm benchmark (smaller for a quick look)
+#   BENCH_PROFILE=full  adds the long points: egress-e2e at 1,000,000 events (default: 100,000 and BENCH_EGRESS_N)
 #   BENCH_KEEP=1         keep the temporary directory (role logs, configs, server log)
 # Extra arguments go to crmbridge-bench, e.g. scripts/bench.sh --latency-seconds 20.
 set -euo pipefail
@@ -15,7 +16,7 @@ cd "$root"
 
 echo "== building the release (swift build -c release)"
 build_log=$(mktemp "${TMPDIR:-/tmp}/crmbridge-bench-build.XXXXXX")
-for product in IngressService OptOutService crm-emulator crmbridge crmbridge-bench; do
+for product in IngressService EgressService OptOutService crm-emulator crmbridge crmbridge-bench; do
     swift build -c release --product "$product" >"$build_log" 2>&1 \
         || { tail -n 40 "$build_log" >&2; echo "build of $product failed" >&2; exit 1; }
 done
