@@ -68,9 +68,9 @@ import Testing
             #expect(account.city == (index.isMultiple(of: 2) ? "City \(index), \"quoted\"" : nil))
         }
 
-        // Update by Id: 60 accounts renamed, one Id that does not exist is a reject.
-        let renamed = (0..<60).map { index in
-            CRMExportRecord(rowID: String(index), key: stored["bulk-\(index + 6)"]?.id, fields: ["Name": .string("Renamed \(index + 6)")])
+        // Update by Id: 58 accounts renamed, one Id that does not exist is a reject.
+        let renamed = (6..<66).filter { !tooLong.contains($0) }.map { index in
+            CRMExportRecord(rowID: String(index), key: stored["bulk-\(index)"]?.id, fields: ["Name": .string("Renamed \(index)")])
         } + [CRMExportRecord(rowID: "missing", key: "001000000000000AAA", fields: ["Name": .string("nobody")])]
         let updated = try await writer(fixture, .update).write(renamed)
         #expect(updated.dropLast().allSatisfy { $0 == .written }, "\(updated)")
