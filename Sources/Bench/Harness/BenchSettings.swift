@@ -16,10 +16,20 @@ struct BenchSettings: Sendable {
     var latencyInterval = "1s"
     /// Egress: email events written to the CRM (`--egress-events`, `BENCH_EGRESS_N`).
     var egressEvents = 200_000
+    /// `BENCH_PROFILE` (`--profile`): `full` adds the long points (egress end to end at
+    /// 1,000,000 events) to the default run; `scale` is issue 17's profile, which
+    /// scripts/bench.sh runs alone (`--only scale`).
+    var profile = Profile.standard
     /// Only these benchmarks (by name); empty for all.
     var only: [String] = []
     /// Where the JSON goes.
     var outputPath: String
+
+    enum Profile: String, Sendable {
+        case standard = "default"
+        case full
+        case scale
+    }
 
     /// Partitions of a topic that must hold `records` envelopes on the local broker. The
     /// librdkafka mock broker keeps only the last 5 MiB of each partition (older message

@@ -16,6 +16,9 @@ enum BenchmarkRegistry {
         OptOutLatencyBenchmark(),
         // campaign-to-crm: the CRM side of egress against the CRM's budgets.
         EgressCRMBenchmark(),
+        // campaign-to-crm end to end, roles as processes; after egress-crm, whose raw
+        // UpsertMultiple ceiling it divides by.
+        EgressEndToEndBenchmark(),
         // issue 17, only when named (BENCH_PROFILE=scale): 15 million contacts.
         ScaleBenchmark(),
     ]

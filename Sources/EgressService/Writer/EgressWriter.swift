@@ -20,8 +20,17 @@ import WorkflowRuntime
 struct EgressWriter: Sendable {
     let base: CRMBridgeConfig
     let logger: Logger
-    /// CRM calls per polled batch.
-    var callsPerPoll = 4
+    /// CRM writes (each `maxBatch` records, itself several calls at once) per polled batch.
+    /// One: a poll's messages, envelopes and events are what the writer holds, so more
+    /// writes per poll only add memory (at 4, 16,000 events per poll, the writer peaked
+    /// above 150 MB at 200,000 events; `make bench`, egress-e2e), and the writes of a poll
+    /// went one after the other anyway: the calls of one write are what runs at once.
+    var callsPerPoll = 1
+    /// Fetched messages librdkafka keeps ready ahead of `poll` (`queued.max.messages.kbytes`,
+    /// unless `connections.kafka.properties` sets it). The CRM, not Kafka, limits this
+    /// writer (thousands of records/s, where the crm-to-campaign writer needs 32 MiB for
+    /// ~90,000/s), so 8 MiB, about 18,000 email events, keeps it busy for seconds.
+    static let prefetchBytes = 8 * 1024 * 1024
     var pollTimeout: Duration = .milliseconds(200)
     /// Times a call is sent again while the CRM stays unavailable, and the first pause
     /// (doubling, at most 30 s): about 95 s in all, within Kafka's 5-minute poll interval.
@@ -37,7 +46,8 @@ struct EgressWriter: Sendable {
             return
         }
         let connections = base.connections
-        let kafka = connections.kafkaConfiguration(clientID: "crmbridge-egress-writer")
+        var kafka = connections.kafkaConfiguration(clientID: "crmbridge-egress-writer")
+        kafka.consumerPrefetchBytes = Self.prefetchBytes
         try await EgressTopics.create(kafka: kafka, partitions: connections.kafka.topicPartitions, exports: plans.map(\.topic), logger: logger)
         // Each part is closed on every path, also when setting up a later one throws.
         try await PostgresConnection.withConnection(url: connections.campaign.databaseURL, logger: logger) { database in

@@ -22,13 +22,13 @@ enum CRMBatchWrite {
 
     /// The exchange and token provider of a write side, with the process's budget.
     static func exchange(
-        system: String, credentials: CRMCredentials, limiterKey: String, retry: CRMRetryPolicy, timeout: Duration,
+        system: String, credentials: CRMCredentials, limiterKey: String, budget: CRMBudgetSettings, retry: CRMRetryPolicy, timeout: Duration,
         http: HTTPClient, logger: Logger, onRetry: CRMRetryObserver?, limiter: CRMBudgetLimiter?
     ) -> (CRMExchange, OAuthTokenProvider) {
         var logger = logger
         logger[metadataKey: "crm.system"] = "\(system)"
         var exchange = CRMExchange(system: system, http: http, retry: retry, timeout: timeout, logger: logger, onRetry: onRetry)
-        exchange.limiter = limiter ?? CRMBudgetLimiter.shared(for: limiterKey)
+        exchange.limiter = limiter ?? CRMBudgetLimiter.shared(for: limiterKey, settings: budget)
         return (exchange, OAuthTokenProvider(credentials: credentials, exchange: exchange))
     }
 }

@@ -37,7 +37,7 @@ extension CRMConnection {
             organizationURL: root, tokenURL: tokenURL.absoluteString, clientID: clientID,
             clientSecret: clientSecret, scope: scope,
             webAPIURL: root + "/api/data/" + Self.versionSegment(apiVersion) + "/", retry: retry,
-            requestTimeout: requestTimeout)
+            requestTimeout: requestTimeout, budget: budgetSettings)
     }
 
     /// This connection as a Salesforce configuration: REST API under `/services/data/v<apiVersion>`.
@@ -45,7 +45,14 @@ extension CRMConnection {
         SalesforceConfiguration(
             instanceURL: Self.withoutTrailingSlash(url.absoluteString), clientID: clientID,
             clientSecret: clientSecret, tokenURL: tokenURL.absoluteString,
-            apiVersion: Self.versionSegment(apiVersion), retry: retry, requestTimeout: requestTimeout)
+            apiVersion: Self.versionSegment(apiVersion), retry: retry, requestTimeout: requestTimeout, budget: budgetSettings)
+    }
+
+    /// `connections.crm.budget` as the limiter's settings (the window and the start stay
+    /// the limiter's own defaults).
+    public var budgetSettings: CRMBudgetSettings {
+        CRMBudgetSettings(
+            maxConcurrency: budget.maxConcurrency, allocationReserve: budget.allocationReserve, probeInterval: budget.probeInterval)
     }
 
     /// `9.2` → `v9.2`; `v60.0` stays.

@@ -17,7 +17,7 @@ extension ConnectionsConfig {
             "kafka", keys: ["bootstrapServers", "bootstrapServersEnv", "properties", "secretPropertiesEnv", "topicPartitions"])
         let crm = yaml.mapping("crm", keys: [
             "kind", "url", "urlEnv", "tokenURL", "tokenURLEnv", "clientId", "clientIdEnv", "clientSecret",
-            "clientSecretEnv", "scope", "apiVersion", "requestTimeout", "notAnsweringAfter",
+            "clientSecretEnv", "scope", "apiVersion", "requestTimeout", "notAnsweringAfter", "budget", "bulkAbove",
         ])
         for (key, value) in [("campaign", campaign), ("kafka", kafka), ("crm", crm)] where value == nil {
             if !yaml.has(key) {
@@ -96,6 +96,15 @@ extension ConnectionsConfig {
         let apiVersion = crm.nonEmptyString("apiVersion") ?? (kind == .dynamics ? "9.2" : "60.0")
         let requestTimeout = crm.duration("requestTimeout", default: CRMConnection.defaultRequestTimeout)
         let notAnsweringAfter = crm.duration("notAnsweringAfter", default: CRMConnection.defaultNotAnsweringAfter)
+        let budget = readBudget(crm, kind: kind)
+        var bulkAbove: Int?
+        if crm.has("bulkAbove") {
+            if kind == .salesforce {
+                bulkAbove = crm.int("bulkAbove", default: CRMConnection.defaultBulkAbove, range: CRMConnection.bulkAboveRange)
+            } else {
+                crm.report("bulkAbove", "only Salesforce takes bulkAbove (its Bulk API 2.0 threshold); Dynamics writes every call with UpsertMultiple")
+            }
+        }
         guard let url, let tokenURL, let clientID, let secret else {
             return nil
         }
@@ -103,7 +112,26 @@ extension ConnectionsConfig {
         return CRMConnection(
             kind: kind, url: url, tokenURL: tokenURL, clientID: clientID, clientSecret: Secret(secret),
             scope: kind == .dynamics ? (scope ?? root + "/.default") : nil, apiVersion: apiVersion,
-            requestTimeout: requestTimeout, notAnsweringAfter: notAnsweringAfter)
+            requestTimeout: requestTimeout, notAnsweringAfter: notAnsweringAfter, budget: budget, bulkAbove: bulkAbove)
+    }
+
+    /// `budget: {maxConcurrency, allocationReserve, probeInterval}`; the last two are
+    /// Salesforce's daily allocation and refused for Dynamics.
+    private static func readBudget(_ crm: YAMLMapping, kind: CRMKind) -> CRMBudgetConfig {
+        guard let budget = crm.mapping("budget", keys: CRMBudgetConfig.yamlKeys) else {
+            return CRMBudgetConfig()
+        }
+        if kind == .dynamics {
+            for key in ["allocationReserve", "probeInterval"] where budget.has(key) {
+                budget.report(key, "only Salesforce has a daily API allocation; Dynamics' budgets are read from its answers")
+            }
+        }
+        return CRMBudgetConfig(
+            maxConcurrency: budget.int(
+                "maxConcurrency", default: CRMBudgetConfig.defaultMaxConcurrency, range: CRMBudgetConfig.concurrencyRange),
+            allocationReserve: budget.share(
+                "allocationReserve", default: CRMBudgetConfig.defaultAllocationReserve, range: CRMBudgetConfig.reserveRange),
+            probeInterval: budget.duration("probeInterval", default: CRMBudgetConfig.defaultProbeInterval))
     }
 }
 

@@ -81,15 +81,30 @@ public struct CRMConnection: Sendable, Equatable {
     /// for N s (retrying)" as the workflow's status reason (key `notAnsweringAfter`).
     /// Default 60 s.
     public var notAnsweringAfter: Duration
+    /// How the roles spend the CRM's budgets (key `budget`): concurrency, and for
+    /// Salesforce the allocation reserve and the probe interval.
+    public var budget: CRMBudgetConfig
+    /// Salesforce: a write of more records than this goes as one Bulk API 2.0 ingest job
+    /// instead of sObject Collections calls (key `bulkAbove`, 200-10,000; 10,000 never
+    /// uses Bulk API 2.0, as one write takes at most 10,000 records). Default 2,000,
+    /// Salesforce's advice. `nil` for Dynamics (its bulk messages need no threshold).
+    public var bulkAbove: Int?
 
     public static let defaultRequestTimeout: Duration = .seconds(120)
     public static let defaultNotAnsweringAfter: Duration = .seconds(60)
+    public static let defaultBulkAbove = 2_000
+    /// One Salesforce write takes at most 10,000 records when Bulk API 2.0 is on (the
+    /// egress writer polls 4 writes' worth), so a larger threshold would never be reached.
+    public static let bulkAboveRange = 200...10_000
 
     public init(
         kind: CRMKind, url: URL, tokenURL: URL, clientID: String, clientSecret: Secret, scope: String?,
         apiVersion: String, requestTimeout: Duration = Self.defaultRequestTimeout,
-        notAnsweringAfter: Duration = Self.defaultNotAnsweringAfter
+        notAnsweringAfter: Duration = Self.defaultNotAnsweringAfter, budget: CRMBudgetConfig = CRMBudgetConfig(),
+        bulkAbove: Int? = nil
     ) {
+        self.budget = budget
+        self.bulkAbove = bulkAbove ?? (kind == .salesforce ? Self.defaultBulkAbove : nil)
         self.requestTimeout = requestTimeout
         self.notAnsweringAfter = notAnsweringAfter
         self.kind = kind

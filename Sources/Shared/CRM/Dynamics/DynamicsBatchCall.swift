@@ -14,7 +14,7 @@ struct DynamicsBatchCall: Sendable {
         self.configuration = configuration
         (exchange, tokens) = CRMBatchWrite.exchange(
             system: "dynamics", credentials: configuration.credentials,
-            limiterKey: configuration.webAPIURL + "|" + configuration.credentials.clientID, retry: configuration.retry,
+            limiterKey: configuration.limiterKey, budget: configuration.budget, retry: configuration.retry,
             timeout: configuration.requestTimeout, http: http, logger: logger, onRetry: onRetry, limiter: limiter)
     }
 

@@ -19,6 +19,10 @@ public struct DynamicsConfiguration: Sendable, Hashable {
     public var retry: CRMRetryPolicy
     /// Whole-request timeout of each call. Default 2 minutes (5000-record pages).
     public var requestTimeout: Duration
+    /// How the process's budget limiter for this user spends the CRM's budgets
+    /// (`connections.crm.budget`). The first connector or writer of a process that meets
+    /// the user creates the limiter with these; every role of a process reads one file.
+    public var budget: CRMBudgetSettings
 
     /// - Parameters:
     ///   - tokenURL: `https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token`.
@@ -27,8 +31,10 @@ public struct DynamicsConfiguration: Sendable, Hashable {
         organizationURL: String, tokenURL: String, clientID: String, clientSecret: Secret,
         scope: String? = nil, webAPIURL: String? = nil, modifiedField: String = "modifiedon",
         includeFormattedValues: Bool = false, maxURLLength: Int = 8000,
-        retry: CRMRetryPolicy = .init(), requestTimeout: Duration = .seconds(120)
+        retry: CRMRetryPolicy = .init(), requestTimeout: Duration = .seconds(120),
+        budget: CRMBudgetSettings = .init()
     ) {
+        self.budget = budget
         let root = organizationURL.hasSuffix("/") ? String(organizationURL.dropLast()) : organizationURL
         self.organizationURL = root
         var api = webAPIURL ?? root + "/api/data/v9.2/"
@@ -42,4 +48,7 @@ public struct DynamicsConfiguration: Sendable, Hashable {
         self.retry = retry
         self.requestTimeout = requestTimeout
     }
+
+    /// The key of this user's limiter in the process (`CRMBudgetLimiter.shared`).
+    var limiterKey: String { webAPIURL + "|" + credentials.clientID }
 }

@@ -23,7 +23,7 @@ struct SalesforceCollectionsCall: Sendable {
         self.configuration = configuration
         (exchange, tokens) = CRMBatchWrite.exchange(
             system: "salesforce", credentials: configuration.credentials,
-            limiterKey: configuration.instanceURL + "|" + configuration.credentials.clientID, retry: configuration.retry,
+            limiterKey: configuration.limiterKey, budget: configuration.budget, retry: configuration.retry,
             timeout: configuration.requestTimeout, http: http, logger: logger, onRetry: onRetry, limiter: limiter)
     }
 

@@ -25,6 +25,10 @@ public struct SalesforceConfiguration: Sendable, Hashable {
     public var retry: CRMRetryPolicy
     /// Whole-request timeout of each call. Default 2 minutes.
     public var requestTimeout: Duration
+    /// How the process's budget limiter for this user spends the CRM's budgets
+    /// (`connections.crm.budget`). The first connector or writer of a process that meets
+    /// the user creates the limiter with these; every role of a process reads one file.
+    public var budget: CRMBudgetSettings
 
     /// - Parameter tokenURL: default `<instanceURL>/services/oauth2/token`.
     public init(
@@ -32,8 +36,10 @@ public struct SalesforceConfiguration: Sendable, Hashable {
         apiVersion: String = "v60.0", useTokenInstanceURL: Bool = true,
         modifiedField: String = "SystemModstamp", fallbackModifiedField: String = "LastModifiedDate",
         deletedRetention: Duration = .seconds(15 * 86_400), updatedRetention: Duration = .seconds(30 * 86_400),
-        maxURLLength: Int = 8000, retry: CRMRetryPolicy = .init(), requestTimeout: Duration = .seconds(120)
+        maxURLLength: Int = 8000, retry: CRMRetryPolicy = .init(), requestTimeout: Duration = .seconds(120),
+        budget: CRMBudgetSettings = .init()
     ) {
+        self.budget = budget
         let root = instanceURL.hasSuffix("/") ? String(instanceURL.dropLast()) : instanceURL
         self.instanceURL = root
         self.apiVersion = apiVersion
@@ -51,4 +57,7 @@ public struct SalesforceConfiguration: Sendable, Hashable {
 
     /// `/services/data/<version>`.
     var dataPath: String { "/services/data/" + apiVersion }
+
+    /// The key of this user's limiter in the process (`CRMBudgetLimiter.shared`).
+    var limiterKey: String { instanceURL + "|" + credentials.clientID }
 }

@@ -25,7 +25,7 @@ public struct SalesforceConnector: CRMSourceConnector {
             system: "salesforce", http: http, retry: configuration.retry,
             timeout: configuration.requestTimeout, logger: logger, observer: observer)
         // Reads spend the same per-user budget as the writers of the process (issue 14 item 5).
-        exchange.limiter = CRMBudgetLimiter.shared(for: configuration.instanceURL + "|" + configuration.credentials.clientID)
+        exchange.limiter = CRMBudgetLimiter.shared(for: configuration.limiterKey, settings: configuration.budget)
         self.exchange = exchange
         self.tokens = OAuthTokenProvider(credentials: configuration.credentials, exchange: exchange)
     }

@@ -49,11 +49,11 @@ public struct SalesforceEmailEventWriter: CRMEmailEventWriter {
             let results = try await bulk.upsert(
                 object: Self.object, externalID: Self.externalID, columns: Self.columns, rows: events.map(Self.row))
             pending = []
-            for (index, event) in events.enumerated() {
-                switch results[event.eventID] {
-                case .written?: outcomes[index] = .written
-                case .rejected(let code, let message)?: outcomes[index] = .rejected(code: code, message: message)
-                case .unprocessed?, nil: pending.append(index)  // sent again below
+            for (index, result) in results.enumerated() {
+                switch result {
+                case .written: outcomes[index] = .written
+                case .rejected(let code, let message): outcomes[index] = .rejected(code: code, message: message)
+                case .unprocessed: pending.append(index)  // sent again below
                 }
             }
         }
