@@ -19,6 +19,13 @@ extension EmulatorClient {
         let _: [String: Double] = try await adminJSON("PUT", "dynamics/limits", body: json)
     }
 
+    /// Execution time the Dynamics emulator charged against its budget since the last
+    /// reset or limits change (`GET /admin/dynamics/usage`).
+    func dynamicsExecutionMilliseconds() async throws -> Double {
+        let usage: [String: Double] = try await adminJSON("GET", "dynamics/usage")
+        return usage["executionMilliseconds"] ?? 0
+    }
+
     /// Rows of a Dynamics entity set.
     func dynamicsCount(_ set: String) async throws -> Int {
         let counts: [String: Int] = try await adminJSON("GET", "dynamics/counts")

@@ -53,6 +53,8 @@ enum DynamicsAdminRoutes {
             return try jsonResponse(body)
         }
         group.get("limits") { _, _ in try jsonResponse(emulator.protection.limits) }
+        // Execution time charged against the service-protection budget since the last reset.
+        group.get("usage") { _, _ in try jsonResponse(["executionMilliseconds": emulator.protection.chargedMilliseconds]) }
         group.put("limits") { request, _ -> Response in
             guard let limits: DynamicsServiceLimits = try await decode(request) else {
                 return try jsonResponse(Problems(errors: ["body must be a DynamicsServiceLimits JSON object"]), status: .badRequest)

@@ -21,16 +21,16 @@ extension DynamicsEmulator {
             headers[.wwwAuthenticate] = "Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/authorize, resource_id=http://\(authority)/"
             return Response(status: .unauthorized, headers: headers)
         }
-        let started = ContinuousClock.now
         let now = CivilCalendar.nowWholeSeconds()
-        if let refusal = protection.admit(client: client, now: now) {
+        let admission: DynamicsServiceProtection.Admission
+        switch protection.admit(client: client) {
+        case .success(let admitted): admission = admitted
+        case .failure(let refusal):
             logger.debug("dynamics request throttled", metadata: ["code": "\(refusal.code)", "path": "\(request.uri.path)"])
             return DynamicsWebResponse(error: refusal).response
         }
-        defer {
-            let elapsed = ContinuousClock.now - started
-            protection.finish(client: client, executionMilliseconds: DynamicsOrganization.milliseconds(elapsed), now: CivilCalendar.nowWholeSeconds())
-        }
+        // Charged when the answer is ready (below), or here when the request ends early.
+        defer { protection.finish(admission) }
         let body = try await request.body.collect(upTo: Self.maximumBodyBytes)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
@@ -41,7 +41,7 @@ extension DynamicsEmulator {
         var answer: DynamicsWebResponse
         var written = 0
         if path == "$batch" {
-            (answer, written) = batch(webRequest, client: client, now: now)
+            (answer, written) = batch(webRequest, admission: admission, now: now)
         } else if let (set, message) = DynamicsBulkMessage.match(path) {
             (answer, written) = organization.withLock { message.execute(set: set, request: webRequest, in: &$0, now: now) }
         } else {
@@ -56,13 +56,15 @@ extension DynamicsEmulator {
             // The real service's execution time grows with the records a call writes.
             try await Task.sleep(for: .microseconds(Int64(limits.millisecondsPerRecord * 1000 * Double(written))))
         }
+        // The time left counts this request's own time (docs/emulator.md).
+        protection.finish(admission)
         answer.headers += protection.remaining(client: client)
         if limits.degreeOfParallelismHint > 0 { answer.headers.append(("x-ms-dop-hint", String(limits.degreeOfParallelismHint))) }
         return answer.response
     }
 
     /// The `$batch` answer and how many operations it ran (its execution cost).
-    private func batch(_ request: DynamicsWebRequest, client: String, now: Int64) -> (DynamicsWebResponse, Int) {
+    private func batch(_ request: DynamicsWebRequest, admission: DynamicsServiceProtection.Admission, now: Int64) -> (DynamicsWebResponse, Int) {
         guard request.method == .post else {
             return (DynamicsWebResponse(error: DynamicsError(.methodNotAllowed, code: "0x80060888", "$batch accepts only POST.")), 0)
         }
@@ -72,7 +74,7 @@ extension DynamicsEmulator {
             guard batch.operationCount <= configuration.maximumBatchOperations else {
                 throw DynamicsError(.badRequest, code: "0x80060888", "Number of requests in a batch exceeded the limit of \(configuration.maximumBatchOperations).")
             }
-            protection.addOperations(client: client, batch.operationCount - 1, now: now)
+            protection.addOperations(admission, batch.operationCount - 1)
             return (DynamicsBatchExecutor.run(batch, continueOnError: preferences.continueOnError, organization: organization), batch.operationCount)
         } catch {
             return (DynamicsWebResponse(error: error), 0)

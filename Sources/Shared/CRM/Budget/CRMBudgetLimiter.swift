@@ -22,9 +22,9 @@ import Synchronization
 public final class CRMBudgetLimiter: Sendable {
     /// One admitted call; hand it back to `finish`.
     public struct Permit: Sendable {
+        let id: Int
         let started: ContinuousClock.Instant
         let weight: Int
-        let cost: Double
     }
 
     struct Spend {
@@ -41,7 +41,9 @@ public final class CRMBudgetLimiter: Sendable {
     struct State {
         var limit: Double
         var inFlight = 0
-        var inFlightCost = 0.0
+        /// Start of every call in flight, by permit id.
+        var running: [Int: ContinuousClock.Instant] = [:]
+        var nextPermit = 0
         var inFlightWeight = 0
         var dopHint: Int?
         var pausedUntil: ContinuousClock.Instant?
@@ -54,8 +56,9 @@ public final class CRMBudgetLimiter: Sendable {
         /// overdrawn by the calls whose cost was underestimated, so estimate high).
         var cost: Double?
         var recentCosts: [Double] = []
-        /// The most execution time ever reported left: about the whole budget.
-        var largestTimeRemaining = 0.0
+        /// The whole execution-time budget, as the answers show it: the most of an answer's
+        /// time left plus that answer's own call (the figure counts it, docs/emulator.md).
+        var budgetEstimate = 0.0
         var answered = 0
         var throttled = 0
         /// After a 429 the service's word beats the estimate: one call at a time until
@@ -90,11 +93,12 @@ public final class CRMBudgetLimiter: Sendable {
             let now = clock.now
             let decision: Result<Permit, WaitReason> = state.withLock { state in
                 if let wait = self.wait(&state, weight: weight, now: now) { return .failure(WaitReason(wait: wait)) }
-                let cost = state.cost ?? 0
+                let id = state.nextPermit
+                state.nextPermit += 1
                 state.inFlight += 1
-                state.inFlightCost += cost
+                state.running[id] = now
                 state.inFlightWeight += weight
-                return .success(Permit(started: now, weight: weight, cost: cost))
+                return .success(Permit(id: id, started: now, weight: weight))
             }
             switch decision {
             case .success(let permit):
@@ -132,7 +136,7 @@ public final class CRMBudgetLimiter: Sendable {
         let now = clock.now
         state.withLock { state in
             state.inFlight -= 1
-            state.inFlightCost -= permit.cost
+            state.running[permit.id] = nil
             state.inFlightWeight -= permit.weight
             guard let status else { return }
             state.answered += 1
@@ -151,6 +155,9 @@ public final class CRMBudgetLimiter: Sendable {
             if state.recentCosts.count > 16 { state.recentCosts.removeFirst() }
             state.cost = state.recentCosts.max()
             state.limit = min(Double(ceiling(state)), state.limit + 1 / state.limit)
+            if let time = state.timeRemaining, time.at == now {
+                state.budgetEstimate = max(state.budgetEstimate, time.value + elapsed)
+            }
             let horizon = now - settings.budgetWindow - settings.windowSlack * 2
             if let expired = state.ledger.firstIndex(where: { $0.at >= horizon }), expired > 0 {
                 state.ledger.removeFirst(expired)
@@ -192,8 +199,11 @@ public final class CRMBudgetLimiter: Sendable {
 
     private func learn(_ headers: HTTPHeaders, into state: inout State, now: ContinuousClock.Instant) {
         if let hint = headers["x-ms-dop-hint"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), hint > 0 {
+            // The service's recommended parallelism: the first time it is heard, start there
+            // (AIMD from a guess wasted the first rounds); later only as a ceiling.
+            let first = state.dopHint == nil
             state.dopHint = hint
-            state.limit = min(state.limit, Double(hint))
+            state.limit = first ? Double(ceiling(state)) : min(state.limit, Double(hint))
         }
         if let usage = CRMAllocationUsage(header: headers["Sforce-Limit-Info"]) {
             state.allocation = usage
@@ -204,7 +214,6 @@ public final class CRMBudgetLimiter: Sendable {
             }
         }
         if let text = headers["x-ms-ratelimit-time-remaining-xrm-requests"], let value = Double(text.trimmingCharacters(in: .whitespaces)) {
-            state.largestTimeRemaining = max(state.largestTimeRemaining, value)
             // The header stops at 0, hiding how far the calls in flight overdrew the
             // budget: count an exhausted budget as overdrawn by one call.
             state.timeRemaining = Remaining(value: value > 0 ? value : -(state.cost ?? 0), at: now)
@@ -255,17 +264,22 @@ public final class CRMBudgetLimiter: Sendable {
                 nextFree = free
             }
         }
-        // Answers of calls that ran together were each computed before the others were
-        // charged, so the last one can claim too much: the limiter's own spend still in
-        // the window, against the budget as a fresh window showed it, bounds it too.
-        if state.largestTimeRemaining > 0, let cost = state.cost,
-           state.largestTimeRemaining * 0.95 - unfreed - state.inFlightCost < cost {
+        // A call in flight costs at least the estimate, and more once it ran longer: the
+        // service counts the time the calls in flight have run when it admits the next one.
+        let inFlightCost = state.running.values.reduce(0.0) { $0 + max(state.cost ?? 0, Self.milliseconds(now - $1)) }
+        // A margin of 3% of the budget absorbs calls that cost more than estimated.
+        let margin = state.budgetEstimate * 0.03
+        // Answers of calls that ran together can arrive out of order, so the last one read
+        // can miss a call that finished before it: the limiter's own spend still in the
+        // window, against the whole budget, bounds it too.
+        if state.budgetEstimate > 0, let cost = state.cost,
+           state.budgetEstimate - unfreed - inFlightCost - margin < cost {
             short = true
         }
+        // What the service said is left (its figure holds the answering call's own time),
+        // plus the own spend that left the window since, minus the calls in flight.
         if let time = state.timeRemaining, let cost = state.cost,
-           // The reported figure does not yet hold the answered call's own time: one more cost.
-           // A margin of 5% of the budget absorbs calls that cost more than estimated.
-           time.value + freedMilliseconds - state.inFlightCost - cost - state.largestTimeRemaining * 0.05 < cost {
+           time.value + freedMilliseconds - inFlightCost - margin < cost {
             short = true
         }
         if let requests = state.requestsRemaining,

@@ -108,16 +108,8 @@ public struct DynamicsEmailEventWriter: CRMEmailEventWriter {
     /// `{"Targets":[{"@odata.type":"Microsoft.Dynamics.CRM.crmb_emailsend","@odata.id":"crmb_emailsends(crmb_eventid='1')",…}]}`.
     /// Public so that `make bench`'s plain client sends exactly the same bodies.
     public static func targets(_ events: [CRMEmailEvent]) throws -> [UInt8] {
-        var out = Array("{\"Targets\":[".utf8)
-        for (index, event) in events.enumerated() {
-            var object = columns(event)
-            object["@odata.type"] = "Microsoft.Dynamics.CRM.crmb_email\(event.kind.rawValue)"
-            object["@odata.id"] = keyPath(event, encoded: false)
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out += try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        }
-        out += Array("]}".utf8)
-        return out
+        let targets = DynamicsEmailEventTarget.Targets(targets: events.map { DynamicsEmailEventTarget(event: $0, addressed: true) })
+        return Array(try DynamicsEmailEventTarget.encoder().encode(targets))
     }
 
     /// `crmb_emailsends(crmb_eventid='123')`: the alternate key, quotes doubled as OData
@@ -133,21 +125,6 @@ public struct DynamicsEmailEventWriter: CRMEmailEventWriter {
     /// The activity's columns. The alternate key stays in the URL only (repeated in the
     /// body, the create path of some messages fails with 0x80040216).
     static func body(_ event: CRMEmailEvent) throws -> [UInt8] {
-        Array(try JSONSerialization.data(withJSONObject: columns(event), options: [.sortedKeys, .withoutEscapingSlashes]))
-    }
-
-    static func columns(_ event: CRMEmailEvent) -> [String: Any] {
-        let activity = "crmb_email\(event.kind.rawValue)"
-        return [
-            "subject": event.subject,
-            "crmb_campaignname": event.campaignName ?? NSNull(),
-            "crmb_deliveryname": event.deliveryName ?? NSNull(),
-            "crmb_eventdate": CRMTimestamp.string(event.occurredAt),
-            "crmb_url": event.url ?? NSNull(),
-            "crmb_mirrorurl": event.mirrorURL ?? NSNull(),
-            // The navigation property of an activity's regarding names the target and the
-            // activity, exactly in this case: plain `regardingobjectid` is refused.
-            "regardingobjectid_contact_\(activity)@odata.bind": "/contacts(\(event.contactID.lowercased()))",
-        ]
+        Array(try DynamicsEmailEventTarget.encoder().encode(DynamicsEmailEventTarget(event: event, addressed: false)))
     }
 }
