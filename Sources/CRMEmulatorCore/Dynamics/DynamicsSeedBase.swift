@@ -28,6 +28,8 @@ struct DynamicsSeedBase: Sendable {
     let definition: DynamicsEntityDefinition
     let set: String
     let randomSeed: UInt64
+    private let sortedOptions: [[Int]]
+    private let defaults: [DynamicsValue]
     private(set) var segments: [Segment] = []
     private(set) var count = 0
 
@@ -35,6 +37,8 @@ struct DynamicsSeedBase: Sendable {
         self.definition = definition
         self.set = definition.entitySetName
         self.randomSeed = randomSeed
+        sortedOptions = DynamicsSeeder.sortedOptions(definition)
+        defaults = definition.fields.map(\.defaultValue)
     }
 
     mutating func append(count added: Int, firstVersion: Int64, lookups: [Int: LookupTarget]) {
@@ -106,9 +110,9 @@ struct DynamicsSeedBase: Sendable {
         var random = Self.random(set: set, randomSeed: randomSeed, index: index)
         let id = Self.id(set: set, randomSeed: randomSeed, index: index, random: &random)
         let version = segment.firstVersion + Int64(index - segment.start)
-        var record = DynamicsRecord(id: id, version: version, values: definition.fields.map(\.defaultValue))
+        var record = DynamicsRecord(id: id, version: version, values: defaults)
         let seed = randomSeed
-        DynamicsSeeder.fill(&record, index: index, entity: definition, random: &random) { position, random in
+        DynamicsSeeder.fill(&record, index: index, entity: definition, sortedOptions: sortedOptions, random: &random) { position, random in
             guard let target = segment.lookups[position] else { return .null }
             let row = Int(random.next() % UInt64(target.count))
             return .lookup(DynamicsLookup(id: Self.id(set: target.set, randomSeed: seed, index: row), entity: target.entity))

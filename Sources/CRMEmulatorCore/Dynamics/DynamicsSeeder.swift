@@ -58,10 +58,18 @@ enum DynamicsSeeder {
         return (created, modified)
     }
 
+    /// Each column's picklist values in order (empty for other columns), computed once.
+    static func sortedOptions(_ entity: DynamicsEntityDefinition) -> [[Int]] {
+        entity.fields.map { field in
+            if case .picklist(_, let options) = field.type { return options.keys.sorted() }
+            return []
+        }
+    }
+
     /// Fills every column of seeded row `index`; `random` has drawn the id already.
     static func fill(
-        _ record: inout DynamicsRecord, index: Int, entity: DynamicsEntityDefinition, random: inout DynamicsRandom,
-        lookup: (Int, inout DynamicsRandom) -> DynamicsValue
+        _ record: inout DynamicsRecord, index: Int, entity: DynamicsEntityDefinition, sortedOptions: [[Int]],
+        random: inout DynamicsRandom, lookup: (Int, inout DynamicsRandom) -> DynamicsValue
     ) {
         let first = random.pick(firstNames)
         let last = random.pick(lastNames)
@@ -86,9 +94,9 @@ enum DynamicsSeeder {
             case ("address1_city", _): value = .string(random.pick(cities))
             case ("donotbulkemail", _): value = .boolean(random.chance(0.25))
             case ("donotemail", _): value = .boolean(random.chance(0.1))
-            case ("statecode", .picklist(_, let options)): value = .integer(inactive ? options.keys.sorted().dropFirst().first ?? 0 : 0)
-            case ("statuscode", .picklist(_, let options)):
-                let sorted = options.keys.sorted()
+            case ("statecode", .picklist): value = .integer(inactive ? sortedOptions[position].dropFirst().first ?? 0 : 0)
+            case ("statuscode", .picklist):
+                let sorted = sortedOptions[position]
                 value = .integer(inactive && sorted.count > 1 ? sorted[1] : sorted[0])
             case ("createdon", _): value = .dateTime(created)
             case ("modifiedon", _): value = .dateTime(modified)
@@ -100,7 +108,7 @@ enum DynamicsSeeder {
             case (_, .money), (_, .decimal): value = .decimal(Double(random.int(0...10_000_000)) / 100)
             case (_, .integer): value = .integer(random.int(0...1000))
             case (_, .bigInt): value = .null  // versionnumber: set from the row's version
-            case (_, .picklist(_, let options)): value = .integer(random.pick(options.keys.sorted()))
+            case (_, .picklist): value = .integer(random.pick(sortedOptions[position]))
             case (_, .lookup): value = random.chance(0.5) ? lookup(position, &random) : .null
             case (_, .string), (_, .memo): value = .string(numberedValue(field.name, number))
             case (_, .uniqueIdentifier): value = .guid(random.uuid())
