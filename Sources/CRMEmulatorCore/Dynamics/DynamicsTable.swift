@@ -218,9 +218,15 @@ struct DynamicsTable: Sendable {
         for (position, record) in records.enumerated() {
             entries.append((.record(position), keys.map { record[$0.field] }, record.id))
         }
+        // The reader's order needs only `modifiedon`, which a mutation holds: no row built.
+        let onlyModifiedOn = keys.allSatisfy { $0.field == definition.modifiedOnIndex }
         for (index, mutation) in mutations {
-            let record = mutated(index, mutation)
-            entries.append((.mutated(index), keys.map { record[$0.field] }, record.id))
+            if onlyModifiedOn {
+                entries.append((.mutated(index), keys.map { _ in .dateTime(mutation.modifiedOn) }, base.id(index)))
+            } else {
+                let record = mutated(index, mutation)
+                entries.append((.mutated(index), keys.map { record[$0.field] }, record.id))
+            }
         }
         entries.sort { a, b in
             for (position, key) in keys.enumerated() {
