@@ -4,7 +4,10 @@ import Hummingbird
 
 /// `/admin/dynamics/…`: test and demo controls.
 ///
-/// - `POST seed?entity=contacts&count=N` — N more deterministic rows.
+/// - `POST seed?entity=contacts&count=N` — N more deterministic rows (up to
+///   `maximumSeedCount` a call; generated when read, so a call takes no time).
+/// - `POST mutate?entity=contacts&change=0.01&delete=0.01` — changes one share of the
+///   seeded rows and deletes another (`DynamicsOrganization.mutate`).
 /// - `GET counts` — rows per entity set.
 /// - `POST tokens/expire` — every issued token expires now; `GET|PUT tokens`
 ///   `{"lifetimeSeconds":N}` sets the lifetime of tokens issued from now on.
@@ -20,11 +23,14 @@ enum DynamicsAdminRoutes {
     struct TokenLifetime: Codable { var lifetimeSeconds: Int }
     struct Problems: Codable { var errors: [String] }
 
+    /// Rows one seeding call may add; seeded rows cost nothing until read.
+    static let maximumSeedCount = 50_000_000
+
     static func add(to group: RouterGroup<EmulatorContext>, emulator: DynamicsEmulator) {
         group.post("seed") { request, _ -> Response in
             let entity = request.uri.queryParameters.get("entity") ?? "contacts"
-            guard let count = request.uri.queryParameters.get("count", as: Int.self), (0...1_000_000).contains(count) else {
-                return try jsonResponse(Problems(errors: ["count must be an integer between 0 and 1000000"]), status: .badRequest)
+            guard let count = request.uri.queryParameters.get("count", as: Int.self), (0...maximumSeedCount).contains(count) else {
+                return try jsonResponse(Problems(errors: ["count must be an integer between 0 and \(maximumSeedCount)"]), status: .badRequest)
             }
             let seed = emulator.configuration.randomSeed
             let total: Int? = emulator.organization.withLock { organization in
@@ -34,6 +40,9 @@ enum DynamicsAdminRoutes {
             }
             guard let total else { return try jsonResponse(Problems(errors: ["unknown entity set '\(entity)'"]), status: .notFound) }
             return try jsonResponse(Seeded(entity: entity, seeded: count, count: total))
+        }
+        group.post("mutate") { request, _ -> Response in
+            try mutate(request, emulator: emulator)
         }
         group.get("counts") { _, _ in
             try jsonResponse(emulator.organization.withLock { $0.tables.mapValues(\.count) })
@@ -88,6 +97,28 @@ enum DynamicsAdminRoutes {
         }
         group.post("late") { request, _ -> Response in
             try await late(request, emulator: emulator)
+        }
+    }
+
+    /// Changes and deletes shares of the seeded rows.
+    private static func mutate(_ request: Request, emulator: DynamicsEmulator) throws -> Response {
+        let entity = request.uri.queryParameters.get("entity") ?? "contacts"
+        let parameters = request.uri.queryParameters
+        guard let change = parameters.get("change").map({ Double($0) }) ?? 0, let delete = parameters.get("delete").map({ Double($0) }) ?? 0,
+              (0...1).contains(change), (0...1).contains(delete), change + delete <= 1 else {
+            return try jsonResponse(Problems(errors: ["change and delete must be shares between 0 and 1 whose sum is at most 1"]), status: .badRequest)
+        }
+        let now = CivilCalendar.nowWholeSeconds()
+        let result: Result<DynamicsOrganization.MutateResult, DynamicsError> = emulator.organization.withLock { organization in
+            do throws(DynamicsError) {
+                return .success(try organization.mutate(set: entity, change: change, delete: delete, now: now))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let answer): return try jsonResponse(answer)
+        case .failure: return try jsonResponse(Problems(errors: ["unknown entity set '\(entity)'"]), status: .notFound)
         }
     }
 

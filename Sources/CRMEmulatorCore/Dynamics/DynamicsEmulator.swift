@@ -29,7 +29,7 @@ public final class DynamicsEmulator: EmulatedCRM {
     }
 
     static func seededOrganization(_ configuration: DynamicsConfiguration) -> DynamicsOrganization {
-        var organization = DynamicsOrganization(entities: configuration.entities, retention: configuration.changeTrackingRetention)
+        var organization = DynamicsOrganization(entities: configuration.entities, retention: configuration.changeTrackingRetention, randomSeed: configuration.randomSeed)
         let order = ["accounts", "contacts", "leads", "opportunities", "crmb_memberships"]
         let sets = configuration.seedCounts.keys.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
         for set in sets {

@@ -75,29 +75,13 @@ extension DynamicsOrganization {
     private mutating func keysetPage(
         set: String, query: DynamicsQuery, cookie: DynamicsPagingCookie?, limit: Int, now: Int64
     ) throws(DynamicsError) -> DynamicsPage {
-        guard var table = tables[set] else { throw .segmentNotFound(set) }
-        let entity = table.definition
-        let rows = table.sorted(by: query.orderBy)
-        tables[set] = table
-        var start = 0
-        if let cookie {
-            let position = try positionRecord(cookie, keys: query.orderBy, entity: entity)
-            var low = 0
-            var high = rows.count
-            while low < high {
-                let mid = (low + high) / 2
-                if DynamicsTable.compare(rows[mid], position, query.orderBy) <= 0 { low = mid + 1 } else { high = mid }
-            }
-            start = low
-        }
+        let entity = try definition(set: set)
+        let position = try cookie.map { cookie throws(DynamicsError) in try positionRecord(cookie, keys: query.orderBy, entity: entity) }
         var page = DynamicsPage(entity: entity)
-        page.items.reserveCapacity(min(limit, rows.count - start))
-        var index = start
         var last: DynamicsRecord?
-        while index < rows.count {
-            let row = rows[index]
-            index += 1
-            if let filter = query.filter, !filter.matches(row) { continue }
+        var matched = 0
+        // Appends a row the filter accepts; false once the page is full (`next` is set).
+        func visit(_ row: DynamicsRecord) -> Bool {
             if page.items.count == limit {
                 if let last {
                     var next = DynamicsPagingCookie(page: (cookie?.page ?? 1) + 1, order: query.orderSignature)
@@ -106,14 +90,47 @@ extension DynamicsOrganization {
                     next.snapshot = cookie?.snapshot
                     page.next = next
                 }
-                break
+                return false
             }
             page.items.append(.row(row))
             last = row
+            return true
         }
-        if query.count {
-            page.count = query.filter.map { filter in rows.reduce(0) { $0 + (filter.matches($1) ? 1 : 0) } } ?? rows.count
+        let effective = DynamicsTableView.effectiveKeys(query.orderBy, primaryKey: entity.primaryKeyIndex)
+        let bounds = DynamicsScanBounds(filter: query.filter, firstKey: effective.first, primaryKey: entity.primaryKeyIndex)
+        if let ids = bounds.ids, let table = tables[set] {
+            // A read by ids: the rows are looked up, not scanned for.
+            var seen = Set<UUID>()
+            let rows = ids.filter { seen.insert($0).inserted }.compactMap { table.record(id: $0) }
+                .filter { query.filter?.matches($0) ?? true }
+                .sorted { DynamicsTable.compare($0, $1, effective) < 0 }
+            matched = rows.count
+            for row in rows where position.map({ DynamicsTable.compare(row, $0, effective) > 0 }) ?? true {
+                if !visit(row) { break }
+            }
+        } else {
+            guard let view = tables[set]?.view(orderedBy: query.orderBy) else { throw .segmentNotFound(set) }
+            view.scan(
+                isBefore: { row in
+                    bounds.isBefore(row) || position.map { DynamicsTable.compare(row, $0, view.keys) <= 0 } ?? false
+                },
+                isPast: bounds.isPast
+            ) { row in
+                if let filter = query.filter, !filter.matches(row) { return true }
+                return visit(row)
+            }
+            if query.count {
+                if let filter = query.filter {
+                    view.scan(isBefore: bounds.isBefore, isPast: bounds.isPast) { row in
+                        if filter.matches(row) { matched += 1 }
+                        return true
+                    }
+                } else {
+                    matched = view.table.count
+                }
+            }
         }
+        if query.count { page.count = matched }
         return page
     }
 
@@ -131,22 +148,15 @@ extension DynamicsOrganization {
 
     private func deltaPage(set: String, since: Int64, after: Int64, snapshot: Int64, pageSize: Int, now: Int64) throws(DynamicsError) -> DynamicsPage {
         guard let table = tables[set] else { throw .segmentNotFound(set) }
-        var changes: [(Int64, DynamicsPage.Item)] = []
-        for record in table.records where record.version > after && record.version <= snapshot {
-            changes.append((record.version, .row(record)))
-        }
-        for tombstone in table.tombstones where tombstone.version > after && tombstone.version <= snapshot {
-            changes.append((tombstone.version, .deleted(tombstone.id)))
-        }
-        changes.sort { $0.0 < $1.0 }
+        let changes = table.changes(after: after, upTo: snapshot, limit: pageSize + 1)
         var page = DynamicsPage(entity: table.definition)
         page.isDelta = true
-        page.items = changes.prefix(pageSize).map(\.1)
+        page.items = changes.prefix(pageSize).map(\.item)
         if changes.count > pageSize {
             var next = DynamicsPagingCookie(page: 2, order: "")
             next.since = since
             next.snapshot = snapshot
-            next.after = changes[pageSize - 1].0
+            next.after = changes[pageSize - 1].version
             page.next = next
         } else {
             page.delta = DynamicsDeltaToken(version: snapshot, issuedAt: now)

@@ -11,11 +11,11 @@ struct DynamicsOrganization: Sendable {
     var retentionMilliseconds: Int64
     var validationRules: [DynamicsValidationRule] = []
 
-    init(entities: [DynamicsEntityDefinition], retention: Duration) {
+    init(entities: [DynamicsEntityDefinition], retention: Duration, randomSeed: UInt64) {
         var tables: [String: DynamicsTable] = [:]
         var setNames: [String: String] = [:]
         for entity in entities {
-            tables[entity.entitySetName] = DynamicsTable(definition: entity)
+            tables[entity.entitySetName] = DynamicsTable(definition: entity, randomSeed: randomSeed)
             setNames[entity.logicalName] = entity.entitySetName
         }
         self.tables = tables
