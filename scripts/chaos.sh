@@ -65,9 +65,9 @@ except FileNotFoundError:
     rows = []
 if rows:
     print()
-    print("%-18s %-7s %6s %16s %8s %8s %12s %12s %9s" % ("scenario", "profile", "kills", "records checked", "rejects", "retries", "recover (s)", "converge (s)", "total (s)"))
+    print("%-18s %-10s %-7s %9s %6s %16s %8s %7s %13s %12s %12s %9s" % ("scenario", "crm", "profile", "contacts", "kills", "records checked", "rejects", "faults", "role retries", "recover (s)", "converge (s)", "total (s)"))
     for r in rows:
-        print("%-18s %-7s %6d %16d %8d %8d %12.1f %12.1f %9.0f" % (r["scenario"], r["profile"], r["kills"], r["recordsChecked"], r["rejects"], r["retries"], r["recoverSeconds"], r["convergeSeconds"], r["totalSeconds"]))
+        print("%-18s %-10s %-7s %9d %6d %16d %8d %7d %13d %12.1f %12.1f %9.0f" % (r["scenario"], r.get("crm", "-"), r["profile"], r.get("contacts", 0), r["kills"], r["recordsChecked"], r["rejects"], r.get("faultsInjected", 0), r.get("roleRetries", 0), r["recoverSeconds"], r["convergeSeconds"], r["totalSeconds"]))
 sys.exit(1 if failed or not passed else 0)
 PY
 summary=$?
