@@ -20,6 +20,9 @@ struct ChaosFigures: Codable, Sendable {
     /// Error answers the CRM emulator injected (its `faultsInjected`: 429, 503, cut
     /// bodies), to the roles and to the test's own calls.
     var faultsInjected = 0
+    /// Failed attempts of the test's own calls (its flips and reads): the faults among them
+    /// were not the roles' to retry.
+    var faultsMetByTest = 0
     /// CRM calls the roles themselves counted as sent again (`crmbridge_retries_total` of
     /// every role process, a killed one as read just before its kill).
     var roleRetries = 0

@@ -5,7 +5,8 @@ import Foundation
 /// sets `CHAOS_PROFILE=full` (every scenario, kills at the sizes of issue 16, kills and
 /// CRM faults on both CRMs). `CHAOS_CONTACTS`, `CHAOS_EVENTS`, `CHAOS_FLIPS` and
 /// `CHAOS_KILLS` override one size of either profile (`CHAOS_CONTACTS` caps the other
-/// scenarios' contacts too).
+/// scenarios' contacts too); `CHAOS_CRMS` (`dynamics`, `salesforce` or both, comma-separated)
+/// chooses the CRMs of kills and CRM faults.
 struct ChaosProfile: Sendable {
     var name: String
     /// CRM contacts loaded into Campaign's `profiles` (crm-to-campaign) in the kills
@@ -67,6 +68,9 @@ struct ChaosProfile: Sendable {
         if let value = size("CHAOS_EVENTS") { profile.events = value }
         if let value = size("CHAOS_FLIPS") { profile.flips = value }
         if let value = size("CHAOS_KILLS") { profile.kills = value }
+        if let names = environment["CHAOS_CRMS"], !names.isEmpty {
+            profile.crms = [ChaosCRMSchema.dynamics, .salesforce].filter { names.split(separator: ",").contains(Substring($0.kind.rawValue)) }
+        }
         return profile
     }()
 }

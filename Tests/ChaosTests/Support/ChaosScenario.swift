@@ -77,6 +77,7 @@ struct ChaosScenario {
             return total
         }
         figures.roleRetries = counted.retries
+        figures.faultsMetByTest = ownFailures.total
         figures.totalSeconds = (ContinuousClock.now - started).seconds
         // Every fault injected into a role's call is retried there (a retry) or, when the
         // call could not be repeated, starts its work over (an error): without kills no
