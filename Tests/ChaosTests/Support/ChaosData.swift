@@ -28,7 +28,7 @@ final class ChaosData: @unchecked Sendable {
 
     /// Seeds the contacts in the CRM and the flip contacts' profiles in Campaign.
     func prepare() async throws {
-        try await stack.seed("contacts", count: profile.contacts)
+        try await stack.seed(ChaosCRMSchema.of(stack).contactObject, count: profile.contacts)
         let flags = try await ChaosCRM.flags(stack)
         contactIDs = flags.keys.sorted()
         let ids = flipIDs
