@@ -11,6 +11,9 @@ struct ChaosFigures: Codable, Sendable {
     var crm = "dynamics"
     /// Contacts loaded from the CRM into Campaign.
     var contacts = 0
+    /// Of those, the ones already in Campaign when the trouble began (the rest arrived
+    /// during or after it).
+    var contactsBeforeTrouble = 0
     /// Roles killed with SIGKILL (or lock connections terminated) and started again.
     var kills = 0
     /// Records compared source against target at the end: contacts, email events, opt-out states.

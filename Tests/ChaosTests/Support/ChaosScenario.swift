@@ -51,10 +51,12 @@ struct ChaosScenario {
         defer { roles.stop() }
         try roles.start(replicas: replicas)
         for role in ChaosRole.all { try await roles.waitRunning(role) }
-        // opt-in-out carries changes from its first window on (docs/opt-in-out.md).
-        try await roles.waitUntil("opt-in-out's first CRM window", timeout: .seconds(60)) {
+        // opt-in-out carries changes from its first window on (docs/opt-in-out.md), after
+        // its initial alignment has read every contact and waited for their profiles.
+        try await roles.waitUntil("opt-in-out's first CRM window", timeout: .seconds(120 + profile.contacts / 200)) {
             try await stack.option(ChaosStack.optOutLastImport) != nil
         }
+        let loadedBefore = try await stack.count("SELECT count(*) FROM profiles WHERE crm_modified_at IS NOT NULL")
 
         let context = ChaosContext(stack: stack, roles: roles, data: data, profile: profile, postgres: postgres)
         async let load: Void = data.load(over: loadSeconds)
@@ -63,6 +65,7 @@ struct ChaosScenario {
         let calm = ContinuousClock.now
 
         var figures = ChaosFigures(scenario: name, crm: crm.kind.rawValue, contacts: profile.contacts)
+        figures.contactsBeforeTrouble = loadedBefore
         figures.kills = troubleDone.kills
         figures.recoverSeconds = troubleDone.recoverSeconds
         try await stack.admin("PUT", "/admin/faults", json: "{}")
