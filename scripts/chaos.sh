@@ -33,7 +33,11 @@ export CHAOS_FIGURES="$work/figures.jsonl"
 
 echo "== running the chaos suite (profile $CHAOS_PROFILE; output in $work/test.log)"
 status=0
-swift test --skip-build --filter ChaosTests "$@" >"$work/test.log" 2>&1 || status=$?
+# The bad-input and security checks first, then the scenarios on their own: a scenario's
+# in-process emulator holding 200,000 contacts can keep the test process's two cooperative
+# threads busy for seconds at a time, which would starve checks running beside it.
+swift test --skip-build --filter ChaosTests --skip ChaosScenarioTests "$@" >"$work/test.log" 2>&1 || status=$?
+swift test --skip-build --filter ChaosScenarioTests "$@" >>"$work/test.log" 2>&1 || status=$?
 
 # One line per scenario and check, from Swift Testing's own result lines.
 python3 - "$work/test.log" "$CHAOS_FIGURES" <<'PY'
