@@ -68,14 +68,14 @@ final class ChaosData: @unchecked Sendable {
 
     /// `count` random flips of the flip contacts, on either side, some on both sides in
     /// the same second (the rule's tie). A contact is flipped again only in a later second.
-    /// Each round (3 to a tenth of all flips) sends its CRM flips as one bulk call and its
+    /// Each round (3 to a fiftieth of all flips, at least 8) sends its CRM flips as one bulk call and its
     /// Campaign flips as one statement, so thousands of flips stay cheap on a CRM holding
     /// 200,000 contacts.
     func flip(_ count: Int) async throws {
         var done = 0
-        // Few big rounds rather than many small ones: every CRM write makes the emulator
-        // sort its contacts again for the next windowed read.
-        let roundSize = 3...max(8, profile.flips / 10)
+        // Bigger rounds than one flip: every CRM write makes the emulator sort its contacts
+        // again for the next windowed read (docs/reliability.md).
+        let roundSize = 3...max(8, profile.flips / 50)
         while done < count {
             let now = Int64(Date().timeIntervalSince1970.rounded(.down))
             let candidates = flipIDs.filter { flippedIn[$0] != now }

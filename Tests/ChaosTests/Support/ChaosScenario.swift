@@ -30,10 +30,6 @@ struct ChaosScenario {
     var privatePostgres = false
     /// Seconds the events and flips are spread over.
     var loadSeconds = 20
-    /// The trouble and the events and flips begin as soon as every role runs, during the
-    /// contact load and opt-in-out's initial alignment (the kills); otherwise after
-    /// opt-in-out's first window, from which it carries changes (docs/opt-in-out.md).
-    var fromTheFirstStart = false
 
     func run(_ trouble: @escaping @Sendable (ChaosContext) async throws -> Trouble) async throws {
         let ownFailures = ChaosCount()
@@ -55,11 +51,10 @@ struct ChaosScenario {
         defer { roles.stop() }
         try roles.start(replicas: replicas)
         for role in ChaosRole.all { try await roles.waitRunning(role) }
-        if !fromTheFirstStart {
-            // After its initial alignment has read every contact and waited for their profiles.
-            try await roles.waitUntil("opt-in-out's first CRM window", timeout: .seconds(120 + profile.contacts / 200)) {
-                try await stack.option(ChaosStack.optOutLastImport) != nil
-            }
+        // opt-in-out carries changes from its first window on (docs/opt-in-out.md), after its
+        // initial alignment has read every contact and waited for their profiles.
+        try await roles.waitUntil("opt-in-out's first CRM window", timeout: .seconds(120 + profile.contacts / 200)) {
+            try await stack.option(ChaosStack.optOutLastImport) != nil
         }
         let loadedBefore = try await stack.count("SELECT count(*) FROM profiles WHERE crm_modified_at IS NOT NULL")
 
