@@ -4,9 +4,11 @@
 # every role as its own process — then one line per scenario, `N passed, N failed`, and
 # the table of figures. docs/reliability.md says what each scenario does.
 #
-#   CHAOS_PROFILE=full|short   full (default here): every scenario at issue 16's sizes;
-#                              short: what `make test` runs
+#   CHAOS_PROFILE=full|short   full (default here): every scenario, kills at issue 16's sizes,
+#                              kills and CRM faults on Dynamics and Salesforce;
+#                              short: what `make test` runs (Dynamics)
 #   CHAOS_CONTACTS, CHAOS_EVENTS, CHAOS_FLIPS, CHAOS_KILLS   override one size
+#   CHAOS_CRMS=dynamics,salesforce   the CRMs of kills and CRM faults
 #   CHAOS_KEEP=1               keep the full test output (its path is printed)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,7 +33,11 @@ export CHAOS_FIGURES="$work/figures.jsonl"
 
 echo "== running the chaos suite (profile $CHAOS_PROFILE; output in $work/test.log)"
 status=0
-swift test --skip-build --filter ChaosTests "$@" >"$work/test.log" 2>&1 || status=$?
+# The bad-input and security checks first, then the scenarios on their own: a scenario's
+# in-process emulator holding 200,000 contacts can keep the test process's two cooperative
+# threads busy for seconds at a time, which would starve checks running beside it.
+swift test --skip-build --filter ChaosTests --skip ChaosScenarioTests "$@" >"$work/test.log" 2>&1 || status=$?
+swift test --skip-build --filter ChaosScenarioTests "$@" >>"$work/test.log" 2>&1 || status=$?
 
 # One line per scenario and check, from Swift Testing's own result lines.
 python3 - "$work/test.log" "$CHAOS_FIGURES" <<'PY'
@@ -65,9 +71,9 @@ except FileNotFoundError:
     rows = []
 if rows:
     print()
-    print("%-18s %-7s %6s %16s %8s %8s %12s %12s %9s" % ("scenario", "profile", "kills", "records checked", "rejects", "retries", "recover (s)", "converge (s)", "total (s)"))
+    print("%-18s %-10s %-7s %9s %6s %16s %8s %7s %12s %13s %12s %12s %9s" % ("scenario", "crm", "profile", "contacts", "kills", "records checked", "rejects", "faults", "met by test", "role retries", "recover (s)", "converge (s)", "total (s)"))
     for r in rows:
-        print("%-18s %-7s %6d %16d %8d %8d %12.1f %12.1f %9.0f" % (r["scenario"], r["profile"], r["kills"], r["recordsChecked"], r["rejects"], r["retries"], r["recoverSeconds"], r["convergeSeconds"], r["totalSeconds"]))
+        print("%-18s %-10s %-7s %9d %6d %16d %8d %7d %12d %13d %12.1f %12.1f %9.0f" % (r["scenario"], r.get("crm", "-"), r["profile"], r.get("contacts", 0), r["kills"], r["recordsChecked"], r["rejects"], r.get("faultsInjected", 0), r.get("faultsMetByTest", 0), r.get("roleRetries", 0), r["recoverSeconds"], r["convergeSeconds"], r["totalSeconds"]))
 sys.exit(1 if failed or not passed else 0)
 PY
 summary=$?

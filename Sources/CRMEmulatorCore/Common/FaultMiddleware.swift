@@ -30,8 +30,13 @@ struct FaultMiddleware: RouterMiddleware {
             if response.status.code == 429 { counters.countThrottled() }
             return response
         case .truncate:
-            counters.countFault()
             var response = try await next(request, context)
+            // Only a successful answer with a body is cut (`FaultSettings.truncateShare`): a
+            // 204 has nothing to cut and an error answer is no success, so neither is a
+            // fault, and none is counted (the count is what callers had to retry).
+            let status = response.status.code
+            if !(200..<300).contains(status) || status == 204 || response.body.contentLength == 0 { return response }
+            counters.countFault()
             response.headers[.contentLength] = nil
             response.body = response.body.map { buffer in
                 buffer.getSlice(at: buffer.readerIndex, length: buffer.readableBytes / 2) ?? buffer

@@ -47,8 +47,12 @@ struct IngressReader: Sendable {
         let connections = base.connections
         try await IngressTopics.create(for: workflow, kafka: kafka, partitions: connections.kafka.topicPartitions, logger: logger)
         let watch = CRMAnswerWatch(notAnsweringAfter: connections.crm.notAnsweringAfter)
-        let connector = connections.crm.makeSourceConnector(http: http, logger: logger, observer: watch)
-        let mappingCheck = CRMMappingCheck(metadata: connections.crm.makeMetadataSource(http: http, logger: logger, observer: watch))
+        // Every CRM call sent again (429, 503, an expired token, a cut answer) counts in
+        // /metrics as the writers' do: a throttled reader is visible there, not only in its log.
+        let onRetry: CRMRetryObserver = { notice in if !notice.isHoldingBack { run.counters.retried() } }
+        let connector = connections.crm.makeSourceConnector(http: http, logger: logger, observer: watch, onRetry: onRetry)
+        let mappingCheck = CRMMappingCheck(
+            metadata: connections.crm.makeMetadataSource(http: http, logger: logger, observer: watch, onRetry: onRetry))
         let backlog = try BacklogGate(
             maxBacklog: workflow.maxBacklog, kafka: kafka, topics: IngressTopics.names(for: workflow), run: run, logger: logger)
         let imports = workflow.entities.map { entity in

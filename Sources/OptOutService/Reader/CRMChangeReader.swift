@@ -49,7 +49,8 @@ struct CRMChangeReader: Sendable {
                         try await OptOutTopics.create(kafka: kafka, partitions: connections.kafka.topicPartitions, logger: logger)
                         run.health.connected(.kafka)
                         try await OptOutBridgeTables.prepare(on: database)
-                        let connector = connections.crm.makeSourceConnector(http: http, logger: logger)
+                        let connector = connections.crm.makeSourceConnector(
+                            http: http, logger: logger, onRetry: { notice in if !notice.isHoldingBack { run.counters.retried() } })
                         run.markRunning()
                         try await alignOnFirstStart(settings, connector: connector, database: database, producer: producer, run: run)
                         try await loop(settings.config, connector: connector, database: database, producer: producer, run: run)

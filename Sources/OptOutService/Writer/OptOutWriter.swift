@@ -47,7 +47,8 @@ struct OptOutWriter: Sendable {
                         let stamp = CRMWriteStamp(kind: connections.crm.kind)
                         let campaign = CampaignApplier(writer: BlocklistWriter(table: table), database: database)
                         let crm = CRMApplier(
-                            connector: connections.crm.makeSourceConnector(http: http, logger: logger),
+                            connector: connections.crm.makeSourceConnector(
+                                http: http, logger: logger, onRetry: { notice in if !notice.isHoldingBack { run.counters.retried() } }),
                             writer: connections.crm.makeFlagWriter(
                                 object: config.crmObject, field: config.crmField, http: http, logger: logger,
                                 onRetry: { notice in

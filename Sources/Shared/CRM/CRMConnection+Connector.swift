@@ -7,26 +7,33 @@ import Logging
 extension CRMConnection {
     /// The read-side connector of this connection (Dynamics or Salesforce).
     /// - Parameter observer: told about each call (a reader's "CRM not answering" reason).
+    /// - Parameter onRetry: told of every retry of a call (a role counts them in its `/metrics`).
     public func makeSourceConnector(
-        http: HTTPClient, logger: Logger, retry: CRMRetryPolicy = .init(), observer: (any CRMCallObserver)? = nil
+        http: HTTPClient, logger: Logger, retry: CRMRetryPolicy = .init(), observer: (any CRMCallObserver)? = nil,
+        onRetry: CRMRetryObserver? = nil
     ) -> any CRMSourceConnector {
         switch kind {
         case .dynamics:
-            DynamicsConnector(configuration: dynamicsConfiguration(retry: retry), http: http, logger: logger, observer: observer)
+            DynamicsConnector(
+                configuration: dynamicsConfiguration(retry: retry), http: http, logger: logger, observer: observer, onRetry: onRetry)
         case .salesforce:
-            SalesforceConnector(configuration: salesforceConfiguration(retry: retry), http: http, logger: logger, observer: observer)
+            SalesforceConnector(
+                configuration: salesforceConfiguration(retry: retry), http: http, logger: logger, observer: observer, onRetry: onRetry)
         }
     }
 
     /// The metadata side of this connection: what objects and fields the CRM has.
     public func makeMetadataSource(
-        http: HTTPClient, logger: Logger, retry: CRMRetryPolicy = .init(), observer: (any CRMCallObserver)? = nil
+        http: HTTPClient, logger: Logger, retry: CRMRetryPolicy = .init(), observer: (any CRMCallObserver)? = nil,
+        onRetry: CRMRetryObserver? = nil
     ) -> any CRMMetadataSource {
         switch kind {
         case .dynamics:
-            DynamicsConnector(configuration: dynamicsConfiguration(retry: retry), http: http, logger: logger, observer: observer)
+            DynamicsConnector(
+                configuration: dynamicsConfiguration(retry: retry), http: http, logger: logger, observer: observer, onRetry: onRetry)
         case .salesforce:
-            SalesforceConnector(configuration: salesforceConfiguration(retry: retry), http: http, logger: logger, observer: observer)
+            SalesforceConnector(
+                configuration: salesforceConfiguration(retry: retry), http: http, logger: logger, observer: observer, onRetry: onRetry)
         }
     }
 

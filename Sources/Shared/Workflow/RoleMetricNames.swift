@@ -16,8 +16,9 @@ public enum RoleMetricName {
     public static let batches = "crmbridge_batches_total"
     /// Counter: errors after which the role's work was retried.
     public static let errors = "crmbridge_errors_total"
-    /// Counter: calls (or records of a batch call) sent again to the target after a
-    /// transient answer (429, 5xx, an expired token); each is bounded by the retry policy.
+    /// Counter: calls (or records of a batch call) sent again to the CRM (the writers' target,
+    /// the readers' source) after a transient answer (429, 5xx, a cut answer, an expired
+    /// token); each is bounded by the retry policy.
     public static let retries = "crmbridge_retries_total"
     /// Gauge: the writers' backlog as this role last saw it (the reader's back-pressure check).
     public static let backlog = "crmbridge_role_backlog"

@@ -3,69 +3,77 @@ import HTTPBridge
 import TestSupport
 
 /// The CRM side of the checks, through the CRM's own API as a user of the CRM sees it
-/// (`TestCRMClient`, independent of the product's connectors). Calls made while the
-/// emulator injects faults are retried here: the test's own client is not under test.
+/// (`TestCRMClient`, independent of the product's connectors), on either CRM
+/// (`ChaosCRMSchema`). Calls made while the emulator injects faults are retried here: the
+/// test's own client is not under test.
 enum ChaosCRM {
-    /// The opt-out flag of every contact.
-    static func flags(_ stack: TestStack) async throws -> [String: Bool] {
+    /// The opt-out flag of every contact, or of the contacts `ids` (asked by id: a few
+    /// contacts of 200,000 cost a few calls, not forty pages).
+    static func flags(_ stack: TestStack, ids: [String]? = nil) async throws -> [String: Bool] {
+        let crm = ChaosCRMSchema.of(stack)
         let records = try await ChaosRetry.retrying("read the CRM's flags") {
-            try await stack.crmAPI.records("contacts", idField: "contactid", fields: ["donotbulkemail"])
+            if let ids {
+                try await stack.crmAPI.records(crm.contactObject, idField: crm.contactID, fields: [crm.optOutField], ids: ids)
+            } else {
+                try await stack.crmAPI.records(crm.contactObject, idField: crm.contactID, fields: [crm.optOutField])
+            }
         }
         return records.compactMapValues { fields in
-            if case .bool(let flag)? = fields["donotbulkemail"] { return flag }
+            if case .bool(let flag)? = fields[crm.optOutField] { return flag }
             return nil
         }
     }
 
-    /// A user sets the flag in the CRM. Answers the second the CRM stamped it with: the
-    /// second of the call when it started and ended within one wall-clock second (the
-    /// emulator runs on this machine's clock), else the contact's `modifiedon` read back
-    /// (a slow, busy CRM rarely answers within one second).
-    static func flip(_ stack: TestStack, _ id: String, to value: Bool) async throws -> Int64 {
-        try await ChaosRetry.retrying("flip \(id) in the CRM") {
+    /// A user sets the flag of several contacts in the CRM at once (one bulk call, as a
+    /// mass edit does). Answers the second the CRM stamped each with: the second of the
+    /// call when it started and ended within one wall-clock second (the emulator runs on
+    /// this machine's clock), else each contact's last-modified time read back (by id, in
+    /// one query).
+    static func flip(_ stack: TestStack, _ flips: [(id: String, value: Bool)]) async throws -> [String: Int64] {
+        guard !flips.isEmpty else { return [:] }
+        let crm = ChaosCRMSchema.of(stack)
+        return try await ChaosRetry.retrying("flip \(flips.count) contacts in the CRM") {
             let before = Int64(Date().timeIntervalSince1970.rounded(.down))
-            try await stack.crmAPI.update("contacts", id: id, ["donotbulkemail": value])
+            try await stack.crmAPI.updateMany(
+                crm.contactObject, typeName: crm.contactType, idField: crm.contactID,
+                flips.map { (id: $0.id, fields: [crm.optOutField: $0.value] as [String: Any]) })
             let after = Int64(Date().timeIntervalSince1970.rounded(.down))
-            if before == after { return before }
-            return try await modifiedSecond(stack, id)
+            if before == after { return Dictionary(uniqueKeysWithValues: flips.map { ($0.id, before) }) }
+            return try await modifiedSeconds(stack, flips.map(\.id))
         }
     }
 
-    /// The contact's `modifiedon`, in seconds since 1970, read through the Web API.
-    static func modifiedSecond(_ stack: TestStack, _ id: String) async throws -> Int64 {
-        let base = stack.emulator.baseURL
-        let token = try await stack.http.execute(HTTPRequest.form(
-            url: base + "/test-tenant/oauth2/v2.0/token",
-            fields: [("client_id", "crmbridge-demo"), ("client_secret", ChaosSecrets.clientSecret),
-                     ("grant_type", "client_credentials"), ("scope", base + "/.default")]))
-        let answer = try JSONDecoder().decode([String: TestJSON].self, from: Data(token.body))
-        guard let access = answer["access_token"]?.stringValue else { throw TestStackError("token answered \(token.status)") }
-        let response = try await stack.http.execute(HTTPRequest(
-            method: "GET", url: base + "/api/data/v9.2/contacts(\(id))?$select=modifiedon",
-            headers: ["Authorization": "Bearer \(access)", "Accept": "application/json"]))
-        let record = try JSONDecoder().decode([String: TestJSON].self, from: Data(response.body))
-        guard let text = record["modifiedon"]?.stringValue, let millis = TestJSON.instant(text) else {
-            throw TestStackError("contact \(id) answered \(response.status) without modifiedon")
+    /// The contacts' last-modified times, in seconds since 1970, read through the CRM's API.
+    static func modifiedSeconds(_ stack: TestStack, _ ids: [String]) async throws -> [String: Int64] {
+        let crm = ChaosCRMSchema.of(stack)
+        let records = try await stack.crmAPI.records(crm.contactObject, idField: crm.contactID, fields: [crm.modifiedField], ids: ids)
+        var seconds: [String: Int64] = [:]
+        for id in ids {
+            guard let text = records[id]?[crm.modifiedField]?.stringValue, let millis = TestJSON.instant(text) else {
+                throw TestStackError("contact \(id) answered without \(crm.modifiedField)")
+            }
+            seconds[id] = millis / 1000
         }
-        return millis / 1000
+        return seconds
     }
 
-    /// What the CRM holds of the mapped contact fields: id → remote field → value.
+    /// What the CRM holds of the mapped contact fields and the last-modified time: id →
+    /// remote field → value.
     static func contacts(_ stack: TestStack) async throws -> [String: [String: TestJSON]] {
-        try await ChaosRetry.retrying("read the CRM's contacts") {
+        let crm = ChaosCRMSchema.of(stack)
+        return try await ChaosRetry.retrying("read the CRM's contacts") {
             try await stack.crmAPI.records(
-                "contacts", idField: "contactid", fields: ChaosStack.contactFields.map(\.remote) + ["modifiedon"])
+                crm.contactObject, idField: crm.contactID, fields: crm.contactFields.map(\.remote) + [crm.modifiedField])
         }
     }
 
-    /// A count of the emulator's admin API (never faulted nor slowed).
-    static func adminCount(_ stack: TestStack, _ entitySet: String) async throws -> Int {
-        let text = try await stack.admin("GET", "/admin/dynamics/counts")
-        let counts = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] ?? [:]
-        return (counts[entitySet] as? Int) ?? 0
+    /// Every access token the CRM issued expires now (the next call with one is refused).
+    static func expireTokens(_ stack: TestStack) async throws {
+        try await stack.admin("POST", ChaosCRMSchema.of(stack).admin + "/tokens/expire")
     }
 
-    /// Error answers the emulator injected so far (each one a retry for a role).
+    /// Error answers the emulator injected so far (429, 503, cut bodies), to the roles and
+    /// to the test's own calls alike.
     static func faultsInjected(_ stack: TestStack) async throws -> Int {
         let text = try await stack.admin("GET", "/admin/counters")
         let counters = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]

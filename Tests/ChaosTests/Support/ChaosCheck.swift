@@ -25,7 +25,7 @@ struct ChaosCheck {
         var flags: (crm: [String: Bool], campaign: [String: Bool]) = ([:], [:])
         do {
             try await roles.waitUntil("both sides to hold the opt-out the rule gives", timeout: timeout, interval: .seconds(2)) {
-                let crm = try await ChaosCRM.flags(stack)
+                let crm = try await ChaosCRM.flags(stack, ids: ids)
                 let campaign = try await campaignFlags()
                 flags = (crm.filter { ids.contains($0.key) }, campaign)
                 return flags.crm == expected && flags.campaign == expected
@@ -106,28 +106,36 @@ struct ContactComparison {
 
     var isEqual: Bool { problemCount == 0 && crmCount == campaignCount }
 
+    /// Page by page: each page of the CRM's contacts against the profiles of those ids
+    /// (neither side is held whole: 200,000 contacts twice would be a lot of memory), then
+    /// the profiles without a contact.
     static func compare(_ stack: TestStack) async throws -> ContactComparison {
-        let crm = try await ChaosCRM.contacts(stack)
-        let remotes = ChaosStack.contactFields.map(\.remote) + ["modifiedon"]
-        let columns = ChaosStack.contactFields.map(\.column) + ["crm_modified_at"]
-        let rows = try await stack.query("SELECT crm_id, " + columns.map { "\($0)::text AS \($0)" }.joined(separator: ", ") + " FROM profiles")
-        var result = ContactComparison(crmCount: crm.count, campaignCount: rows.rowCount)
-        var seen = Set<String>()
-        for row in rows {
-            let id = row["crm_id"] ?? ""
-            seen.insert(id)
-            guard let record = crm[id] else {
-                result.problem("profile \(id) is not a CRM contact")
-                continue
-            }
-            for (remote, column) in zip(remotes, columns) {
-                let value = record[remote] ?? .null
-                if !value.matches(campaign: row[column]) {
-                    result.problem("\(id): \(remote) = \(value) in the CRM, \(column) = \(row[column] ?? "NULL") in Campaign")
+        let schema = ChaosCRMSchema.of(stack)
+        let remotes = schema.contactFields.map(\.remote) + [schema.modifiedField]
+        let columns = schema.contactFields.map(\.column) + ["crm_modified_at"]
+        let select = "SELECT crm_id, " + columns.map { "\($0)::text AS \($0)" }.joined(separator: ", ") + " FROM profiles"
+        var result = ContactComparison()
+        try await stack.crmAPI.forEachPage(schema.contactObject, idField: schema.contactID, fields: remotes) { page in
+            result.crmCount += page.count
+            let rows = try await stack.query(select + " WHERE crm_id = ANY($1::text[])", [PostgresArrayLiteral.text(Array(page.keys))])
+            var seen = Set<String>()
+            for row in rows {
+                let id = row["crm_id"] ?? ""
+                seen.insert(id)
+                guard let record = page[id] else { continue }
+                for (remote, column) in zip(remotes, columns) {
+                    let value = record[remote] ?? .null
+                    if !value.matches(campaign: row[column]) {
+                        result.problem("\(id): \(remote) = \(value) in the CRM, \(column) = \(row[column] ?? "NULL") in Campaign")
+                    }
                 }
             }
+            for id in page.keys where !seen.contains(id) { result.problem("contact \(id) has no profile") }
         }
-        for id in crm.keys where !seen.contains(id) { result.problem("contact \(id) has no profile") }
+        result.campaignCount = try await stack.count("SELECT count(*) FROM profiles")
+        if result.campaignCount > result.crmCount {
+            result.problem("\(result.campaignCount - result.crmCount) profiles are not CRM contacts")
+        }
         return result
     }
 

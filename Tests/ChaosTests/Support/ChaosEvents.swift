@@ -33,39 +33,69 @@ enum ChaosEvents {
         return events
     }
 
-    /// Every email-event activity in the CRM, read through its Web API: event id → what it
-    /// says, the number of records, and the ids held by more than one record.
+    /// Every email event in the CRM, read through its API: event id → what it says, the
+    /// number of records, and the ids held by more than one record. Dynamics keeps one
+    /// activity table per type (`crmb_email<type>s`), Salesforce one object with a type field.
     static func inCRM(_ stack: TestStack) async throws -> (events: [Int: Event], records: Int, duplicates: [Int]) {
         var events: [Int: Event] = [:]
         var records = 0
         var duplicates: [Int] = []
-        for type in types {
-            let rows = try await ChaosRetry.retrying("read crmb_email\(type)s") {
-                try await stack.crmAPI.records(
-                    "crmb_email\(type)s", idField: "activityid",
-                    fields: ["crmb_eventid", "subject", "crmb_campaignname", "crmb_deliveryname", "crmb_eventdate", "crmb_url",
-                             "_regardingobjectid_value"])
-            }
-            for row in rows.values {
+        for (type, rows) in try await rows(stack) {
+            for row in rows {
                 records += 1
-                guard let id = row["crmb_eventid"]?.stringValue.flatMap({ Int($0) }) else { continue }
+                guard let id = row["eventID"]?.stringValue.flatMap({ Int($0) }) else { continue }
                 if events[id] != nil { duplicates.append(id) }
-                let campaign = row["crmb_campaignname"]?.stringValue ?? ""
-                let delivery = row["crmb_deliveryname"]?.stringValue ?? ""
+                let campaign = row["campaign"]?.stringValue ?? ""
+                let delivery = row["delivery"]?.stringValue ?? ""
                 let subject = row["subject"]?.stringValue
+                let recordType = row["type"]?.stringValue ?? type
                 events[id] = Event(
-                    type: subject == "\(campaign) / \(delivery)" ? type : "\(type) with subject \(subject ?? "nil")",
-                    contact: row["_regardingobjectid_value"]?.stringValue ?? "", campaign: campaign, delivery: delivery,
-                    date: row["crmb_eventdate"]?.stringValue.flatMap(TestJSON.instant) ?? -1, url: row["crmb_url"]?.stringValue)
+                    type: subject == "\(campaign) / \(delivery)" ? recordType : "\(recordType) with subject \(subject ?? "nil")",
+                    contact: row["contact"]?.stringValue ?? "", campaign: campaign, delivery: delivery,
+                    date: row["date"]?.stringValue.flatMap(TestJSON.instant) ?? -1, url: row["url"]?.stringValue)
             }
         }
         return (events, records, duplicates)
     }
 
-    /// Email-event activities in the CRM, from the emulator's admin counts (cheap, never faulted).
+    /// The CRM's email-event records with their fields under common names (`eventID`,
+    /// `subject`, `type`, `contact`, `campaign`, `delivery`, `date`, `url`), per table.
+    private static func rows(_ stack: TestStack) async throws -> [(type: String, rows: [[String: TestJSON]])] {
+        switch stack.crm {
+        case .dynamics:
+            let names = ["crmb_eventid": "eventID", "subject": "subject", "crmb_campaignname": "campaign", "crmb_deliveryname": "delivery",
+                         "crmb_eventdate": "date", "crmb_url": "url", "_regardingobjectid_value": "contact"]
+            var tables: [(String, [[String: TestJSON]])] = []
+            for type in types {
+                let records = try await ChaosRetry.retrying("read crmb_email\(type)s") {
+                    try await stack.crmAPI.records("crmb_email\(type)s", idField: "activityid", fields: Array(names.keys))
+                }
+                tables.append((type, records.values.map { renamed($0, names) }))
+            }
+            return tables
+        case .salesforce:
+            let names = ["CRMB_Event_Id__c": "eventID", "Name": "subject", "CRMB_Type__c": "type", "CRMB_Contact__c": "contact",
+                         "CRMB_Campaign_Name__c": "campaign", "CRMB_Delivery_Name__c": "delivery", "CRMB_Event_Date__c": "date",
+                         "CRMB_URL__c": "url"]
+            let records = try await ChaosRetry.retrying("read \(salesforceObject)") {
+                try await stack.crmAPI.records(salesforceObject, idField: "Id", fields: Array(names.keys))
+            }
+            return [("", records.values.map { renamed($0, names) })]
+        }
+    }
+
+    private static func renamed(_ row: [String: TestJSON], _ names: [String: String]) -> [String: TestJSON] {
+        Dictionary(uniqueKeysWithValues: row.compactMap { key, value in names[key].map { ($0, value) } })
+    }
+
+    static let salesforceObject = "CRMB_Email_Event__c"
+
+    /// Email events in the CRM, from the emulator's admin counts (cheap, never faulted).
     static func adminCount(_ stack: TestStack) async throws -> Int {
+        let crm = ChaosCRMSchema.of(stack)
+        guard stack.crm == .dynamics else { return try await crm.adminCount(stack, salesforceObject) }
         var total = 0
-        for type in types { total += try await ChaosCRM.adminCount(stack, "crmb_email\(type)s") }
+        for type in types { total += try await crm.adminCount(stack, "crmb_email\(type)s") }
         return total
     }
 }

@@ -1,13 +1,23 @@
 import Foundation
 
 /// How big the chaos scenarios are. `make test` runs the short profile (a few minutes, the
-/// kills, CRM-faults and reader-takeover scenarios scaled down); `make chaos` sets
-/// `CHAOS_PROFILE=full` (every scenario at the sizes of issue 16). `CHAOS_CONTACTS`,
-/// `CHAOS_EVENTS`, `CHAOS_FLIPS` and `CHAOS_KILLS` override one size of either profile.
+/// kills, CRM-faults and reader-takeover scenarios scaled down, on Dynamics); `make chaos`
+/// sets `CHAOS_PROFILE=full` (every scenario, kills at the sizes of issue 16, kills and
+/// CRM faults on both CRMs). `CHAOS_CONTACTS`, `CHAOS_EVENTS`, `CHAOS_FLIPS` and
+/// `CHAOS_KILLS` override one size of either profile (`CHAOS_CONTACTS` caps the other
+/// scenarios' contacts too); `CHAOS_CRMS` (`dynamics`, `salesforce` or both, comma-separated)
+/// chooses the CRMs of kills and CRM faults.
 struct ChaosProfile: Sendable {
     var name: String
-    /// CRM contacts loaded into Campaign's `profiles` (crm-to-campaign).
+    /// CRM contacts loaded into Campaign's `profiles` (crm-to-campaign) in the kills
+    /// scenario on Dynamics.
     var contacts: Int
+    /// Contacts of every other scenario (and of kills on Salesforce): their trouble
+    /// happens mid-load, which a smaller load reaches as well, and the full run stays
+    /// within its 30 minutes.
+    var otherContacts: Int
+    /// The CRMs kills and CRM faults run against (the other scenarios: Dynamics).
+    var crms: [ChaosCRMSchema]
     /// Campaign email events exported to the CRM (campaign-to-crm).
     var events: Int
     /// Opt-out flips on either side (opt-in-out), over `flipContacts` contacts.
@@ -28,21 +38,39 @@ struct ChaosProfile: Sendable {
     var isFull: Bool { name == "full" }
 
     static let short = ChaosProfile(
-        name: "short", contacts: 3_000, events: 600, flips: 60, flipContacts: 40, kills: 5, killPause: 2...4,
-        killSeconds: 10, takeovers: 3, brokerOutageSeconds: 10, convergeTimeout: .seconds(240))
+        name: "short", contacts: 3_000, otherContacts: 3_000, crms: [.dynamics], events: 600, flips: 60, flipContacts: 40,
+        kills: 5, killPause: 2...4, killSeconds: 10, takeovers: 3, brokerOutageSeconds: 10, convergeTimeout: .seconds(240))
 
     static let full = ChaosProfile(
-        name: "full", contacts: 200_000, events: 20_000, flips: 2_000, flipContacts: 500, kills: 15, killPause: 5...10,
-        killSeconds: 120, takeovers: 6, brokerOutageSeconds: 30, convergeTimeout: .seconds(900))
+        name: "full", contacts: 200_000, otherContacts: 20_000, crms: [.dynamics, .salesforce], events: 20_000, flips: 2_000,
+        flipContacts: 500, kills: 15, killPause: 5...10, killSeconds: 120, takeovers: 6, brokerOutageSeconds: 30, convergeTimeout: .seconds(900))
+
+    /// This profile with `contacts` contacts.
+    func with(contacts: Int) -> ChaosProfile {
+        var profile = self
+        profile.contacts = contacts
+        return profile
+    }
+
+    /// The size of `scenario` on `crm`: kills on Dynamics at full size, every other at `otherContacts`.
+    func sized(for scenario: String, crm: ChaosCRMSchema) -> ChaosProfile {
+        scenario == "kills" && crm.kind == .dynamics ? self : with(contacts: otherContacts)
+    }
 
     static let current: ChaosProfile = {
         let environment = ProcessInfo.processInfo.environment
         var profile = environment["CHAOS_PROFILE"] == "full" ? full : short
         func size(_ key: String) -> Int? { environment[key].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
-        if let value = size("CHAOS_CONTACTS") { profile.contacts = value }
+        if let value = size("CHAOS_CONTACTS") {
+            profile.contacts = value
+            profile.otherContacts = min(profile.otherContacts, value)
+        }
         if let value = size("CHAOS_EVENTS") { profile.events = value }
         if let value = size("CHAOS_FLIPS") { profile.flips = value }
         if let value = size("CHAOS_KILLS") { profile.kills = value }
+        if let names = environment["CHAOS_CRMS"], !names.isEmpty {
+            profile.crms = [ChaosCRMSchema.dynamics, .salesforce].filter { names.split(separator: ",").contains(Substring($0.kind.rawValue)) }
+        }
         return profile
     }()
 }

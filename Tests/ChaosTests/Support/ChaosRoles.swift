@@ -34,6 +34,10 @@ final class ChaosRoles: Sendable {
     private let running = Mutex<[(role: ChaosRole, process: RoleProcessHandle)]>([])
     /// Every process ever started, for the logs and the secrets grep.
     private let everyProcess = Mutex<[RoleProcessHandle]>([])
+    /// Each running process's `--metrics-port`, by pid.
+    private let metricsPorts = Mutex<[Int32: Int]>([:])
+    /// What killed processes had counted, read just before each kill.
+    private let countedByKilled = Mutex(RoleTally())
 
     init(stack: TestStack) { self.stack = stack }
 
@@ -46,7 +50,11 @@ final class ChaosRoles: Sendable {
 
     @discardableResult
     func spawn(_ role: ChaosRole) throws -> RoleProcessHandle {
-        let process = try RoleProcessHandle(role.executable, [role.role], environment: ChaosSecrets.environment(stack))
+        let port = try TestPostgres.freePort()
+        let process = try RoleProcessHandle(
+            role.executable, [role.role, "--metrics-port", "\(port)", "--metrics-host", "127.0.0.1"],
+            environment: ChaosSecrets.environment(stack))
+        metricsPorts.withLock { $0[process.pid] = port }
         running.withLock { $0.append((role, process)) }
         everyProcess.withLock { $0.append(process) }
         return process
@@ -54,8 +62,10 @@ final class ChaosRoles: Sendable {
 
     var processes: [(role: ChaosRole, process: RoleProcessHandle)] { running.withLock { $0 } }
 
-    /// SIGKILL to `process`; it is no longer counted as running.
-    func kill(_ process: RoleProcessHandle) {
+    /// SIGKILL to `process`; it is no longer counted as running. What it had counted is
+    /// read first (what it counts between that read and the kill is lost with it).
+    func kill(_ process: RoleProcessHandle) async {
+        if let tally = try? await tally(process) { countedByKilled.withLock { $0 += tally } }
         process.kill()
         running.withLock { $0.removeAll { $0.process === process } }
     }
@@ -68,6 +78,24 @@ final class ChaosRoles: Sendable {
                 beat.role == role.role && beat.state == .running && (pid.map { beat.instance.hasSuffix("-\($0)") } ?? true)
             }
         }
+    }
+
+    /// The CRM retries and the errors every process of this scenario counted in its
+    /// `/metrics` (`crmbridge_retries_total`, `crmbridge_errors_total`), killed ones as
+    /// last read, per role.
+    func tallies() async throws -> [ChaosRole: RoleTally] {
+        var tallies: [ChaosRole: RoleTally] = [:]
+        for (role, process) in processes { tallies[role, default: RoleTally()] += try await tally(process) }
+        return tallies
+    }
+
+    /// What processes killed so far had counted, all roles together.
+    var killedTally: RoleTally { countedByKilled.withLock { $0 } }
+
+    private func tally(_ process: RoleProcessHandle) async throws -> RoleTally {
+        guard let port = metricsPorts.withLock({ $0[process.pid] }) else { return RoleTally() }
+        let metrics = try await RoleEndpointClient(port: port, http: stack.http).metrics()
+        return RoleTally(retries: Int(metrics.sum(RoleMetricName.retries)), errors: Int(metrics.sum(RoleMetricName.errors)))
     }
 
     /// A role process that exited without being killed here (a crash).
@@ -92,10 +120,11 @@ final class ChaosRoles: Sendable {
 
     /// `eventually`, recording the roles' logs when it times out.
     func waitUntil(
-        _ what: String, timeout: Duration, interval: Duration = .milliseconds(500), _ condition: () async throws -> Bool
+        _ what: @autoclosure () -> String, timeout: Duration, interval: Duration = .milliseconds(500),
+        _ condition: () async throws -> Bool
     ) async throws {
         do {
-            try await eventually(what, timeout: timeout, interval: interval, condition)
+            try await eventually(what(), timeout: timeout, interval: interval, condition)
         } catch {
             Issue.record("roles' logs:\n\(logs)")
             throw error
@@ -104,5 +133,29 @@ final class ChaosRoles: Sendable {
 
     deinit {
         for (_, process) in running.withLock({ $0 }) { process.kill() }
+    }
+}
+
+/// What a role counted of its own trouble: CRM calls sent again, and errors after which its
+/// work started over.
+struct RoleTally: Sendable, Equatable {
+    var retries = 0
+    var errors = 0
+
+    static func += (left: inout RoleTally, right: RoleTally) {
+        left.retries += right.retries
+        left.errors += right.errors
+    }
+}
+
+extension PrometheusText {
+    /// The sum of every series of the metric `name`, whatever its labels.
+    func sum(_ name: String) -> Double {
+        lines.reduce(0) { total, line in
+            guard line.hasPrefix(name + "{") || line.hasPrefix(name + " "), let value = line.split(separator: " ").last.flatMap({ Double($0) }) else {
+                return total
+            }
+            return total + value
+        }
     }
 }

@@ -49,27 +49,89 @@ public struct TestCRMClient: Sendable {
         _ = try await send("DELETE", recordPath(object, id), body: nil)
     }
 
-    /// Every live record of `object`: id → the named fields as the CRM sends them.
-    public func records(_ object: String, idField: String, fields: [String]) async throws -> [String: [String: TestJSON]] {
+    /// Sets `fields` on many records of `object` in as few calls as the CRM allows, as an
+    /// integration or a mass edit would: Dataverse `UpdateMultiple` (`typeName` is the
+    /// table's logical name, e.g. `contact`), Salesforce sObject Collections (`typeName` is
+    /// the object, e.g. `Contact`; 200 records a call, all or none). Each update names its
+    /// record's id and the fields to set.
+    public func updateMany(_ object: String, typeName: String, idField: String, _ updates: [(id: String, fields: [String: Any])]) async throws {
+        switch kind {
+        case .dynamics:
+            for chunk in stride(from: 0, to: updates.count, by: 1000).map({ updates[$0..<min($0 + 1000, updates.count)] }) {
+                let targets: [[String: Any]] = chunk.map { update in
+                    update.fields.merging(["@odata.type": "Microsoft.Dynamics.CRM.\(typeName)", idField: update.id]) { $1 }
+                }
+                let body = try JSONSerialization.data(withJSONObject: ["Targets": targets])
+                _ = try await send("POST", Self.dynamicsAPI + object + "/Microsoft.Dynamics.CRM.UpdateMultiple", body: Array(body))
+            }
+        case .salesforce:
+            for chunk in stride(from: 0, to: updates.count, by: 200).map({ updates[$0..<min($0 + 200, updates.count)] }) {
+                let records: [[String: Any]] = chunk.map { update in
+                    update.fields.merging(["attributes": ["type": typeName], "id": update.id]) { $1 }
+                }
+                let body = try JSONSerialization.data(withJSONObject: ["allOrNone": true, "records": records] as [String: Any])
+                let response = try await send("PATCH", Self.salesforceAPI + "composite/sobjects", body: Array(body))
+                let results = try JSONDecoder().decode([[String: TestJSON]].self, from: Data(response.body))
+                let failed = results.filter { $0["success"] != .bool(true) }
+                guard results.count == chunk.count, failed.isEmpty else {
+                    throw TestStackError("update \(chunk.count) \(object): \(results.count) results, failures \(failed.prefix(3))")
+                }
+            }
+        }
+    }
+
+    /// The records of `object` with the given ids (those that exist): id → the named
+    /// fields. Asked by id, a hundred a query, so a few records of a big table are cheap.
+    public func records(_ object: String, idField: String, fields: [String], ids: [String]) async throws -> [String: [String: TestJSON]] {
         var result: [String: [String: TestJSON]] = [:]
+        for start in stride(from: 0, to: ids.count, by: 100) {
+            let chunk = ids[start..<min(start + 100, ids.count)]
+            let filter = switch kind {
+            case .dynamics: chunk.map { "\(idField) eq \($0)" }.joined(separator: " or ")
+            case .salesforce: "\(idField) IN (" + chunk.map { "'\($0)'" }.joined(separator: ",") + ")"
+            }
+            result.merge(try await records(object, idField: idField, fields: fields, filter: filter)) { $1 }
+        }
+        return result
+    }
+
+    /// Every live record of `object` (or those matching `filter`, OData or a SOQL
+    /// condition): id → the named fields as the CRM sends them.
+    public func records(_ object: String, idField: String, fields: [String], filter: String? = nil) async throws -> [String: [String: TestJSON]] {
+        var result: [String: [String: TestJSON]] = [:]
+        try await forEachPage(object, idField: idField, fields: fields, filter: filter) { page in
+            result.merge(page) { $1 }
+        }
+        return result
+    }
+
+    /// `records`, one page at a time (up to 5000 records), for a comparison of a table too
+    /// big to hold twice.
+    public func forEachPage(
+        _ object: String, idField: String, fields: [String], filter: String? = nil,
+        _ body: ([String: [String: TestJSON]]) async throws -> Void
+    ) async throws {
         var next: String?
         switch kind {
         case .dynamics:
-            next = HTTPRequest.url(baseURL + Self.dynamicsAPI + object, query: [("$select", ([idField] + fields).joined(separator: ","))])
+            next = HTTPRequest.url(
+                baseURL + Self.dynamicsAPI + object,
+                query: [("$select", ([idField] + fields).joined(separator: ","))] + (filter.map { [("$filter", $0)] } ?? []))
         case .salesforce:
-            let soql = "SELECT \(([idField] + fields).joined(separator: ", ")) FROM \(object)"
+            let soql = "SELECT \(([idField] + fields).joined(separator: ", ")) FROM \(object)" + (filter.map { " WHERE \($0)" } ?? "")
             next = HTTPRequest.url(baseURL + Self.salesforceAPI + "query", query: [("q", soql)])
         }
         while let url = next {
             let response = try await send("GET", url, body: nil, extraHeaders: [("Prefer", "odata.maxpagesize=5000")])
             let page = try JSONDecoder().decode(Page.self, from: Data(response.body))
+            var records: [String: [String: TestJSON]] = [:]
             for row in page.rows {
                 guard let id = row[idField]?.stringValue else { continue }
-                result[id] = row.filter { fields.contains($0.key) }
+                records[id] = row.filter { fields.contains($0.key) }
             }
+            try await body(records)
             next = page.next.map { $0.hasPrefix("http") ? $0 : baseURL + $0 }
         }
-        return result
     }
 
     /// A page of either CRM: `value` + `@odata.nextLink`, or `records` + `nextRecordsUrl`.
@@ -109,7 +171,7 @@ public struct TestCRMClient: Sendable {
         return response
     }
 
-    func token() async throws -> String {
+    public func token() async throws -> String {
         let request: HTTPRequest
         switch kind {
         case .dynamics:

@@ -15,13 +15,17 @@ public struct DynamicsConnector: CRMSourceConnector {
     public var defaultModifiedField: String { configuration.modifiedField }
 
     /// - Parameter observer: told about each call (a reader's "CRM not answering" reason).
-    public init(configuration: DynamicsConfiguration, http: HTTPClient, logger: Logger, observer: (any CRMCallObserver)? = nil) {
+    /// - Parameter onRetry: told of every retry (a role counts them in its `/metrics`).
+    public init(
+        configuration: DynamicsConfiguration, http: HTTPClient, logger: Logger, observer: (any CRMCallObserver)? = nil,
+        onRetry: CRMRetryObserver? = nil
+    ) {
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "crm.system"] = "dynamics"
         var exchange = CRMExchange(
             system: "dynamics", http: http, retry: configuration.retry,
-            timeout: configuration.requestTimeout, logger: logger, observer: observer)
+            timeout: configuration.requestTimeout, logger: logger, onRetry: onRetry, observer: observer)
         // Reads spend the same per-user budget as the writers of the process (issue 14 item 5).
         exchange.limiter = CRMBudgetLimiter.shared(for: configuration.limiterKey, settings: configuration.budget)
         self.exchange = exchange

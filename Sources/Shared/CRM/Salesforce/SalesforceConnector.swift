@@ -17,13 +17,17 @@ public struct SalesforceConnector: CRMSourceConnector {
     public var defaultModifiedField: String { configuration.modifiedField }
 
     /// - Parameter observer: told about each call (a reader's "CRM not answering" reason).
-    public init(configuration: SalesforceConfiguration, http: HTTPClient, logger: Logger, observer: (any CRMCallObserver)? = nil) {
+    /// - Parameter onRetry: told of every retry (a role counts them in its `/metrics`).
+    public init(
+        configuration: SalesforceConfiguration, http: HTTPClient, logger: Logger, observer: (any CRMCallObserver)? = nil,
+        onRetry: CRMRetryObserver? = nil
+    ) {
         self.configuration = configuration
         var logger = logger
         logger[metadataKey: "crm.system"] = "salesforce"
         var exchange = CRMExchange(
             system: "salesforce", http: http, retry: configuration.retry,
-            timeout: configuration.requestTimeout, logger: logger, observer: observer)
+            timeout: configuration.requestTimeout, logger: logger, onRetry: onRetry, observer: observer)
         // Reads spend the same per-user budget as the writers of the process (issue 14 item 5).
         exchange.limiter = CRMBudgetLimiter.shared(for: configuration.limiterKey, settings: configuration.budget)
         self.exchange = exchange

@@ -1,0 +1,45 @@
+import Config
+import Foundation
+import HTTPBridge
+import TestSupport
+import Testing
+
+/// `truncateShare` cuts successful answers with a body, and only those count as injected
+/// faults: the chaos suite compares the count with the retries the roles made, so a 204
+/// or an error answer "cut" (nothing a client could notice) must not count.
+@Suite struct FaultTruncationTests {
+    let http = HTTPClient()
+
+    @Test func onlySuccessfulAnswersWithABodyAreCutAndCounted() async throws {
+        let emulator = try await TestEmulator.start()
+        defer { emulator.stop() }
+        let crm = TestCRMClient(kind: .dynamics, baseURL: emulator.baseURL, http: http)
+        let id = try await crm.create("contacts", ["lastname": "Truncated"])
+        let token = try await crm.token()
+        func send(_ method: String, _ path: String, body: String? = nil) async throws -> HTTPResponse {
+            var request = HTTPRequest(method: method, url: emulator.baseURL + "/api/data/v9.2/" + path, body: body.map { Array($0.utf8) })
+            request.headers.add("Authorization", "Bearer \(token)")
+            if body != nil { request.headers.add("Content-Type", "application/json") }
+            return try await http.execute(request)
+        }
+        func faults() async throws -> Int {
+            let counters = try await http.execute(.init(url: emulator.baseURL + "/admin/counters"))
+            return (try JSONSerialization.jsonObject(with: Data(counters.body)) as? [String: Any])?["faultsInjected"] as? Int ?? -1
+        }
+        var settings = HTTPRequest(method: "PUT", url: emulator.baseURL + "/admin/faults", body: Array(#"{"truncateShare":1}"#.utf8))
+        settings.headers.add("Content-Type", "application/json")
+        #expect(try await http.execute(settings).status == 200)
+
+        let patched = try await send("PATCH", "contacts(\(id))", body: #"{"firstname":"Ann"}"#)
+        #expect(patched.status == 204)
+        let missing = try await send("GET", "contacts(00000000-0000-0000-0000-000000000001)")
+        #expect(missing.status == 404)
+        #expect((try? JSONSerialization.jsonObject(with: Data(missing.body))) != nil, "the error answer is whole: \(missing.bodyText)")
+        #expect(try await faults() == 0, "a 204 and an error answer are not faults")
+
+        let read = try await send("GET", "contacts(\(id))")
+        #expect(read.status == 200)
+        #expect((try? JSONSerialization.jsonObject(with: Data(read.body))) == nil, "the answer was cut: \(read.bodyText)")
+        #expect(try await faults() == 1)
+    }
+}
