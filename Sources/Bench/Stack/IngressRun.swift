@@ -100,18 +100,9 @@ final class IngressRun: Sendable {
 
     /// Starts `IngressService <role>` and waits until its supervisor reports (idle).
     func spawn(_ role: String) async throws -> ChildProcess {
-        let stack = context.stack
-        let process = try ChildProcess(
-            executable: stack.binDirectory + "/IngressService", arguments: [role],
-            environment: stack.roleEnvironment(databaseURL: databaseURL, configPath: configPath),
-            name: "\(entity)-\(role)-\(Int(Date().timeIntervalSince1970))", logDirectory: stack.workDirectory)
-        try await Stopwatch.waitUntil("the \(role) process to report", timeout: .seconds(60), interval: .milliseconds(100)) {
-            guard process.isRunning else { throw BenchError("\(role) exited at start: \(process.logTail())") }
-            let rows = try await database.query(
-                "SELECT count(*) AS count FROM crmbridge.role_heartbeats WHERE workflow = 'crm-to-campaign' AND role = $1 AND instance LIKE $2",
-                [role, "%-\(process.pid)"])
-            return try rows.int(0, "count") ?? 0 > 0
-        }
+        let process = try await context.stack.spawnRole(
+            executable: "IngressService", role: role, workflow: .crmToCampaign, name: "\(entity)-\(role)",
+            databaseURL: databaseURL, configPath: configPath, database: database)
         try profile(process, name: "\(entity)-\(role)")
         return process
     }
