@@ -48,14 +48,14 @@ struct ContactDataset: Sendable {
             }
             result.pages += 1
             result.bytes += response.body.count
-            let page = try decoder.decode(Page.self, from: Data(response.body))
+            let page = try decoder.decode(EmulatorContactPage.self, from: Data(response.body))
             try result.dataset.append(page.value)
             next = page.nextLink
         }
         return result
     }
 
-    private mutating func append(_ rows: [Row]) throws {
+    private mutating func append(_ rows: [EmulatorContactPage.Row]) throws {
         for row in rows {
             guard case .success(let parsed) = DateTimeText.parse(row.modifiedon) else {
                 throw BenchError("contact \(row.contactid) has an unreadable modifiedon")
@@ -100,25 +100,5 @@ struct ContactDataset: Sendable {
     /// `0..<count` in slices of `size`.
     func batches(of size: Int) -> [Range<Int>] {
         stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
-    }
-
-    private struct Row: Decodable {
-        var contactid: String
-        var modifiedon: String
-        var firstname: String?
-        var lastname: String?
-        var emailaddress1: String?
-        var telephone1: String?
-        var birthdate: String?
-    }
-
-    private struct Page: Decodable {
-        var value: [Row]
-        var nextLink: String?
-
-        enum CodingKeys: String, CodingKey {
-            case value
-            case nextLink = "@odata.nextLink"
-        }
     }
 }

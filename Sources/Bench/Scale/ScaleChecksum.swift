@@ -54,7 +54,7 @@ struct ScaleChecksum: Sendable, Equatable, CustomStringConvertible {
             guard response.status == 200 else {
                 throw BenchError("emulator page answered \(response.status): \(response.bodyText.prefix(300))")
             }
-            let page = try decoder.decode(Page.self, from: Data(response.body))
+            let page = try decoder.decode(EmulatorContactPage.self, from: Data(response.body))
             for row in page.value {
                 guard case .success(let parsed) = DateTimeText.parse(row.modifiedon) else {
                     throw BenchError("contact \(row.contactid) has an unreadable modifiedon")
@@ -88,26 +88,6 @@ struct ScaleChecksum: Sendable, Equatable, CustomStringConvertible {
                 ])
                 after = id
             }
-        }
-    }
-
-    private struct Row: Decodable {
-        var contactid: String
-        var modifiedon: String
-        var firstname: String?
-        var lastname: String?
-        var emailaddress1: String?
-        var telephone1: String?
-        var birthdate: String?
-    }
-
-    private struct Page: Decodable {
-        var value: [Row]
-        var nextLink: String?
-
-        enum CodingKeys: String, CodingKey {
-            case value
-            case nextLink = "@odata.nextLink"
         }
     }
 }
