@@ -20,18 +20,11 @@ struct IngressWriter: Sendable {
     var pollTimeout: Duration = .milliseconds(100)
     /// How often the mapped tables and columns are checked against Campaign while running.
     var schemaCheckInterval: Duration = .seconds(5)
-    /// At most this much per fetch response (`fetch.max.bytes`, unless
-    /// `connections.kafka.properties` sets it). librdkafka checks the 32 MiB prefetch only
-    /// before it fetches, and with the whole topic available (a replay from earliest) a
-    /// response filled its 50 MB default across the many partitions: the writer peaked at
-    /// 167-183 MB. 8 MiB bounds that overshoot; four responses still fill the prefetch.
-    static let fetchMaxBytes = 8 * 1024 * 1024
 
     func run(_ run: RoleRun) async throws {
         let workflow = try IngressConfig.crmToCampaign(run, base: base)
         let connections = base.connections
-        var kafka = connections.kafkaConfiguration(clientID: "crmbridge-ingress-writer")
-        kafka.consumerFetchMaxBytes = Self.fetchMaxBytes
+        let kafka = connections.kafkaConfiguration(clientID: "crmbridge-ingress-writer")
         // Each part is closed on every path, also when setting up a later one throws.
         try await PostgresConnection.withConnection(url: connections.campaign.databaseURL, logger: logger) { database in
             var tables: [String: EntityTableWriter] = [:]

@@ -27,12 +27,6 @@ public struct KafkaConfiguration: Sendable, Hashable {
     /// second waits (16 MiB held a writer to ~60,000 records/s, 32 MiB lets it reach
     /// ~90,000; `make bench`, docs/performance.md). `additional` may override it.
     public var consumerPrefetchBytes: Int = 32 * 1024 * 1024
-    /// At most how many bytes one fetch response may bring a group consumer
-    /// (`fetch.max.bytes`). Nil keeps librdkafka's 50 MB. The prefetch bound above is
-    /// checked only before a fetch, so a response can overshoot it by this much (per
-    /// broker): with a whole topic behind it (a replay from earliest) a consumer of many
-    /// partitions holds its prefetch plus a full response. `additional` may override it.
-    public var consumerFetchMaxBytes: Int?
     /// Any other librdkafka property (see librdkafka's CONFIGURATION.md). Applied before
     /// the bridge's own guarantees, which it cannot override: producer idempotence and
     /// `acks=all`, manual offset commits and `auto.offset.reset=earliest` of consumers.

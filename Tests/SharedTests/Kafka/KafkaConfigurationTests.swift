@@ -37,16 +37,6 @@ struct KafkaConfigurationTests {
         #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.max.messages.kbytes"] == "65536")
     }
 
-    @Test func aFetchBoundIsSetOnlyWhenAskedForAndAdditionalStillWins() {
-        var configuration = KafkaConfiguration(bootstrapServers: "b:9092")
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["fetch.max.bytes"] == nil)
-        configuration.consumerFetchMaxBytes = 8 * 1024 * 1024
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["fetch.max.bytes"] == "8388608")
-        #expect(configuration.librdkafkaProperties(for: .producer)["fetch.max.bytes"] == nil)
-        configuration.additional = ["fetch.max.bytes": "1048576"]
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["fetch.max.bytes"] == "1048576")
-    }
-
     @Test func localDefaultsShortenGroupTimeoutsForTheMockBroker() {
         let properties = KafkaConfiguration.localDefaults(bootstrapServers: "127.0.0.1:1")
             .librdkafkaProperties(for: .groupConsumer(groupID: "g"))
