@@ -45,7 +45,7 @@ import Testing
                     editor: editor),
                 ledger: OptOutEchoLedger(database: database), stamp: stamp, query: query, field: fixture.field)
             let result = try await applier.apply([change])
-            #expect(result.rejects.isEmpty, "a CRM edit in the gap is no reject: \(result.rejects.map(\.message))")
+            #expect(result.rejects.isEmpty, "a CRM edit in the gap is no reject: \(result.rejects.map(\.errorMessage))")
             #expect(result.written == 0, "the user's newer CRM value wins over the older Campaign change")
 
             #expect(await editor.edits == 1, "the user's edit landed between the writer's read and write")
