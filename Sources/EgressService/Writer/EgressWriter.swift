@@ -20,12 +20,14 @@ import WorkflowRuntime
 struct EgressWriter: Sendable {
     let base: CRMBridgeConfig
     let logger: Logger
-    /// CRM writes (each `maxBatch` records, itself several calls at once) per polled batch.
-    /// One: a poll's messages, envelopes and events are what the writer holds, so more
-    /// writes per poll only add memory (at 4, 16,000 events per poll, the writer peaked
-    /// above 150 MB at 200,000 events; `make bench`, egress-e2e), and the writes of a poll
-    /// went one after the other anyway: the calls of one write are what runs at once.
-    var callsPerPoll = 1
+    /// CRM writes (each `maxBatch` records) per polled batch. Four: the writes of a poll go
+    /// one after the other and the poll is committed after the last, so a writer killed
+    /// mid-poll leaves part of it in the CRM and none committed (the case WriterCrashTests
+    /// proves harmless). One write per poll was tried for memory (egress-e2e: four writes
+    /// with a 32 MiB prefetch peaked at 153 MB at 200,000 events), but it committed each
+    /// write before the next and lost that case; four with the 8 MiB prefetch below is
+    /// not measured yet (docs/performance.md, "Egress end to end").
+    var callsPerPoll = 4
     /// Fetched messages librdkafka keeps ready ahead of `poll` (`queued.max.messages.kbytes`,
     /// unless `connections.kafka.properties` sets it). The CRM, not Kafka, limits this
     /// writer (thousands of records/s, where the crm-to-campaign writer needs 32 MiB for
