@@ -14,20 +14,7 @@ extension IngressEndToEnd {
             try await stack.seed("Contact", count: 40)
             let roles = try await IngressRoles.start(stack)
             defer { roles.stop() }
-            let live = try await CampaignComparison.crmRecords(stack, contacts)
-            try await roles.waitForRows(contacts, live.count)
-            try await stack.stopWorkflow(.crmToCampaign)
-            try await stack.waitForRole(.crmToCampaign, "reader", .idle)
-
-            // Deleted three minutes ago, committed only now: no window's look-back sees it,
-            // only getDeleted could — and the log that held it is purged.
-            let victim = try #require(live.keys.sorted().first)
-            let when = TestRecords.iso(Date().addingTimeInterval(-180))
-            try await stack.admin("POST", "/admin/salesforce/late", json: """
-                {"object": "Contact", "id": "\(victim)", "fields": {}, "systemModstamp": "\(when)", "deleted": true}
-                """)
-            let since = TestRecords.iso(Date().addingTimeInterval(-300))
-            try await stack.withDatabase { try await ConnectorStateStore(database: $0).set(.crmToCampaign, entity: "contact", .deltaLink, since) }
+            let late = try await LateSalesforceDelete.stage(stack, roles, contacts)
             try await stack.admin("POST", "/admin/salesforce/deleted/purge?object=Contact")
             try await stack.startWorkflow(.crmToCampaign)
 
@@ -35,14 +22,12 @@ extension IngressEndToEnd {
                 roles.readers.contains { $0.log.contains("deleteLogPurged") }
             }
             try await roles.waitUntil("the hidden delete in Campaign", timeout: .seconds(120)) {
-                try await stack.rowCount(contacts, ids: [victim]) == 0
+                try await stack.rowCount(contacts, ids: [late.victim]) == 0
             }
-            #expect(try await stack.count("SELECT count(*) FROM profiles") == live.count - 1)
+            #expect(try await stack.count("SELECT count(*) FROM profiles") == late.live.count - 1)
             // Tracking restarted after the purge: the next scans read on without a gap.
-            let checkpoint = try await stack.withDatabase {
-                try await ConnectorStateStore(database: $0).get(.crmToCampaign, entity: "contact", .deltaLink)
-            }
-            #expect(checkpoint.map { $0 > since } == true, "tracking restarted: \(checkpoint ?? "none")")
+            let checkpoint = try await late.checkpoint(stack)
+            #expect(checkpoint.map { $0 > late.since } == true, "tracking restarted: \(checkpoint ?? "none")")
             let comparison = try await CampaignComparison.compare(stack, contacts)
             #expect(comparison.isEqual, "\(comparison.problems)")
         }

@@ -44,26 +44,14 @@ extension IngressEndToEnd {
             try await stack.seed("Contact", count: 50)
             let roles = try await IngressRoles.start(stack)
             defer { roles.stop() }
-            let live = try await CampaignComparison.crmRecords(stack, contacts)
-            try await roles.waitForRows(contacts, live.count)
-            try await stack.stopWorkflow(.crmToCampaign)
-            try await stack.waitForRole(.crmToCampaign, "reader", .idle)
-
             // Deleted three minutes ago, committed only now: older than any window's
             // look-back, so only getDeleted (by deletion date) can report it.
-            let victim = try #require(live.keys.sorted().first)
-            let when = TestRecords.iso(Date().addingTimeInterval(-180))
-            try await stack.admin("POST", "/admin/salesforce/late", json: """
-                {"object": "Contact", "id": "\(victim)", "fields": {}, "systemModstamp": "\(when)", "deleted": true}
-                """)
-            // Deletes are tracked from five minutes ago (the reader was stopped since).
-            let since = TestRecords.iso(Date().addingTimeInterval(-300))
-            try await stack.withDatabase { try await ConnectorStateStore(database: $0).set(.crmToCampaign, entity: "contact", .deltaLink, since) }
+            let late = try await LateSalesforceDelete.stage(stack, roles, contacts)
             try await stack.startWorkflow(.crmToCampaign)
-            try await roles.waitUntil("the late delete in Campaign") { try await stack.rowCount(contacts, ids: [victim]) == 0 }
-            let checkpoint = try await stack.withDatabase { try await ConnectorStateStore(database: $0).get(.crmToCampaign, entity: "contact", .deltaLink) }
-            #expect(checkpoint.map { $0 > since } == true, "the checkpoint moved on: \(checkpoint ?? "none")")
-            #expect(try await stack.count("SELECT count(*) FROM profiles") == live.count - 1)
+            try await roles.waitUntil("the late delete in Campaign") { try await stack.rowCount(contacts, ids: [late.victim]) == 0 }
+            let checkpoint = try await late.checkpoint(stack)
+            #expect(checkpoint.map { $0 > late.since } == true, "the checkpoint moved on: \(checkpoint ?? "none")")
+            #expect(try await stack.count("SELECT count(*) FROM profiles") == late.live.count - 1)
         }
 
         /// A first load over a table that already holds rows the CRM never had (or no longer
