@@ -84,7 +84,9 @@ extension IngressEndToEnd {
             #expect(Set(ids) == Set(crm.keys), "every CRM record kept, nothing else")
             #expect(try await stack.count("SELECT count(*) FROM profiles WHERE crm_id IS NULL") == 40, "Campaign's own rows stay")
             #expect(try await stack.count("SELECT count(*) FROM crmbridge.tombstones") == 25_000, "one delete per missing row")
-            #expect(try await stack.count("SELECT count(*) FROM crmbridge.load_seen") == 0, "the load's ledger is dropped")
+            #expect(
+                try await stack.count("SELECT count(*) FROM pg_tables WHERE schemaname = 'crmbridge' AND tablename LIKE 'load_seen%'") == 0,
+                "the load's ledger is dropped")
             #expect(try await stack.count("SELECT count(*) FROM crmbridge.full_loads") == 0)
         }
     }

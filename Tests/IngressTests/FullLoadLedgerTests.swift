@@ -65,7 +65,37 @@ import WorkflowRuntime
         #expect(pages >= 2_000 / 128, "the table was read in \(pages) pages")
 
         try await ledger.finish()
-        #expect(try await database.query("SELECT count(*) AS n FROM crmbridge.load_seen").int(0, "n") == 0)
+        #expect(try await ledgerTables(database) == [], "finish drops the load's table")
+        #expect(try await database.query("SELECT count(*) AS n FROM crmbridge.full_loads").int(0, "n") == 0)
+    }
+
+    /// The tables of ids that exist, by name.
+    private func ledgerTables(_ database: PostgresConnection) async throws -> [String] {
+        try await database.query(
+            "SELECT tablename::text AS name FROM pg_tables WHERE schemaname = 'crmbridge' AND tablename LIKE 'load_seen%' ORDER BY 1"
+        ).compactMap { $0["name"] }
+    }
+
+    /// The ids are appended to a table without an index while the load runs (an index on
+    /// random ids maintained row by row grew costlier with the table); the anti-join's
+    /// index is built once, by the reconciliation's first page.
+    @Test func theLoadAppendsToAnUnindexedTableAndTheReconciliationIndexesItOnce() async throws {
+        let database = try await database()
+        defer { Task { await database.close() } }
+        _ = try await database.execute("INSERT INTO members (crm_id) SELECT 'id-' || g FROM generate_series(1, 500) g")
+        let ledger = try await FullLoadLedger.begin(entity: "member", in: database)
+        let indexes = "SELECT count(*) AS n FROM pg_indexes WHERE schemaname = 'crmbridge' AND tablename = 'load_seen_\(ledger.loadID)'"
+        for start in stride(from: 1, through: 400, by: 100) {
+            try await ledger.record((start..<start + 100).map { "id-\($0)" })
+        }
+        #expect(try await database.query(indexes).int(0, "n") == 0, "no index while the load appends")
+        let (unseen, _) = try await allUnseen(ledger, entity(), scanning: 64)
+        #expect(Set(unseen) == Set((401...500).map { "id-\($0)" }))
+        #expect(try await database.query(indexes).int(0, "n") == 1, "one index for the anti-join")
+        // A reconciliation started again from its first page (a retry) finds it built.
+        let (again, _) = try await allUnseen(ledger, entity(), scanning: 64)
+        #expect(Set(again) == Set(unseen))
+        #expect(try await database.query(indexes).int(0, "n") == 1)
     }
 
     @Test func softDeletedRowsAreNotDeletedAgain() async throws {
@@ -90,13 +120,17 @@ import WorkflowRuntime
         let first = try await ledger.unseen(in: entity(), after: nil, scanning: 100)
         #expect(first.ids.isEmpty && first.next != nil)
 
-        try await database.executeScript("TRUNCATE crmbridge.full_loads, crmbridge.load_seen")
+        try await database.executeScript("TRUNCATE crmbridge.full_loads, crmbridge.load_seen_\(ledger.loadID)")
         await #expect(throws: FullLoadInterrupted.self) {
             _ = try await ledger.unseen(in: entity(), after: first.next, scanning: 100)
         }
         await #expect(throws: FullLoadInterrupted.self) {
             try await ledger.record(["id-1"])
         }
+        // The emptied table outlives the crash; the next load (of any entity) drops it.
+        #expect(try await ledgerTables(database) == ["load_seen_\(ledger.loadID)"])
+        let next = try await FullLoadLedger.begin(entity: "other", in: database)
+        #expect(try await ledgerTables(database) == ["load_seen_\(next.loadID)"])
     }
 
     /// A second load of the entity (a resync, a standby that took over) forgets the first:
@@ -111,6 +145,9 @@ import WorkflowRuntime
         #expect(later.loadID != earlier.loadID)
         await #expect(throws: FullLoadInterrupted.self) {
             _ = try await earlier.unseen(in: entity(), after: nil)
+        }
+        await #expect(throws: FullLoadInterrupted.self) {
+            try await earlier.record(["b"])
         }
         let (unseen, _) = try await allUnseen(later, entity(), scanning: 10)
         #expect(Set(unseen) == ["a", "b"])

@@ -17,6 +17,14 @@ struct IngressWriter: Sendable {
     let base: CRMBridgeConfig
     let logger: Logger
     var maxBatch = 5000
+    /// Fetched messages librdkafka keeps ready ahead of `poll` (`queued.max.messages.kbytes`,
+    /// unless `connections.kafka.properties` sets it). 16 MiB, not the consumers' 32: with a
+    /// whole topic behind it (a replay, a first load) the 32 MiB writer peaked at 145-183 MB,
+    /// over the 150 MB a role may take, and at 115-123 MB with 16 (docs/performance.md,
+    /// "The writer's memory with the whole topic behind it"). The price, on a quiet machine
+    /// with librdkafka 2.0 (a full queue is refetched only when the broker thread wakes),
+    /// was a writer held to ~60,000 records/s in November's measurement.
+    static let prefetchBytes = 16 * 1024 * 1024
     var pollTimeout: Duration = .milliseconds(100)
     /// How often the mapped tables and columns are checked against Campaign while running.
     var schemaCheckInterval: Duration = .seconds(5)
@@ -24,7 +32,8 @@ struct IngressWriter: Sendable {
     func run(_ run: RoleRun) async throws {
         let workflow = try IngressConfig.crmToCampaign(run, base: base)
         let connections = base.connections
-        let kafka = connections.kafkaConfiguration(clientID: "crmbridge-ingress-writer")
+        var kafka = connections.kafkaConfiguration(clientID: "crmbridge-ingress-writer")
+        kafka.consumerPrefetchBytes = Self.prefetchBytes
         // Each part is closed on every path, also when setting up a later one throws.
         try await PostgresConnection.withConnection(url: connections.campaign.databaseURL, logger: logger) { database in
             var tables: [String: EntityTableWriter] = [:]

@@ -3,7 +3,7 @@ import PostgresBridge
 
 extension FullLoadLedger {
     /// The keyset page of an entity's table with the rows the load did not see, built from
-    /// validated, quoted identifiers. Parameters: `$1` the load id, `$2` how many rows of
+    /// validated, quoted identifiers, and the load's own table of ids. Parameters: `$1` the load id, `$2` how many rows of
     /// the table to look at, `$3` the id after which to start (next pages only).
     ///
     /// One statement answers everything, in one snapshot: the unseen ids, the last id
@@ -14,7 +14,7 @@ extension FullLoadLedger {
         let firstPage: String
         let nextPage: String
 
-        init(entity: EntityConfig) throws {
+        init(entity: EntityConfig, seenTable: String) throws {
             let table: PostgresIdentifier
             do {
                 table = try PostgresIdentifier(validating: entity.table)
@@ -32,7 +32,7 @@ extension FullLoadLedger {
                 SELECT 'unseen' AS kind, p.key::text AS id FROM page p
                 WHERE p.live AND EXISTS (SELECT 1 FROM load)
                   AND NOT EXISTS (
-                    SELECT 1 FROM crmbridge.load_seen s WHERE s.load_id = $1::bigint AND s.crm_id = p.key::text)
+                    SELECT 1 FROM \(seenTable) s WHERE s.crm_id = p.key::text)
                 UNION ALL
                 SELECT 'last', (SELECT key::text FROM page ORDER BY key DESC LIMIT 1)
                 UNION ALL

@@ -116,6 +116,15 @@ enum BridgeSchemaSQL {
         );
         """
 
+    /// The full-load ledger keeps each load's ids in a table of its own,
+    /// `crmbridge.load_seen_<load id>`, created by `FullLoadLedger.begin` without an index
+    /// and dropped by `finish` or by the entity's next load: the shared `load_seen` of
+    /// migration 5 maintained a primary key on random ids for every id read, which cost
+    /// PostgreSQL more than the append and grew with the table (docs/performance.md).
+    static let fullLoadLedgerPerLoad = """
+        DROP TABLE IF EXISTS crmbridge.load_seen;
+        """
+
     /// opt-in-out's own state (`OptOutBridgeTables` says what each table is for). In a
     /// migration, not created by the roles at start: three roles starting at once raced
     /// on `CREATE TABLE IF NOT EXISTS` (a unique violation on `pg_type`).
