@@ -14,6 +14,10 @@ import WorkflowRuntime
 ///    when the CRM's own value wins, the CRM reader is asked to publish it again;
 /// 3. record the intent, write the flags in one batch call, and confirm each write with
 ///    the last-modified time the CRM shows afterwards, so the CRM reader recognises it.
+///    Each write is conditional on the record's state the rule saw (Dynamics `If-Match`
+///    with its row version; Salesforce a re-read just before): a CRM edit landing
+///    between the read and the write is never overwritten, the contact is read and
+///    decided again (at most `maxRounds` rounds).
 struct CRMApplier: Sendable {
     let connector: any CRMSourceConnector
     let writer: any CRMFlagWriter
@@ -48,11 +52,37 @@ struct CRMApplier: Sendable {
         return result
     }
 
+    /// Rounds of read, decide and conditional write for one chunk: the contacts whose
+    /// CRM record changed between the read and the write are read and decided again.
+    static let maxRounds = 5
+
     private func applyChunk(_ chunk: [OptOutChange]) async throws -> Result {
+        var result = Result()
+        var pending = chunk
+        for _ in 1...Self.maxRounds {
+            let (round, changed) = try await decideAndWrite(pending)
+            result.written += round.written
+            result.rejects += round.rejects
+            guard !changed.isEmpty else { return result }
+            pending = changed
+        }
+        // The records keep changing under the writer: neither overwrite them blindly nor
+        // drop the Campaign change; the batch is tried again later (a transient error).
+        throw CRMError(
+            system: writer.system, code: .remote, operation: "update \(query.remoteObject).\(field)",
+            message: "\(pending.count) contacts changed in the CRM between each read and write in \(Self.maxRounds) rounds",
+            isRetriable: true)
+    }
+
+    /// One round: the contacts' CRM records, the rule, and the writes, each conditional
+    /// on the record's state the rule saw (Dynamics: its row version; Salesforce: a
+    /// re-read just before the write, see `changed(_:)`). Answers the changes whose record
+    /// changed in between, to decide again.
+    private func decideAndWrite(_ chunk: [OptOutChange]) async throws -> (Result, changed: [OptOutChange]) {
         var result = Result()
         let current = try await records(chunk.map(\.crmID))
         let ours = try await ledger.entries(current.values.map(\.id))
-        var toWrite: [(change: OptOutChange, id: String)] = []
+        var toWrite: [(change: OptOutChange, id: String, read: CRMRecord)] = []
         var announce: [String] = []
         // Writes of an earlier attempt that stopped before confirming (a killed writer):
         // the CRM shows the value intended, so that state is ours; confirm it now.
@@ -79,7 +109,7 @@ struct CRMApplier: Sendable {
             }
             if ConflictRule.campaignChangeApplies(
                 value: change.value, time: change.time, crmValue: crmValue, crmTime: crmTime, crmFromSync: fromSync) {
-                toWrite.append((change, record.id))
+                toWrite.append((change, record.id, record))
             } else if change.value != crmValue && !fromSync {
                 // The CRM's own value won: Campaign must end with it too, even if it
                 // already had it before this change.
@@ -88,13 +118,25 @@ struct CRMApplier: Sendable {
         }
         try await ledger.confirm(settle)
         try await ledger.askRepublish(announce)
-        guard !toWrite.isEmpty else { return result }
+        var changed: [OptOutChange] = []
+        if writer.system != "dynamics" {
+            let moved = try await self.changed(toWrite.map(\.read))
+            changed = toWrite.filter { moved.contains($0.id) }.map(\.change)
+            toWrite.removeAll { moved.contains($0.id) }
+        }
+        guard !toWrite.isEmpty else { return (result, changed) }
         try await ledger.intend(toWrite.map { ($0.id, $0.change.value, $0.change.time) })
-        let outcomes = try await writer.update(toWrite.map { CRMFlagUpdate(id: $0.id, value: $0.change.value) })
+        let outcomes = try await writer.update(toWrite.map {
+            CRMFlagUpdate(id: $0.id, value: $0.change.value, version: writer.system == "dynamics" ? stamp.of($0.read) : nil)
+        })
         var refused: [String] = []
-        for ((change, id), outcome) in zip(toWrite, outcomes) {
+        for ((change, id, _), outcome) in zip(toWrite, outcomes) {
             switch outcome {
             case .written: result.written += 1
+            case .rejected(CRMFlagUpdate.changedSinceRead, _):
+                // A CRM edit landed after the read: nothing written; decide again.
+                refused.append(id)
+                changed.append(change)
             case .rejected(let code, let message):
                 refused.append(id)
                 result.rejects.append(change.reject(code, message))
@@ -103,11 +145,33 @@ struct CRMApplier: Sendable {
         try await ledger.forget(refused)
         let written = Set(toWrite.map(\.id)).subtracting(refused)
         let after = try await records(Array(written))
+        let sent = Dictionary(toWrite.map { ($0.id, $0.change.value) }, uniquingKeysWith: { $1 })
+        // Only the value written is the sync's: a record already showing another value was
+        // edited in the CRM after the write, and that edit must reach Campaign.
+        var overtaken: [String] = []
         try await ledger.confirm(after.values.compactMap { record in
             guard case .bool(let value) = record.fields[field] ?? .null else { return nil }
+            guard value == sent[record.id] else {
+                overtaken.append(record.id)
+                return nil
+            }
             return .init(id: record.id, value: value, modifiedAt: record.modifiedAt, stamp: stamp.of(record))
         })
-        return result
+        try await ledger.forget(overtaken)
+        return (result, changed)
+    }
+
+    /// Salesforce has no conditional update (sObject Collections): the ids of `read`
+    /// whose record moved (last-modified time or write stamp) since, read again just
+    /// before the write. It narrows the window to that re-read and the write
+    /// (docs/opt-in-out.md, "Concurrent CRM edits").
+    private func changed(_ read: [CRMRecord]) async throws -> Set<String> {
+        guard !read.isEmpty else { return [] }
+        let now = try await records(read.map(\.id))
+        return Set(read.filter { before in
+            guard let after = now[key(before.id)] else { return false }  // gone: the write rejects it
+            return after.modifiedAt != before.modifiedAt || stamp.of(after) != stamp.of(before)
+        }.map(\.id))
     }
 
     /// The CRM's current records for `ids`, by `key`.

@@ -4,15 +4,28 @@ public struct CRMFlagUpdate: Sendable, Equatable {
     /// The record's primary key (Dynamics GUID, Salesforce 18-character id).
     public var id: String
     public var value: Bool
+    /// The record's row version the value was decided against (Dynamics `versionnumber`,
+    /// sent as `If-Match: W/"<version>"`): the write lands only on that version, and a
+    /// record changed since is answered `changedSinceRead`, never overwritten. `nil`
+    /// writes whatever the record holds. A CRM without conditional updates (Salesforce)
+    /// ignores it.
+    public var version: String?
 
-    public init(id: String, value: Bool) {
+    public init(id: String, value: Bool, version: String? = nil) {
         self.id = id
         self.value = value
+        self.version = version
     }
+
+    /// The reject code of an update whose record changed after the version it was
+    /// given (Dynamics 412): nothing was written; the caller reads the record again and
+    /// decides again. It is not a reject of the input.
+    public static let changedSinceRead = "changed-since-read"
 }
 
 /// The write side of a CRM connector for one boolean field of existing records, in the
-/// CRM's batch call (Dynamics `$batch` of `PATCH` with `If-Match: *`, Salesforce sObject
+/// CRM's batch call (Dynamics `$batch` of `PATCH` with `If-Match: *`, or the record's etag when the update
+/// carries a version, Salesforce sObject
 /// Collections update). It never creates a record: an unknown id is a reject. HTTP only;
 /// it knows nothing of Kafka or PostgreSQL.
 public protocol CRMFlagWriter: Sendable {

@@ -4,7 +4,10 @@ import Logging
 
 /// Sets a boolean column of existing Dynamics 365 records: `PATCH contacts(<id>)` with
 /// `{"donotbulkemail": true}` and `If-Match: *` (update only: without it a PATCH of an
-/// unknown id would create the record), sent in `$batch` requests with
+/// unknown id would create the record), or `If-Match: W/"<versionnumber>"` (the record's
+/// `@odata.etag`) when the update carries the version it was decided against: a record
+/// changed since answers 412 (`0x80060882`), read as `CRMFlagUpdate.changedSinceRead`
+/// (optimistic concurrency, docs/opt-in-out.md). Sent in `$batch` requests with
 /// `Prefer: odata.continue-on-error` so one refused record does not stop the others.
 public struct DynamicsFlagWriter: CRMFlagWriter {
     public let configuration: DynamicsConfiguration
@@ -38,10 +41,16 @@ public struct DynamicsFlagWriter: CRMFlagWriter {
             } else {
                 operations[index] = DynamicsBatch.Operation(
                     method: "PATCH", url: configuration.webAPIURL + "\(entitySet)(\(update.id.lowercased()))",
-                    body: Array("{\"\(field)\":\(update.value)}".utf8), headers: ["If-Match": "*"])
+                    body: Array("{\"\(field)\":\(update.value)}".utf8), headers: ["If-Match": update.version.map { "W/\"\($0)\"" } ?? "*"])
             }
         }
         return try await call.write(
-            count: updates.count, refused: refused, operations: operations, operation: "update \(entitySet).\(field) ($batch)")
+            count: updates.count, refused: refused, operations: operations, operation: "update \(entitySet).\(field) ($batch)",
+            refine: { status, _ in
+                // Only a conditional PATCH can fail its precondition: the row version moved.
+                status == 412
+                    ? .rejected(code: CRMFlagUpdate.changedSinceRead, message: "the record changed since its version was read (HTTP 412)")
+                    : nil
+            })
     }
 }
