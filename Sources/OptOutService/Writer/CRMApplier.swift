@@ -126,32 +126,54 @@ struct CRMApplier: Sendable {
         }
         guard !toWrite.isEmpty else { return (result, changed) }
         try await ledger.intend(toWrite.map { ($0.id, $0.change.value, $0.change.time) })
-        let outcomes = try await writer.update(toWrite.map {
+        let writeStarted = Date()
+        let results = try await writer.update(toWrite.map {
             CRMFlagUpdate(id: $0.id, value: $0.change.value, version: writer.system == "dynamics" ? stamp.of($0.read) : nil)
         })
         var refused: [String] = []
-        for ((change, id, _), outcome) in zip(toWrite, outcomes) {
-            switch outcome {
-            case .written: result.written += 1
+        var unsure: [(change: OptOutChange, id: String)] = []
+        // The record as each write left it, when the CRM answered with it (Dynamics).
+        var answered: [CRMRecord] = []
+        for ((change, id, _), written) in zip(toWrite, results) {
+            switch written.outcome {
+            case .written:
+                result.written += 1
+                if let record = written.written { answered.append(record) }
             case .rejected(CRMFlagUpdate.changedSinceRead, _):
                 // A CRM edit landed after the read: nothing written; decide again.
                 refused.append(id)
                 changed.append(change)
+            case .rejected(CRMFlagUpdate.changedSinceReadAfterResend, _):
+                unsure.append((change, id))
             case .rejected(let code, let message):
                 refused.append(id)
                 result.rejects.append(change.reject(code, message))
             }
         }
+        let ownWrites = try await ownLostAnswers(unsure, since: writeStarted)
+        for (change, id) in unsure {
+            if ownWrites.contains(id) {
+                result.written += 1
+            } else {
+                refused.append(id)
+                changed.append(change)
+            }
+        }
         try await ledger.forget(refused)
-        let written = Set(toWrite.map(\.id)).subtracting(refused)
-        let after = try await records(Array(written))
-        let sent = Dictionary(toWrite.map { ($0.id, $0.change.value) }, uniquingKeysWith: { $1 })
-        // Only the value written is the sync's: a record already showing another value was
-        // edited in the CRM after the write, and that edit must reach Campaign.
+        // The time and write stamp of each write: from the CRM's answer to the write itself
+        // when it gave one (exact: nothing can land in between), else read back right after.
+        let known = Set(answered.map { key($0.id) })
+        let unread = Set(toWrite.map(\.id)).subtracting(refused).filter { !known.contains(key($0)) }
+        let after = answered + (try await records(Array(unread))).values
+        let sent = Dictionary(toWrite.map { (key($0.id), $0.change.value) }, uniquingKeysWith: { $1 })
+        // Only the value written is the sync's: a record read back showing another value was
+        // edited in the CRM after the write, and that edit must reach Campaign. (A person
+        // saving the very value written between the write and the read-back passes for the
+        // sync's write: Salesforce, and a Dynamics write whose answer was lost.)
         var overtaken: [String] = []
-        try await ledger.confirm(after.values.compactMap { record in
+        try await ledger.confirm(after.compactMap { record in
             guard case .bool(let value) = record.fields[field] ?? .null else { return nil }
-            guard value == sent[record.id] else {
+            guard value == sent[key(record.id)] else {
                 overtaken.append(record.id)
                 return nil
             }
@@ -159,6 +181,23 @@ struct CRMApplier: Sendable {
         })
         try await ledger.forget(overtaken)
         return (result, changed)
+    }
+
+    /// The ids of `unsure` whose write an earlier send of the call applied before its
+    /// answer was lost (the re-send was refused because of that very write): the record
+    /// shows the value sent and was modified while the call was being sent, to the
+    /// second. Anything else (another value, an older or a later modification) is
+    /// someone else's edit, decided again. A person saving the same value within those
+    /// seconds would pass for the sync's write (docs/opt-in-out.md).
+    private func ownLostAnswers(_ unsure: [(change: OptOutChange, id: String)], since started: Date) async throws -> Set<String> {
+        guard !unsure.isEmpty else { return [] }
+        let now = try await records(unsure.map(\.id))
+        let (first, last) = (ConflictRule.second(started), ConflictRule.second(Date()))
+        return Set(unsure.compactMap { change, id in
+            guard let record = now[key(id)], case .bool(let value) = record.fields[field] ?? .null, value == change.value,
+                  (first...last).contains(ConflictRule.second(record.modifiedAt)) else { return nil }
+            return id
+        })
     }
 
     /// Salesforce has no conditional update (sObject Collections): the ids of `read`

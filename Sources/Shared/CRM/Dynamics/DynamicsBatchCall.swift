@@ -21,6 +21,14 @@ struct DynamicsBatchCall: Sendable {
     /// One `$batch`; one inner answer per operation, in order. It counts as one request
     /// per operation against the service-protection budget.
     func send(_ operations: [DynamicsBatch.Operation], operation: String) async throws -> [DynamicsBatch.PartResponse] {
+        try await sendCounting(operations, operation: operation).parts
+    }
+
+    /// `send`, also answering how many times the request was sent (retries after 429,
+    /// 5xx, a cut answer or a refreshed token included): a conditional write sent more
+    /// than once may have been applied by an earlier send whose answer was lost.
+    func sendCounting(_ operations: [DynamicsBatch.Operation], operation: String) async throws -> (parts: [DynamicsBatch.PartResponse], sends: Int) {
+        var sends = 0
         let boundary = "batch_" + UUID().uuidString.lowercased()
         let body = DynamicsBatch.body(operations, boundary: boundary)
         let headers: HTTPHeaders = [
@@ -30,7 +38,10 @@ struct DynamicsBatchCall: Sendable {
         let url = configuration.webAPIURL + "$batch"
         let parts = try await exchange.perform(
             operation, tokens: tokens, idempotent: true, weight: operations.count,
-            build: { _ in HTTPRequest(method: "POST", url: url, headers: headers, body: body) },
+            build: { _ in
+                sends += 1
+                return HTTPRequest(method: "POST", url: url, headers: headers, body: body)
+            },
             decode: { response throws(CRMJSON.Problem) in
                 try DynamicsBatch.parse(response.body, contentType: response.headers["Content-Type"])
             })
@@ -39,7 +50,7 @@ struct DynamicsBatchCall: Sendable {
                 system: "dynamics", code: .malformedResponse, operation: operation,
                 message: "the $batch answer has \(parts.count) parts for \(operations.count) requests", isRetriable: true)
         }
-        return parts
+        return (parts, sends)
     }
 
     /// A part's answer: written, sent again (429, 5xx, 401), or a reject with the CRM's
