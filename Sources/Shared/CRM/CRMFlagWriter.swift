@@ -23,7 +23,8 @@ public struct CRMFlagUpdate: Sendable, Equatable {
     public static let changedSinceRead = "changed-since-read"
 
     /// As `changedSinceRead`, but the call had been sent before without a readable answer
-    /// (a cut body, a timeout, a 5xx) and was sent again: the change the CRM refused on may
+    /// (a cut body, a timeout, a 5xx; not a 429, which is refused before any work) and was
+    /// sent again: the change the CRM refused on may
     /// be this very write, applied by the earlier send. The caller tells the two apart from
     /// the record as it now is (docs/opt-in-out.md, "Concurrent CRM edits").
     public static let changedSinceReadAfterResend = "changed-since-read-after-resend"

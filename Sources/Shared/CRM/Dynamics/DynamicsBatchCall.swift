@@ -24,11 +24,11 @@ struct DynamicsBatchCall: Sendable {
         try await sendCounting(operations, operation: operation).parts
     }
 
-    /// `send`, also answering how many times the request was sent (retries after 429,
-    /// 5xx, a cut answer or a refreshed token included): a conditional write sent more
-    /// than once may have been applied by an earlier send whose answer was lost.
-    func sendCounting(_ operations: [DynamicsBatch.Operation], operation: String) async throws -> (parts: [DynamicsBatch.PartResponse], sends: Int) {
-        var sends = 0
+    /// `send`, also answering whether the request went out again after a send whose
+    /// outcome is unknown (a cut answer, a timeout, a 5xx; not a 429 or a refreshed
+    /// token): a conditional write may then have been applied by that earlier send.
+    func sendCounting(_ operations: [DynamicsBatch.Operation], operation: String) async throws -> (parts: [DynamicsBatch.PartResponse], resentAfterUnknown: Bool) {
+        var unknown = false
         let boundary = "batch_" + UUID().uuidString.lowercased()
         let body = DynamicsBatch.body(operations, boundary: boundary)
         let headers: HTTPHeaders = [
@@ -38,19 +38,17 @@ struct DynamicsBatchCall: Sendable {
         let url = configuration.webAPIURL + "$batch"
         let parts = try await exchange.perform(
             operation, tokens: tokens, idempotent: true, weight: operations.count,
-            build: { _ in
-                sends += 1
-                return HTTPRequest(method: "POST", url: url, headers: headers, body: body)
-            },
+            build: { _ in HTTPRequest(method: "POST", url: url, headers: headers, body: body) },
             decode: { response throws(CRMJSON.Problem) in
                 try DynamicsBatch.parse(response.body, contentType: response.headers["Content-Type"])
-            })
+            },
+            outcomeUnknown: { unknown = true })
         guard parts.count == operations.count else {
             throw CRMError(
                 system: "dynamics", code: .malformedResponse, operation: operation,
                 message: "the $batch answer has \(parts.count) parts for \(operations.count) requests", isRetriable: true)
         }
-        return (parts, sends)
+        return (parts, unknown)
     }
 
     /// A part's answer: written, sent again (429, 5xx, 401), or a reject with the CRM's

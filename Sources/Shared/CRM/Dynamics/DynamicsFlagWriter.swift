@@ -8,8 +8,8 @@ import Logging
 /// unknown id would create the record), or `If-Match: W/"<versionnumber>"` (the record's
 /// `@odata.etag`) when the update carries the version it was decided against: a record
 /// changed since answers 412 (`0x80060882`), read as `CRMFlagUpdate.changedSinceRead`
-/// (optimistic concurrency, docs/opt-in-out.md); on a call sent more than once (its
-/// earlier answer lost) as `changedSinceReadAfterResend`. Sent in `$batch` requests with
+/// (optimistic concurrency, docs/opt-in-out.md); on a call sent again after a send
+/// whose answer was lost, as `changedSinceReadAfterResend`. Sent in `$batch` requests with
 /// `Prefer: odata.continue-on-error` so one refused record does not stop the others.
 ///
 /// With `returning`, each PATCH also asks for the record as the write left it (`Prefer:
@@ -64,18 +64,18 @@ public struct DynamicsFlagWriter: CRMFlagWriter {
         let operation = "update \(entitySet).\(field) ($batch)"
         var written: [Int: CRMRecord] = [:]
         let outcomes = try await CRMBatchWrite.outcomes(count: updates.count, refused: refused, exchange: call.exchange, operation: operation) { indices in
-            let (parts, sends) = try await call.sendCounting(indices.compactMap { operations[$0] }, operation: operation)
+            let (parts, resent) = try await call.sendCounting(indices.compactMap { operations[$0] }, operation: operation)
             return zip(indices, parts).map { index, part in
                 if (200..<300).contains(part.status), let record = representation(part, id: updates[index].id) {
                     written[index] = record
                 }
                 return call.result(part, refine: { status, _ in
                     // Only a conditional PATCH can fail its precondition: the row version
-                    // moved, by someone else or, when the call went out more than once, maybe
-                    // by this write itself (an earlier send applied it and its answer was lost).
+                    // moved, by someone else or, when the call went out again after a send
+                    // without an answer, maybe by this write itself (applied by that send).
                     guard status == 412 else { return nil }
-                    return sends > 1
-                        ? .rejected(code: CRMFlagUpdate.changedSinceReadAfterResend, message: "the record changed since its version was read (HTTP 412 to a call sent \(sends) times)")
+                    return resent
+                        ? .rejected(code: CRMFlagUpdate.changedSinceReadAfterResend, message: "the record changed since its version was read (HTTP 412 to a call sent again after a lost answer)")
                         : .rejected(code: CRMFlagUpdate.changedSinceRead, message: "the record changed since its version was read (HTTP 412)")
                 })
             }
