@@ -82,6 +82,30 @@ import Testing
         }
     }
 
+    /// A person saves the very value the sync just wrote, after the write and before the
+    /// writer confirmed it (a window a throttled read-back stretches to seconds). Dynamics
+    /// answers each write with the record as the write left it, so the ledger holds the
+    /// write's own time and row version, and the person's save stays a CRM change of its
+    /// own (with a read-back it was confirmed as the sync's, and a Campaign flip in the
+    /// person's second would have won where the rule gives the tie to opt-out = true).
+    @Test func aPersonsSameValueSaveRightAfterTheWriteIsNotTakenForTheSyncsWrite() async throws {
+        let setup = try await Setup(.dynamics)
+        let id = try #require(setup.initial.keys.sorted().first { setup.initial[$0] == true })
+        let change = OptOutChange(crmID: id, value: false, time: Date().addingTimeInterval(-2), origin: .init(topic: "test", partition: 0, offset: 0))
+        let save = OnceBefore { _ = try await setup.fixture.flipInCRM(id, to: false) }
+        try await setup.stack.withDatabase { database in
+            let applier = try await setup.applier(database: database, editAfterWrite: save)
+            let result = try await applier.apply([change])
+            #expect(await save.runs == 1)
+            #expect(result.written == 1 && result.rejects.isEmpty)
+            let record = try #require(try await setup.currentRecord(id))
+            let entry = try #require(try await OptOutEchoLedger(database: database).entries([id])[id])
+            #expect(entry.crmModifiedAt != nil, "the write is confirmed")
+            #expect(!entry.matches(value: false, modifiedAt: record.modifiedAt, stamp: setup.stamp.of(record)),
+                    "the person's save (another row version) is not the sync's write: the CRM reader publishes it")
+        }
+    }
+
     /// The same lost answer, but a person changes the contact to another value after the
     /// re-send was refused and before the writer looks at the record: what the CRM shows
     /// is then the person's edit, decided again by the rule (the person's is newer and

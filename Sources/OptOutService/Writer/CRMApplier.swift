@@ -101,10 +101,10 @@ struct CRMApplier: Sendable {
             let entry = ours[record.id]
             // The CRM's value is the sync's own write: its time is the Campaign change it carried.
             let written = stamp.of(record)
-            let syncEntry = entry.flatMap { $0.matches(value: crmValue, modifiedAt: record.modifiedAt, stamp: written) ? $0 : nil }
-            let fromSync = syncEntry != nil
-            let crmTime = syncEntry?.sourceTime ?? record.modifiedAt
-            if fromSync, entry?.crmModifiedAt == nil {
+            let syncTime = entry?.sourceTime(value: crmValue, modifiedAt: record.modifiedAt, stamp: written)
+            let fromSync = syncTime != nil
+            let crmTime = syncTime ?? record.modifiedAt
+            if let entry, entry.crmModifiedAt == nil, entry.matchesThis(value: crmValue, modifiedAt: record.modifiedAt, stamp: written) {
                 settle.append(.init(id: record.id, value: crmValue, modifiedAt: record.modifiedAt, stamp: written))
             }
             if ConflictRule.campaignChangeApplies(
