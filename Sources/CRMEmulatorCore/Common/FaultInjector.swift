@@ -20,6 +20,16 @@ public final class FaultInjector: Sendable {
         set { state.withLock { $0 = newValue } }
     }
 
+    /// Whether to cut this successful write answer (`FaultSettings.truncateNextWrites`);
+    /// counts the cut.
+    public func takeWriteTruncation() -> Bool {
+        state.withLock { settings in
+            guard settings.truncateNextWrites > 0 else { return false }
+            settings.truncateNextWrites -= 1
+            return true
+        }
+    }
+
     public func decide() -> Decision {
         let settings = self.settings
         let draw = Double.random(in: 0..<1)

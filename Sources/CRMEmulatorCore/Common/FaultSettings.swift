@@ -9,6 +9,11 @@ public struct FaultSettings: Codable, Sendable, Equatable {
     public var unavailableShare: Double = 0
     /// Share of successful answers whose body is cut in half.
     public var truncateShare: Double = 0
+    /// The next this many successful write answers with a body (any method but GET,
+    /// token requests excepted) are cut in half, one after the other, then none: a write
+    /// the CRM applied whose answer is lost, at a moment a test chooses. Counted down as
+    /// answers are cut.
+    public var truncateNextWrites: Int = 0
     /// Milliseconds added before every answer.
     public var addedLatencyMilliseconds: Int = 0
     /// When set, every write call (any method but GET, token requests excepted) is refused
@@ -39,6 +44,7 @@ public struct FaultSettings: Codable, Sendable, Equatable {
         where !(0...1).contains(share) {
             problems.append("\(name) must be between 0 and 1")
         }
+        if truncateNextWrites < 0 { problems.append("truncateNextWrites must not be negative") }
         if retryAfterSeconds < 0 { problems.append("retryAfterSeconds must not be negative") }
         if addedLatencyMilliseconds < 0 || addedLatencyMilliseconds > 60_000 {
             problems.append("addedLatencyMilliseconds must be between 0 and 60000")
@@ -60,6 +66,7 @@ extension FaultSettings {
         unavailableShare = try c.decodeIfPresent(Double.self, forKey: .unavailableShare) ?? unavailableShare
         truncateShare = try c.decodeIfPresent(Double.self, forKey: .truncateShare) ?? truncateShare
         addedLatencyMilliseconds = try c.decodeIfPresent(Int.self, forKey: .addedLatencyMilliseconds) ?? addedLatencyMilliseconds
+        truncateNextWrites = try c.decodeIfPresent(Int.self, forKey: .truncateNextWrites) ?? truncateNextWrites
         refuseWrites = try c.decodeIfPresent(Refusal.self, forKey: .refuseWrites)
     }
 }

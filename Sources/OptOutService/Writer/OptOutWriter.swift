@@ -51,6 +51,7 @@ struct OptOutWriter: Sendable {
                                 http: http, logger: logger, onRetry: { notice in if !notice.isHoldingBack { run.counters.retried() } }),
                             writer: connections.crm.makeFlagWriter(
                                 object: config.crmObject, field: config.crmField, http: http, logger: logger,
+                                returning: stamp.query(config),
                                 onRetry: { notice in
                                     // As campaign-to-crm: a retry is counted and shown in the status until
                                     // a CRM write succeeds; a hold-back for the allocation is a wait.

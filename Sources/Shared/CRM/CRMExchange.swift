@@ -24,14 +24,17 @@ struct CRMExchange: Sendable {
     /// One call. `build` makes the request for the current token (nil when `tokens` is
     /// nil); `decode` reads a 2xx answer. `idempotent` calls are re-sent after a
     /// truncated or corrupt answer; an answer of the wrong shape, or any bad answer to
-    /// another call, fails with `.malformedResponse`.
+    /// another call, fails with `.malformedResponse`. `outcomeUnknown` hears of each send
+    /// the CRM may have carried out without its answer arriving (a transport failure, a
+    /// 5xx, an answer that does not decode), before it is sent again.
     func perform<Value>(
         _ operation: String,
         tokens: OAuthTokenProvider?,
         idempotent: Bool = true,
         weight: Int = 1,
         build: (OAuthToken?) throws -> HTTPRequest,
-        decode: (HTTPResponse) throws(CRMJSON.Problem) -> Value
+        decode: (HTTPResponse) throws(CRMJSON.Problem) -> Value,
+        outcomeUnknown: () -> Void = {}
     ) async throws -> Value {
         var attempt = 0
         var refreshedToken = false
@@ -50,6 +53,7 @@ struct CRMExchange: Sendable {
             } catch let error as HTTPError {
                 if let permit { limiter?.finish(permit, status: nil, headers: nil) }
                 observer?.callFailed(error.description)
+                outcomeUnknown()
                 guard error.isRetriable, attempt < retry.maxAttempts else {
                     throw CRMError(
                         system: system, code: .transport, operation: operation,
@@ -69,6 +73,9 @@ struct CRMExchange: Sendable {
             // A 500 is no answer either; a refused request (4xx) is one, fixed elsewhere.
             if CRMError.isRetriableStatus(response.status) || response.status >= 500 {
                 observer?.callFailed(remoteError(operation, response).description)
+                // A 429 is refused before any work (service protection); a 5xx says nothing
+                // of whether a write was applied before it failed.
+                if response.status != 429 { outcomeUnknown() }
             } else if !response.isSuccess {
                 // A refusal is an answer; a 2xx is one once it decodes (below).
                 observer?.callAnswered()
@@ -110,6 +117,7 @@ struct CRMExchange: Sendable {
                 // An answer nobody can read (an HTML error page, a JSON of another shape,
                 // an empty or cut body) is no answer: the reader's status says so in time.
                 observer?.callFailed("unexpected answer: \(error)")
+                outcomeUnknown()
                 guard idempotent, error.isTransient, attempt < retry.maxAttempts else {
                     throw CRMError(
                         system: system, code: .malformedResponse, operation: operation, status: response.status,

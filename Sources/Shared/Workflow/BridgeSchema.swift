@@ -14,6 +14,7 @@ public enum BridgeSchema {
         Migration(version: 6, name: "opt-in-out sync state", sql: BridgeSchemaSQL.optOutSyncState),
         Migration(version: 7, name: "opt-in-out write stamps", sql: BridgeSchemaSQL.optOutWriteStamps),
         Migration(version: 8, name: "full-load ledger: a table per load", sql: BridgeSchemaSQL.fullLoadLedgerPerLoad),
+        Migration(version: 9, name: "opt-in-out previous writes", sql: BridgeSchemaSQL.optOutPreviousWrites),
     ]
 
     public static func createIfMissing(databaseURL: Secret, logger: Logger) async throws {

@@ -152,4 +152,15 @@ enum BridgeSchemaSQL {
     static let optOutWriteStamps = """
         ALTER TABLE crmbridge.optout_crm_writes ADD COLUMN IF NOT EXISTS crm_stamp text;
         """
+
+    /// opt-in-out's previous confirmed CRM write of a contact, kept while the next one is
+    /// only intended: until that one lands, the CRM still shows the previous write, which
+    /// must not pass for a CRM change (`OptOutEchoLedger`).
+    static let optOutPreviousWrites = """
+        ALTER TABLE crmbridge.optout_crm_writes
+            ADD COLUMN IF NOT EXISTS prev_value boolean,
+            ADD COLUMN IF NOT EXISTS prev_source_time timestamptz,
+            ADD COLUMN IF NOT EXISTS prev_crm_modified_at timestamptz,
+            ADD COLUMN IF NOT EXISTS prev_crm_stamp text;
+        """
 }

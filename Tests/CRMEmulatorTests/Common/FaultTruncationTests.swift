@@ -42,4 +42,37 @@ import Testing
         #expect((try? JSONSerialization.jsonObject(with: Data(read.body))) == nil, "the answer was cut: \(read.bodyText)")
         #expect(try await faults() == 1)
     }
+
+    /// `truncateNextWrites` cuts the next successful write answers with a body, after the
+    /// CRM applied the write, and none after: a lost answer at a moment a test chooses
+    /// (opt-in-out's `ConcurrentCRMEditTests`). Reads are never cut by it.
+    @Test func truncateNextWritesCutsTheNextWriteAnswerAfterApplyingItAndThenNone() async throws {
+        let emulator = try await TestEmulator.start()
+        defer { emulator.stop() }
+        let crm = TestCRMClient(kind: .dynamics, baseURL: emulator.baseURL, http: http)
+        let id = try await crm.create("contacts", ["lastname": "Truncated"])
+        let token = try await crm.token()
+        func send(_ method: String, _ path: String, body: String? = nil) async throws -> HTTPResponse {
+            var request = HTTPRequest(method: method, url: emulator.baseURL + "/api/data/v9.2/" + path, body: body.map { Array($0.utf8) })
+            request.headers.add("Authorization", "Bearer \(token)")
+            request.headers.add("Prefer", "return=representation")
+            if body != nil { request.headers.add("Content-Type", "application/json") }
+            return try await http.execute(request)
+        }
+        var settings = HTTPRequest(method: "PUT", url: emulator.baseURL + "/admin/faults", body: Array(#"{"truncateNextWrites":1}"#.utf8))
+        settings.headers.add("Content-Type", "application/json")
+        #expect(try await http.execute(settings).status == 200)
+
+        let read = try await send("GET", "contacts(\(id))?$select=lastname")
+        #expect((try? JSONSerialization.jsonObject(with: Data(read.body))) != nil, "a read is not cut: \(read.bodyText)")
+        let first = try await send("PATCH", "contacts(\(id))?$select=firstname", body: #"{"firstname":"Ann"}"#)
+        #expect(first.status == 200)
+        #expect((try? JSONSerialization.jsonObject(with: Data(first.body))) == nil, "the write's answer was cut: \(first.bodyText)")
+        let applied = try await send("GET", "contacts(\(id))?$select=firstname")
+        #expect(applied.bodyText.contains("\"Ann\""), "the CRM applied the write whose answer was cut: \(applied.bodyText)")
+        let second = try await send("PATCH", "contacts(\(id))?$select=firstname", body: #"{"firstname":"Bo"}"#)
+        #expect((try? JSONSerialization.jsonObject(with: Data(second.body))) != nil, "only the next write was cut: \(second.bodyText)")
+        let left = try await http.execute(.init(url: emulator.baseURL + "/admin/faults"))
+        #expect(left.bodyText.contains("\"truncateNextWrites\":0"), "\(left.bodyText)")
+    }
 }

@@ -44,6 +44,25 @@ import TestSupport
         #expect(goneAgain.status == 404)
     }
 
+    /// Optimistic concurrency: `If-Match` with the `@odata.etag` read updates only that
+    /// version; once another write moved it, Dataverse answers 412 `0x80060882`.
+    @Test func updateWithAStaleEtagIsRefusedWith412() async throws {
+        let (emulator, client) = try await DynamicsTestClient.start(seed: 0)
+        defer { emulator.stop() }
+        let id = "5a1e0c4b-7e61-4d3c-9b3e-0f7f2a9f1c12"
+        #expect(try await client.api("PATCH", "contacts(\(id))", headers: ["If-None-Match": "*"], json: #"{"lastname":"A"}"#).status == 204)
+        let read = try await client.api("GET", "contacts(\(id))", query: [("$select", "lastname")])
+        let etag = try #require(read.json["@odata.etag"] as? String)
+        #expect(etag.hasPrefix("W/\""))
+        let current = try await client.api("PATCH", "contacts(\(id))", headers: ["If-Match": etag], json: #"{"lastname":"B"}"#)
+        #expect(current.status == 204)
+        let stale = try await client.api("PATCH", "contacts(\(id))", headers: ["If-Match": etag], json: #"{"lastname":"C"}"#)
+        #expect(stale.status == 412)
+        #expect(stale.errorCode == "0x80060882")
+        let after = try await client.api("GET", "contacts(\(id))", query: [("$select", "lastname")])
+        #expect(after.json["lastname"] as? String == "B")
+    }
+
     @Test func alternateKeyUpsertWritesOneEmailEventPerEventId() async throws {
         let (emulator, client) = try await DynamicsTestClient.start(seed: 3)
         defer { emulator.stop() }

@@ -21,6 +21,14 @@ struct DynamicsBatchCall: Sendable {
     /// One `$batch`; one inner answer per operation, in order. It counts as one request
     /// per operation against the service-protection budget.
     func send(_ operations: [DynamicsBatch.Operation], operation: String) async throws -> [DynamicsBatch.PartResponse] {
+        try await sendCounting(operations, operation: operation).parts
+    }
+
+    /// `send`, also answering whether the request went out again after a send whose
+    /// outcome is unknown (a cut answer, a timeout, a 5xx; not a 429 or a refreshed
+    /// token): a conditional write may then have been applied by that earlier send.
+    func sendCounting(_ operations: [DynamicsBatch.Operation], operation: String) async throws -> (parts: [DynamicsBatch.PartResponse], resentAfterUnknown: Bool) {
+        var unknown = false
         let boundary = "batch_" + UUID().uuidString.lowercased()
         let body = DynamicsBatch.body(operations, boundary: boundary)
         let headers: HTTPHeaders = [
@@ -33,13 +41,14 @@ struct DynamicsBatchCall: Sendable {
             build: { _ in HTTPRequest(method: "POST", url: url, headers: headers, body: body) },
             decode: { response throws(CRMJSON.Problem) in
                 try DynamicsBatch.parse(response.body, contentType: response.headers["Content-Type"])
-            })
+            },
+            outcomeUnknown: { unknown = true })
         guard parts.count == operations.count else {
             throw CRMError(
                 system: "dynamics", code: .malformedResponse, operation: operation,
                 message: "the $batch answer has \(parts.count) parts for \(operations.count) requests", isRetriable: true)
         }
-        return parts
+        return (parts, unknown)
     }
 
     /// A part's answer: written, sent again (429, 5xx, 401), or a reject with the CRM's

@@ -27,7 +27,7 @@ public struct SalesforceFlagWriter: CRMFlagWriter {
         self.call = SalesforceCollectionsCall(configuration: configuration, http: http, logger: logger, onRetry: onRetry, limiter: limiter)
     }
 
-    public func update(_ updates: [CRMFlagUpdate]) async throws -> [CRMWriteOutcome] {
+    public func update(_ updates: [CRMFlagUpdate]) async throws -> [CRMFlagResult] {
         precondition(updates.count <= maxBatch, "update takes at most maxBatch records")
         let operation = "update \(object).\(field) (collections)"
         return try await CRMBatchWrite.outcomes(count: updates.count, refused: [:], exchange: call.exchange, operation: operation) { indices in
@@ -35,6 +35,6 @@ public struct SalesforceFlagWriter: CRMFlagWriter {
             return try await call.send(
                 method: "PATCH", path: call.path("composite/sobjects"), records: records, count: indices.count, operation: operation
             ).map { SalesforceCollectionsCall.result($0) }
-        }
+        }.map { CRMFlagResult($0) }
     }
 }
