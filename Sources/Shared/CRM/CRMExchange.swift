@@ -82,6 +82,8 @@ struct CRMExchange: Sendable {
             }
 
             if response.status == 401, let tokens, let token {
+                // Only a fresh token refused straight away is a credentials problem; one that
+                // was answered and expires later in a long retry is an expiry like the first.
                 guard !refreshedToken else {
                     throw remoteError(operation, response, code: .authentication, note: " (a fresh token was refused too)")
                 }
@@ -96,6 +98,7 @@ struct CRMExchange: Sendable {
                 attempt -= 1
                 continue
             }
+            refreshedToken = false
             if CRMError.isRetriableStatus(response.status)
                 || (response.status == 500 && CRMRetryPolicy.repeatsServerErrors(method: request.method, isTokenRequest: tokens == nil)) {
                 guard attempt < retry.maxAttempts else {
