@@ -79,7 +79,12 @@ final class CurlEasyHandle {
         }
         var status = 0
         _ = ccurl_easy_getinfo_long(pointer, CURLINFO_RESPONSE_CODE, &status)
-        let response = HTTPResponse(status: status, headers: responseHeaders, body: responseBody)
+        var preTransfer = 0.0
+        var startTransfer = 0.0
+        _ = ccurl_easy_getinfo_double(pointer, CURLINFO_PRETRANSFER_TIME, &preTransfer)
+        _ = ccurl_easy_getinfo_double(pointer, CURLINFO_STARTTRANSFER_TIME, &startTransfer)
+        let serverWait: Duration? = startTransfer > 0 ? .microseconds(Int64(max(0, startTransfer - preTransfer) * 1_000_000)) : nil
+        let response = HTTPResponse(status: status, headers: responseHeaders, body: responseBody, serverWait: serverWait)
         responseBody = []
         return .success(response)
     }

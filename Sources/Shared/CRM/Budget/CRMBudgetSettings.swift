@@ -18,10 +18,22 @@ public struct CRMBudgetSettings: Sendable, Hashable {
     /// Margin added to the window before the limiter counts its own spend as freed:
     /// the server's clock and rounding are not the client's.
     public var windowSlack: Duration
+    /// Share of the execution-time budget kept free for calls that cost more than
+    /// estimated. Default 0.03.
+    public var margin: Double
+    /// A call's execution time is estimated as this quantile of the last 16 calls' (1: the
+    /// most of them). Default 1.
+    public var costQuantile: Double
+    /// Count a call's execution time from the request sent to the answer's first byte
+    /// (`HTTPResponse.serverWait`, default) instead of from the permit to the answer read,
+    /// which also counts the client's own delays (under load a third more than the server
+    /// charged; `make bench`, egress-crm). False only to measure the difference.
+    public var countsServerWait: Bool
 
     public init(
         maxConcurrency: Int = 52, initialConcurrency: Int = 4, allocationReserve: Double = 0.10,
-        probeInterval: Duration = .seconds(60), budgetWindow: Duration = .seconds(300), windowSlack: Duration = .seconds(1)
+        probeInterval: Duration = .seconds(60), budgetWindow: Duration = .seconds(300), windowSlack: Duration = .seconds(1),
+        margin: Double = 0.03, costQuantile: Double = 1, countsServerWait: Bool = true
     ) {
         self.maxConcurrency = min(max(1, maxConcurrency), 52)
         self.initialConcurrency = min(max(1, initialConcurrency), self.maxConcurrency)
@@ -29,5 +41,8 @@ public struct CRMBudgetSettings: Sendable, Hashable {
         self.probeInterval = probeInterval
         self.budgetWindow = budgetWindow
         self.windowSlack = windowSlack
+        self.margin = min(max(0, margin), 0.5)
+        self.costQuantile = min(max(0.5, costQuantile), 1)
+        self.countsServerWait = countsServerWait
     }
 }
