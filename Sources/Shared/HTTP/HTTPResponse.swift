@@ -4,10 +4,9 @@ public struct HTTPResponse: Sendable {
     /// Headers of the final response (after any `100 Continue` or redirect).
     public var headers: HTTPHeaders
     public var body: [UInt8]
-    /// From the request sent to the first byte of the answer (libcurl's start-transfer
-    /// time less its pre-transfer time): what the server spent on the request plus one
-    /// round trip, without the time the request waited for a connection or the answer
-    /// waited to be read. Nil when not measured. The CRM budget limiter counts a call's
+    /// From the request about to be sent to the answer's status line: what the server spent
+    /// on the request plus the upload and one round trip, without the time the request
+    /// waited for a connection or the answer waited to be read. Nil when not measured. The CRM budget limiter counts a call's
     /// execution time with it (docs/performance.md, egress).
     public var serverWait: Duration?
 
