@@ -7,6 +7,7 @@
 #   BENCH_SCALES=…       comma-separated N of the per-N benchmarks (default 100000,BENCH_N)
 #   BENCH_ONLY=…         only these benchmarks (names: crmbridge-bench --help)
 #   BENCH_EGRESS_N=200000 email events of the egress-crm benchmark (smaller for a quick look)
+#   BENCH_EGRESS_RULES=1 egress-crm also runs its budget-limited setting with each limiter rule changed in turn
 #   BENCH_PROFILE=full  adds the long points: egress-e2e at 1,000,000 events (default: 100,000 and BENCH_EGRESS_N)
 #   BENCH_KEEP=1         keep the temporary directory (role logs, configs, server log)
 #   BENCH_PROFILE=scale  only the scale profile of issue 17 (about an hour at 15M): initial

@@ -30,6 +30,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Change latency: contacts loaded first and changed in turn.") var latencyContacts = 10_000
     @Option(help: "Change latency: the reader's interval (a crmbridge.yaml duration).") var latencyInterval = "1s"
     @Option(help: "Egress: email events written to the CRM (default $BENCH_EGRESS_N or 200000).") var egressEvents: Int?
+    @Flag(help: "Egress: also run the budget-limited setting with each budget-limiter rule changed in turn (or $BENCH_EGRESS_RULES=1).")
+    var egressRules = false
     @Option(help: "default; full: adds the long points (egress end to end at 1,000,000 events); scale: issue 17's profile (default $BENCH_PROFILE or default).")
     var profile: String?
     @Option(help: "The commit measured (default $BENCH_COMMIT).") var commit: String?
@@ -104,6 +106,7 @@ struct BenchCommand: AsyncParsableCommand {
         settings.latencyContacts = latencyContacts
         settings.latencyInterval = latencyInterval
         settings.egressEvents = egressEvents ?? environment["BENCH_EGRESS_N"].flatMap { Int($0) } ?? 200_000
+        settings.egressRules = egressRules || environment["BENCH_EGRESS_RULES"] == "1"
         let profileName = profile ?? environment["BENCH_PROFILE"] ?? "default"
         guard let parsedProfile = BenchSettings.Profile(rawValue: profileName) else {
             throw ValidationError("--profile: \(profileName) is not default, full or scale")

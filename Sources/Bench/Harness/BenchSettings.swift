@@ -16,6 +16,9 @@ struct BenchSettings: Sendable {
     var latencyInterval = "1s"
     /// Egress: email events written to the CRM (`--egress-events`, `BENCH_EGRESS_N`).
     var egressEvents = 200_000
+    /// `BENCH_EGRESS_RULES=1` (`--egress-rules`): egress-crm also runs its budget-limited
+    /// setting with each rule of the budget limiter changed in turn.
+    var egressRules = false
     /// `BENCH_PROFILE` (`--profile`): `full` adds the long points (egress end to end at
     /// 1,000,000 events) to the default run; `scale` is issue 17's profile, which
     /// scripts/bench.sh runs alone (`--only scale`).

@@ -9,10 +9,10 @@ import WorkflowRuntime
 
 /// The writer role of campaign-to-crm. Any number of processes share the group
 /// `crmbridge.campaign-to-crm.writer`, over the email-events topic and each export's.
-/// Each polled batch goes to the CRM in its batch
-/// calls; its offsets are committed only after the CRM answered for every event and
-/// the rejects are recorded, so a crash re-delivers the batch and the upserts by event
-/// id make that harmless. A CRM that cannot be reached stops the batch uncommitted: the
+/// Each polled batch goes to the CRM in its batch calls, up to `writesInFlight` polls at
+/// once; a poll's offsets are committed only after the CRM answered for every event of
+/// it and of every older poll and the rejects are recorded, so a crash re-delivers what
+/// is not committed and the upserts by event id make that harmless. A CRM that cannot be reached stops the batch uncommitted: the
 /// supervisor retries with backoff, and nothing becomes a reject for it. A whole call the
 /// CRM refuses for good (`CRMCallFailure`) turns the workflow FAILED naming the cause.
 /// Retries inside a call are counted (`crmbridge_retries_total`) and their reason shows
@@ -20,14 +20,14 @@ import WorkflowRuntime
 struct EgressWriter: Sendable {
     let base: CRMBridgeConfig
     let logger: Logger
-    /// CRM writes (each `maxBatch` records) per polled batch. Four: the writes of a poll go
-    /// one after the other and the poll is committed after the last, so a writer killed
-    /// mid-poll leaves part of it in the CRM and none committed (the case WriterCrashTests
-    /// proves harmless). One write per poll was tried for memory (egress-e2e: four writes
-    /// with a 32 MiB prefetch peaked at 153 MB at 200,000 events), but it committed each
-    /// write before the next and lost that case; four with the 8 MiB prefetch below is
-    /// not measured yet (docs/performance.md, "Egress end to end").
-    var callsPerPoll = 4
+    /// Polls (each one CRM write of up to `maxBatch` records, itself several calls at once)
+    /// in flight at once: the next polls' calls go out while the oldest one's answers are
+    /// awaited and its offsets committed, so the CRM always has calls to work on (a loop of
+    /// poll, write, commit left it idle between writes: egress end to end at 0.55 of a
+    /// plain client's rate). Four: the events held stay what four writes per poll held
+    /// before (16,000 for Dynamics), and the budget limiter decides how many calls are
+    /// really in flight (docs/performance.md, "Egress end to end").
+    var writesInFlight = 4
     /// Fetched messages librdkafka keeps ready ahead of `poll` (`queued.max.messages.kbytes`,
     /// unless `connections.kafka.properties` sets it). The CRM, not Kafka, limits this
     /// writer (thousands of records/s, where the crm-to-campaign writer needs 32 MiB for
@@ -77,33 +77,85 @@ struct EgressWriter: Sendable {
                         let rejects = RejectRecorder(database: database, producer: rejectsProducer, run: run, logger: logger)
                         try await consumer.subscribe(topics: (events.enabled ? [Topics.emailEvents] : []) + plans.map(\.topic))
                         run.markRunning()
-                        let pollSize = max(crm.maxBatch, exports.values.map { $0.writer.maxBatch }.max() ?? 0) * callsPerPoll
-                        while !Task.isCancelled {
-                            let messages = try await consumer.poll(maxMessages: pollSize, timeout: pollTimeout)
-                            run.health.connected(.kafka)
-                            guard !messages.isEmpty else { continue }
-                            let byTopic = Dictionary(grouping: messages, by: \.topic)
-                            var refused: [RejectStore.Reject] = []
-                            if let emailMessages = byTopic[Topics.emailEvents] {
-                                let batch = EmailEventBatch(messages: emailMessages)
-                                refused += batch.rejects
-                                refused += try await write(batch, to: crm, run: run)
-                            }
-                            for (topic, topicMessages) in byTopic where topic != Topics.emailEvents {
-                                guard let export = exports[topic] else { continue }
-                                let batch = ExportBatch(plan: export.plan, messages: topicMessages)
-                                refused += batch.rejects
-                                refused += try await write(batch, to: export.writer, run: run)
-                            }
-                            try await rejects.record(refused)
-                            // Only now has the CRM answered for every record of the poll.
-                            try await consumer.commit(Self.offsets(messages))
-                            run.counters.batch()
+                        let pollSize = max(crm.maxBatch, exports.values.map { $0.writer.maxBatch }.max() ?? 0)
+                        try await consume(run: run, consumer: consumer, rejects: rejects, pollSize: pollSize) { messages in
+                            EgressPoll(messages: messages, exports: exports)
+                        } write: { poll in
+                            try await self.write(poll, crm: crm, run: run)
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The pipeline: up to `writesInFlight` polls have their CRM calls in flight while the
+    /// oldest one's answers are awaited, its rejects recorded and its offsets committed,
+    /// in poll order. Returns (or throws) only once no write of it runs any more: a poll
+    /// written but not committed is delivered again, which the upserts make harmless.
+    private func consume(
+        run: RoleRun, consumer: KafkaConsumer, rejects: RejectRecorder, pollSize: Int,
+        prepare: ([KafkaMessage]) -> EgressPoll, write: @escaping @Sendable (EgressPoll) async throws -> [RejectStore.Reject]
+    ) async throws {
+        var inFlight = WritesInFlight<Task<[RejectStore.Reject], any Error>>(limit: writesInFlight)
+        /// Awaits the oldest poll's answers, records its rejects, commits its offsets.
+        func settleOldest() async throws {
+            guard let oldest = inFlight.removeOldest() else { return }
+            let write = oldest.write
+            let refused = try await withTaskCancellationHandler {
+                try await write.value
+            } onCancel: {
+                write.cancel()
+            }
+            try await rejects.record(refused)
+            // Only now has the CRM answered for every record of this poll and the ones before.
+            try await consumer.commit(oldest.offsets)
+            run.counters.batch()
+        }
+        do {
+            while !Task.isCancelled {
+                if !inFlight.isFull {
+                    // With writes in flight, only what is already fetched: waiting here would
+                    // delay the commit of the oldest.
+                    let messages = try await consumer.poll(maxMessages: pollSize, timeout: inFlight.isEmpty ? pollTimeout : .zero)
+                    run.health.connected(.kafka)
+                    if !messages.isEmpty {
+                        let poll = prepare(messages)
+                        for _ in 0..<inFlight.mustSettle(before: poll.keys) { try await settleOldest() }
+                        inFlight.add(Task { try await write(poll) }, keys: poll.keys, offsets: poll.offsets)
+                        continue
+                    }
+                    if inFlight.isEmpty { continue }
+                }
+                try await settleOldest()
+            }
+        } catch {
+            await Self.abandon(inFlight.removeAll())
+            throw error
+        }
+        await Self.abandon(inFlight.removeAll())
+    }
+
+    /// Writes that will not be committed: cancelled and let end, so no call of the role
+    /// outlives it. Their messages are delivered again.
+    private static func abandon(_ entries: [WritesInFlight<Task<[RejectStore.Reject], any Error>>.Entry]) async {
+        for entry in entries { entry.write.cancel() }
+        for entry in entries { _ = try? await entry.write.value }
+    }
+
+    /// One poll to the CRM: its email events, then each export's records. Answers the
+    /// rejects to record before its offsets are committed.
+    private func write(_ poll: EgressPoll, crm: any CRMEmailEventWriter, run: RoleRun) async throws -> [RejectStore.Reject] {
+        var refused: [RejectStore.Reject] = []
+        if let batch = poll.emailEvents {
+            refused += batch.rejects
+            refused += try await write(batch, to: crm, run: run)
+        }
+        for (batch, writer) in poll.exports {
+            refused += batch.rejects
+            refused += try await write(batch, to: writer, run: run)
+        }
+        return refused
     }
 
     /// The offsets to commit after `messages`: the next one per partition.

@@ -68,7 +68,7 @@ struct CRMExchange: Sendable {
             }
             if let permit {
                 let asked = response.status == 429 || response.status == 503 ? retry.retryAfter(response.headers["Retry-After"]) : nil
-                limiter?.finish(permit, status: response.status, headers: response.headers, retryAfter: asked)
+                limiter?.finish(permit, status: response.status, headers: response.headers, retryAfter: asked, serverWait: response.serverWait)
             }
             // A 500 is no answer either; a refused request (4xx) is one, fixed elsewhere.
             if CRMError.isRetriableStatus(response.status) || response.status >= 500 {

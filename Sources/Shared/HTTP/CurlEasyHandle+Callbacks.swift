@@ -28,6 +28,7 @@ extension CurlEasyHandle {
         }
         if line.hasPrefix("HTTP/") {
             responseHeaders = HTTPHeaders()
+            statusLineAt = .now
             return
         }
         guard !line.isEmpty else { return }

@@ -12,6 +12,10 @@ final class CurlEasyHandle {
     var responseHeaders = HTTPHeaders()
     var responseBody: [UInt8] = []
     var exceededResponseLimit = false
+    /// When the transfer was handed to libcurl, and when the last status line of its
+    /// answer arrived (`HTTPResponse.serverWait`).
+    private var preparedAt: ContinuousClock.Instant?
+    var statusLineAt: ContinuousClock.Instant?
 
     init?() {
         guard CurlGlobal.isInitialized, let easy = curl_easy_init() else { return nil }
@@ -31,6 +35,7 @@ final class CurlEasyHandle {
     ) -> HTTPError? {
         maxResponseBytes = configuration.maxResponseBytes
         errorBuffer[0] = 0
+        preparedAt = .now
         let timeoutMs = CurlMilliseconds.of(timeout)
         let connectMs = min(timeoutMs, CurlMilliseconds.of(configuration.connectTimeout))
         var failed: [String] = []
@@ -79,9 +84,20 @@ final class CurlEasyHandle {
         }
         var status = 0
         _ = ccurl_easy_getinfo_long(pointer, CURLINFO_RESPONSE_CODE, &status)
-        let response = HTTPResponse(status: status, headers: responseHeaders, body: responseBody)
+        let response = HTTPResponse(status: status, headers: responseHeaders, body: responseBody, serverWait: serverWait())
         responseBody = []
         return .success(response)
+    }
+
+    /// From the request about to be sent (libcurl's pre-transfer time after the hand-over)
+    /// to the answer's status line. libcurl's own start-transfer time cannot serve: for a
+    /// request with a body it is when the upload starts, not when the answer does.
+    private func serverWait() -> Duration? {
+        guard let preparedAt, let statusLineAt else { return nil }
+        var preTransfer = 0.0
+        guard ccurl_easy_getinfo_double(pointer, CURLINFO_PRETRANSFER_TIME, &preTransfer) == CURLE_OK else { return nil }
+        let sent = preparedAt + .microseconds(Int64(max(0, preTransfer) * 1_000_000))
+        return max(.zero, statusLineAt - sent)
     }
 
     /// Forgets the last transfer's options and response, ready for the next one.
@@ -92,6 +108,8 @@ final class CurlEasyHandle {
         responseHeaders = HTTPHeaders()
         responseBody = []
         exceededResponseLimit = false
+        preparedAt = nil
+        statusLineAt = nil
         maxResponseBytes = Int.max
     }
 

@@ -52,15 +52,21 @@ public struct DynamicsEmailEventWriter: CRMEmailEventWriter {
                 byKind[event.kind, default: []].append(index)
             }
         }
+        // Every kind's calls at once (one after the other, a write lasted as long as its
+        // kinds' calls added up), each kind's events in calls of equal size (a write ends
+        // with its slowest call: 1,000 + 40 records made one long call and one short).
+        var calls: [(kind: CRMEmailEvent.Kind, indices: [Int])] = []
         for kind in CRMEmailEvent.Kind.allCases {
             guard let indices = byKind[kind] else { continue }
-            let written = try await CRMBatchWrite.inCalls(indices, callSize: callSize) { [self] chunk in
-                let group = chunk.map { events[$0] }
-                if bulkMessages, let results = try await upsertMultiple(group, kind: kind) { return results }
-                return try await batch(group)
-            }
-            for (index, outcome) in written { outcomes[index] = outcome }
+            calls += CRMBatchWrite.equalCalls(indices, callSize: callSize).map { (kind, $0) }
         }
+        let written = try await CRMBatchWrite.inCalls(calls.map(\.indices)) { [self] call in
+            let kind = events[call[0]].kind
+            let group = call.map { events[$0] }
+            if bulkMessages, let results = try await upsertMultiple(group, kind: kind) { return results }
+            return try await batch(group)
+        }
+        for (index, outcome) in written { outcomes[index] = outcome }
         return outcomes.map { $0 ?? .rejected(code: "unanswered", message: "the CRM gave no answer for this record") }
     }
 
