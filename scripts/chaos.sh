@@ -36,21 +36,24 @@ export CHAOS_FIGURES="$work/figures.jsonl"
 
 echo "== running the chaos suite (profile $CHAOS_PROFILE; output in $work/test.log)"
 status=0
+# Asked before any `swift test` holds the build directory's lock.
+bundle="$(swift build --show-bin-path)/crm-bridgePackageTests.xctest"
 # The machine's 1-minute load average every 15 s, for the figures (the machine may be shared).
 ( while :; do cut -d' ' -f1 /proc/loadavg >>"$work/loadavg"; sleep 15; done ) &
 sampler=$!
 started=$(date +%s)
-# The bad-input and security checks first, then the scenarios on their own: a scenario's
-# in-process emulator holding 200,000 contacts can keep the test process's two cooperative
-# threads busy for seconds at a time, which would starve checks running beside it.
-swift test --skip-build --filter ChaosTests --skip ChaosScenarioTests "$@" >"$work/test.log" 2>&1 || status=$?
+# The bad-input and security checks in a process of their own, beside the scenarios' (a
+# scenario's in-process emulator holding 200,000 contacts can keep its test process's two
+# cooperative threads busy for seconds at a time, which would starve checks in the same
+# process).
+swift test --skip-build --filter ChaosTests --skip ChaosScenarioTests "$@" >"$work/test.log" 2>&1 &
+checks=$!
 # Each CRM's scenarios in a test process of its own (its own emulator, mock cluster and
 # databases), side by side by default: most of a scenario's time is waiting on its clock
 # (the kills' two minutes, the outage's 30 s, the load spread over its seconds), so two
 # CRMs side by side take little longer than one (docs/reliability.md, "Time"). The test
 # bundle runs directly: two `swift test` in one build directory wait for each other.
 crms=${CHAOS_CRMS:-$([ "$CHAOS_PROFILE" = full ] && echo dynamics,salesforce || echo dynamics)}
-bundle="$(swift build --show-bin-path)/crm-bridgePackageTests.xctest"
 pids=()
 for crm in ${crms//,/ }; do
     if [ "${CHAOS_PARALLEL:-1}" = 1 ]; then
@@ -61,6 +64,7 @@ for crm in ${crms//,/ }; do
     fi
 done
 for pid in "${pids[@]}"; do wait "$pid" || status=$?; done
+wait "$checks" || status=$?
 kill "$sampler" 2>/dev/null || true
 elapsed=$(( $(date +%s) - started ))
 
