@@ -96,8 +96,14 @@ for log in logs:
         failed += not ok
         print("%-4s %-90s %s" % ("PASS" if ok else "FAIL", m.group(1) + suffix, (m.group(4) or "?") + " s"))
         if not ok:
-            for issue in [l for l in lines if m.group(1) in l and "recorded an issue" in l][:5]:
-                print("       " + issue.strip()[:400])
+            # Each issue with the first line of its message (Swift Testing puts a recorded
+            # issue's message on the next line, after "↳").
+            issues = [(i, l) for i, l in enumerate(lines) if m.group(1) in l and "recorded an issue" in l]
+            for i, issue in issues[:6]:
+                text = issue.strip()
+                if text.endswith("Issue recorded") and i + 1 < len(lines):
+                    text = text.rsplit(": ", 1)[0] + ": " + lines[i + 1].strip().lstrip("↳ ")
+                print("       " + text[:400])
 print("%d passed, %d failed" % (passed, failed) + (", %d skipped" % skipped if skipped else ""))
 rows = []
 for path in [figures_path] + sorted(glob.glob(os.path.join(os.path.dirname(figures_path), "figures-*.jsonl"))):
@@ -105,9 +111,9 @@ for path in [figures_path] + sorted(glob.glob(os.path.join(os.path.dirname(figur
         rows += [json.loads(l) for l in open(path) if l.strip()]
 if rows:
     print()
-    print("%-18s %-10s %-7s %9s %6s %16s %8s %7s %12s %13s %12s %12s %12s %9s %12s %9s" % ("scenario", "crm", "profile", "contacts", "kills", "records checked", "rejects", "faults", "met by test", "role retries", "recover (s)", "converge (s)", "initial (s)", "load (s)", "compare (s)", "total (s)"))
+    print("%-27s %-10s %-7s %9s %6s %16s %8s %7s %12s %13s %12s %12s %12s %9s %12s %9s" % ("scenario", "crm", "profile", "contacts", "kills", "records checked", "rejects", "faults", "met by test", "role retries", "recover (s)", "converge (s)", "initial (s)", "load (s)", "compare (s)", "total (s)"))
     for r in rows:
-        print("%-18s %-10s %-7s %9d %6d %16d %8d %7d %12d %13d %12.1f %12.1f %12.0f %9.0f %12.1f %9.0f" % (r["scenario"], r.get("crm", "-"), r["profile"], r.get("contacts", 0), r["kills"], r["recordsChecked"], r["rejects"], r.get("faultsInjected", 0), r.get("faultsMetByTest", 0), r.get("roleRetries", 0), r["recoverSeconds"], r["convergeSeconds"], r.get("initialLoadSeconds", 0), r.get("loadSeconds", 0), r.get("compareSeconds", 0), r["totalSeconds"]))
+        print("%-27s %-10s %-7s %9d %6d %16d %8d %7d %12d %13d %12.1f %12.1f %12.0f %9.0f %12.1f %9.0f" % (r["scenario"] + (" (failed)" if r.get("failed") else ""), r.get("crm", "-"), r["profile"], r.get("contacts", 0), r["kills"], r["recordsChecked"], r["rejects"], r.get("faultsInjected", 0), r.get("faultsMetByTest", 0), r.get("roleRetries", 0), r["recoverSeconds"], r["convergeSeconds"], r.get("initialLoadSeconds", 0), r.get("loadSeconds", 0), r.get("compareSeconds", 0), r["totalSeconds"]))
 loads = [float(l) for l in open(loadavg_path) if l.strip()] if os.path.exists(loadavg_path) else []
 print()
 print("whole run %d min %02d s" % (elapsed // 60, elapsed % 60) + (

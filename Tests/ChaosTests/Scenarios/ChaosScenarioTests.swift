@@ -39,7 +39,7 @@ import WorkflowRuntime
     /// twice, and the roles counted a retry (or an error) for every fault they met.
     @Test(arguments: profile.crms)
     func crmFaultsAreRetriedAndEveryRecordArrivesOnce(crm: ChaosCRMSchema) async throws {
-        try await ChaosScenario(name: "crm-faults", seed: 16_004, crm: crm, loadSeconds: Self.profile.isFull ? 90 : 20).run { context in
+        try await ChaosScenario(name: "crm-faults", seed: 16_004, crm: crm, loadSeconds: Self.profile.isFull ? 60 : 20).run { context in
             try await context.stack.admin("PUT", "/admin/faults", json: """
                 {"throttleShare":0.1,"unavailableShare":0.1,"retryAfterSeconds":1,"addedLatencyMilliseconds":150,"truncateShare":0.05}
                 """)
@@ -61,7 +61,7 @@ import WorkflowRuntime
     func terminatingTheActiveReadersLockSessionsHandsOverToTheStandbys(crm: ChaosCRMSchema) async throws {
         let profile = Self.profile
         let replicas = Dictionary(uniqueKeysWithValues: ChaosRole.readers.map { ($0, 2) })
-        try await ChaosScenario(name: "reader-takeover", seed: 16_006, crm: crm, replicas: replicas, loadSeconds: profile.isFull ? 60 : 20).run { context in
+        try await ChaosScenario(name: "reader-takeover", seed: 16_006, crm: crm, replicas: replicas, loadSeconds: profile.isFull ? 40 : 20).run { context in
             var random = SeededGenerator(seed: 66)
             var trouble = Trouble()
             for _ in 0..<profile.takeovers {
@@ -124,16 +124,16 @@ import WorkflowRuntime
     }
 
     /// Two writers of each workflow share its group; one of them is killed and started
-    /// again and again, so the group rebalances under load.
+    /// again and again for 45 s, so the group rebalances under load.
     @Test(.enabled(if: profile.isFull), arguments: profile.crms)
     func killingOneOfTwoWritersAgainAndAgainLosesNothing(crm: ChaosCRMSchema) async throws {
         let writers: [ChaosRole] = [.ingressWriter, .egressWriter, .optOutWriter]
         let replicas = Dictionary(uniqueKeysWithValues: writers.map { ($0, 2) })
-        try await ChaosScenario(name: "rebalance", seed: 16_005, crm: crm, replicas: replicas, loadSeconds: 60).run { context in
+        try await ChaosScenario(name: "rebalance", seed: 16_005, crm: crm, replicas: replicas, loadSeconds: 45).run { context in
             var random = SeededGenerator(seed: 65)
             var trouble = Trouble()
             let start = ContinuousClock.now
-            while ContinuousClock.now - start < .seconds(60) {
+            while ContinuousClock.now - start < .seconds(45) {
                 try await context.pause(3...6, &random)
                 let candidates = context.roles.processes.filter { writers.contains($0.role) }
                 guard let victim = candidates.randomElement(using: &random) else { break }

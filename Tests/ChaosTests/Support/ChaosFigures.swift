@@ -40,6 +40,8 @@ struct ChaosFigures: Codable, Sendable {
     var loadSeconds = 0.0
     var compareSeconds = 0.0
     var totalSeconds = 0.0
+    /// The scenario did not converge (its checks timed out): the figures up to then.
+    var failed = false
 
     init(scenario: String, crm: String = "dynamics", contacts: Int = 0) {
         self.scenario = scenario

@@ -88,7 +88,17 @@ struct ChaosScenario {
         figures.kills = troubleDone.kills
         figures.recoverSeconds = troubleDone.recoverSeconds
         try await stack.admin("PUT", "/admin/faults", json: "{}")
-        let checked = try await ChaosCheck(stack: stack, roles: roles, data: data).converge(timeout: profile.convergeTimeout)
+        let checked: (records: Int, compareSeconds: Double)
+        do {
+            checked = try await ChaosCheck(stack: stack, roles: roles, data: data).converge(timeout: profile.convergeTimeout)
+        } catch {
+            // The figures of a scenario that did not converge still say where its time went.
+            figures.failed = true
+            figures.convergeSeconds = (ContinuousClock.now - calm).seconds
+            figures.totalSeconds = (ContinuousClock.now - started).seconds
+            figures.publish()
+            throw error
+        }
         figures.recordsChecked = checked.records
         figures.convergeSeconds = (ContinuousClock.now - calm).seconds
         figures.compareSeconds = checked.compareSeconds
