@@ -8,18 +8,19 @@ import WorkflowRuntime
 
 /// Issue 16's scenarios over the whole local stack, one after the other (each starts seven
 /// role processes). The short profile (`make test`) runs kills, CRM faults and reader
-/// takeover scaled down on Dynamics; `CHAOS_PROFILE=full` (`make chaos`) runs all six, and
-/// kills and CRM faults on Salesforce too.
+/// takeover scaled down on Dynamics; `CHAOS_PROFILE=full` (`make chaos`) runs all six on
+/// each CRM of `CHAOS_CRMS` (both by default).
 @Suite(.serialized) struct ChaosScenarioTests {
     static let profile = ChaosProfile.current
 
-    /// SIGKILL of a random role every few seconds during the load, until the events and
-    /// flips are all made, each started again at once: nothing lost, nothing applied
-    /// twice, every role back to RUNNING.
+    /// SIGKILL of a random role every few seconds from the moment every role runs (the
+    /// contact load, opt-in-out's initial alignment) until the events and flips are all
+    /// made, each started again at once: nothing lost, nothing applied twice, every role
+    /// back to RUNNING.
     @Test(arguments: profile.crms)
     func killingRandomRolesDuringTheLoadLosesNothingAndAppliesNothingTwice(crm: ChaosCRMSchema) async throws {
         let profile = Self.profile
-        try await ChaosScenario(name: "kills", seed: 16_001, crm: crm, loadSeconds: profile.killSeconds).run { context in
+        try await ChaosScenario(name: "kills", seed: 16_001, crm: crm, loadSeconds: profile.killSeconds, troubleFromStart: true).run { context in
             var random = SeededGenerator(seed: 61)
             var trouble = Trouble()
             let start = ContinuousClock.now
@@ -38,7 +39,7 @@ import WorkflowRuntime
     /// twice, and the roles counted a retry (or an error) for every fault they met.
     @Test(arguments: profile.crms)
     func crmFaultsAreRetriedAndEveryRecordArrivesOnce(crm: ChaosCRMSchema) async throws {
-        try await ChaosScenario(name: "crm-faults", seed: 16_004, crm: crm, loadSeconds: Self.profile.isFull ? 90 : 20).run { context in
+        try await ChaosScenario(name: "crm-faults", seed: 16_004, crm: crm, loadSeconds: Self.profile.isFull ? 60 : 20).run { context in
             try await context.stack.admin("PUT", "/admin/faults", json: """
                 {"throttleShare":0.1,"unavailableShare":0.1,"retryAfterSeconds":1,"addedLatencyMilliseconds":150,"truncateShare":0.05}
                 """)
@@ -56,10 +57,11 @@ import WorkflowRuntime
     /// terminated (`pg_terminate_backend`) again and again: a standby takes over each time,
     /// and the contact topic shows one publisher at a time (per partition, the publishing
     /// instance changes at most once per takeover).
-    @Test func terminatingTheActiveReadersLockSessionsHandsOverToTheStandbys() async throws {
+    @Test(arguments: profile.crms)
+    func terminatingTheActiveReadersLockSessionsHandsOverToTheStandbys(crm: ChaosCRMSchema) async throws {
         let profile = Self.profile
         let replicas = Dictionary(uniqueKeysWithValues: ChaosRole.readers.map { ($0, 2) })
-        try await ChaosScenario(name: "reader-takeover", seed: 16_006, replicas: replicas, loadSeconds: profile.isFull ? 60 : 20).run { context in
+        try await ChaosScenario(name: "reader-takeover", seed: 16_006, crm: crm, replicas: replicas, loadSeconds: profile.isFull ? 40 : 20).run { context in
             var random = SeededGenerator(seed: 66)
             var trouble = Trouble()
             for _ in 0..<profile.takeovers {
@@ -83,9 +85,10 @@ import WorkflowRuntime
     }
 
     /// The broker's node goes down mid-load and comes back: every role rides it out.
-    @Test(.enabled(if: profile.isFull)) func aBrokerOutageMidLoadLosesNothing() async throws {
+    @Test(.enabled(if: profile.isFull), arguments: profile.crms)
+    func aBrokerOutageMidLoadLosesNothing(crm: ChaosCRMSchema) async throws {
         let profile = Self.profile
-        try await ChaosScenario(name: "broker-outage", seed: 16_002, loadSeconds: profile.brokerOutageSeconds + 30).run { context in
+        try await ChaosScenario(name: "broker-outage", seed: 16_002, crm: crm, loadSeconds: profile.brokerOutageSeconds + 30).run { context in
             try await context.midLoad(contacts: 0.25, events: 0.05)
             try context.stack.kafka.setBrokerDown(1)
             // The outage lasts its time (the scenario's trouble), whatever the roles do.
@@ -100,8 +103,9 @@ import WorkflowRuntime
     }
 
     /// PostgreSQL (Campaign and the bridge's state) restarts mid-load.
-    @Test(.enabled(if: profile.isFull)) func aDatabaseRestartMidLoadLosesNothing() async throws {
-        try await ChaosScenario(name: "database-restart", seed: 16_003, privatePostgres: true, loadSeconds: 40).run { context in
+    @Test(.enabled(if: profile.isFull), arguments: profile.crms)
+    func aDatabaseRestartMidLoadLosesNothing(crm: ChaosCRMSchema) async throws {
+        try await ChaosScenario(name: "database-restart", seed: 16_003, crm: crm, privatePostgres: true, loadSeconds: 40).run { context in
             try await context.midLoad(contacts: 0.25, events: 0.05)
             let postgres = try #require(context.postgres)
             try await postgres.restart()
@@ -120,15 +124,16 @@ import WorkflowRuntime
     }
 
     /// Two writers of each workflow share its group; one of them is killed and started
-    /// again and again, so the group rebalances under load.
-    @Test(.enabled(if: profile.isFull)) func killingOneOfTwoWritersAgainAndAgainLosesNothing() async throws {
+    /// again and again for 45 s, so the group rebalances under load.
+    @Test(.enabled(if: profile.isFull), arguments: profile.crms)
+    func killingOneOfTwoWritersAgainAndAgainLosesNothing(crm: ChaosCRMSchema) async throws {
         let writers: [ChaosRole] = [.ingressWriter, .egressWriter, .optOutWriter]
         let replicas = Dictionary(uniqueKeysWithValues: writers.map { ($0, 2) })
-        try await ChaosScenario(name: "rebalance", seed: 16_005, replicas: replicas, loadSeconds: 60).run { context in
+        try await ChaosScenario(name: "rebalance", seed: 16_005, crm: crm, replicas: replicas, loadSeconds: 45).run { context in
             var random = SeededGenerator(seed: 65)
             var trouble = Trouble()
             let start = ContinuousClock.now
-            while ContinuousClock.now - start < .seconds(60) {
+            while ContinuousClock.now - start < .seconds(45) {
                 try await context.pause(3...6, &random)
                 let candidates = context.roles.processes.filter { writers.contains($0.role) }
                 guard let victim = candidates.randomElement(using: &random) else { break }

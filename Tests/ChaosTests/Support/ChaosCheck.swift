@@ -16,9 +16,10 @@ struct ChaosCheck {
     let roles: ChaosRoles
     let data: ChaosData
 
-    /// Waits for convergence and compares; answers the records checked. Every difference
-    /// is an issue of the running test.
-    func converge(timeout: Duration) async throws -> Int {
+    /// Waits for convergence and compares; answers the records checked and how long the
+    /// last comparison of contacts and of events took. Every difference is an issue of the
+    /// running test.
+    func converge(timeout: Duration) async throws -> (records: Int, compareSeconds: Double) {
         #expect(roles.exited.isEmpty, "role processes exited by themselves: \(roles.exited)")
         let expected = data.expectedFlags
         let ids = data.flipIDs
@@ -59,8 +60,10 @@ struct ChaosCheck {
             try await ChaosStack.lag(stack, .crmToCampaign) == 0
         }
         var comparison = ContactComparison()
+        var compareStarted = ContinuousClock.now
         do {
             try await roles.waitUntil("profiles equal to the CRM's contacts", timeout: .seconds(60), interval: .seconds(3)) {
+                compareStarted = ContinuousClock.now
                 comparison = try await ContactComparison.compare(stack)
                 return comparison.isEqual
             }
@@ -79,7 +82,7 @@ struct ChaosCheck {
 
         #expect(roles.exited.isEmpty, "role processes exited by themselves: \(roles.exited)")
         ChaosSecrets.expectNoneIn(roles.allOutput, stack: stack, what: "the roles' output")
-        return comparison.crmCount + campaignEvents.count + ids.count
+        return (comparison.crmCount + campaignEvents.count + ids.count, (ContinuousClock.now - compareStarted).seconds)
     }
 
     /// Rows in `crmbridge.rejects` (a scenario without bad input expects none).

@@ -33,7 +33,15 @@ struct ChaosFigures: Codable, Sendable {
     var recoverSeconds = 0.0
     /// Time from the end of the trouble until source and target were equal.
     var convergeSeconds = 0.0
+    /// Where the time went: from the start until opt-in-out's first window (seeding, the
+    /// roles starting, the contact load and opt-in-out's initial alignment), the events and
+    /// flips with the trouble, and the final comparison (part of the converge time).
+    var initialLoadSeconds = 0.0
+    var loadSeconds = 0.0
+    var compareSeconds = 0.0
     var totalSeconds = 0.0
+    /// The scenario did not converge (its checks timed out): the figures up to then.
+    var failed = false
 
     init(scenario: String, crm: String = "dynamics", contacts: Int = 0) {
         self.scenario = scenario

@@ -30,6 +30,10 @@ struct ChaosScenario {
     var privatePostgres = false
     /// Seconds the events and flips are spread over.
     var loadSeconds = 20
+    /// The trouble begins as soon as every role runs, during the contact load and
+    /// opt-in-out's initial alignment, instead of after opt-in-out's first window (with the
+    /// events and flips): the kills meet every part of the load.
+    var troubleFromStart = false
 
     func run(_ trouble: @escaping @Sendable (ChaosContext) async throws -> Trouble) async throws {
         let ownFailures = ChaosCount()
@@ -51,29 +55,53 @@ struct ChaosScenario {
         defer { roles.stop() }
         try roles.start(replicas: replicas)
         for role in ChaosRole.all { try await roles.waitRunning(role) }
+        let context = ChaosContext(stack: stack, roles: roles, data: data, profile: profile, postgres: postgres)
+        var loadedBefore = 0
+        let early: Task<Trouble, any Error>? = troubleFromStart ? Task { try await trouble(context) } : nil
         // opt-in-out carries changes from its first window on (docs/opt-in-out.md), after its
         // initial alignment has read every contact and waited for their profiles.
-        try await roles.waitUntil("opt-in-out's first CRM window", timeout: .seconds(120 + profile.contacts / 200)) {
-            try await stack.option(ChaosStack.optOutLastImport) != nil
+        do {
+            try await roles.waitUntil("opt-in-out's first CRM window", timeout: .seconds(120 + profile.contacts / 200)) {
+                try await stack.option(ChaosStack.optOutLastImport) != nil
+            }
+        } catch {
+            early?.cancel()
+            throw error
         }
-        let loadedBefore = try await stack.count("SELECT count(*) FROM profiles WHERE crm_modified_at IS NOT NULL")
+        if early == nil { loadedBefore = try await stack.count("SELECT count(*) FROM profiles WHERE crm_modified_at IS NOT NULL") }
+        let loaded = ContinuousClock.now
 
-        let context = ChaosContext(stack: stack, roles: roles, data: data, profile: profile, postgres: postgres)
         async let load: Void = {
             try await data.load(over: loadSeconds)
             context.loadDone.add(1)
         }()
-        let troubleDone = try await trouble(context)
+        let troubleDone: Trouble
+        if let early { troubleDone = try await early.value } else { troubleDone = try await trouble(context) }
         try await load
         let calm = ContinuousClock.now
 
-        var figures = ChaosFigures(scenario: name, crm: crm.kind.rawValue, contacts: profile.contacts)
+        // The live contacts the CRM answered (the Salesforce seeder leaves 2% of them deleted).
+        var figures = ChaosFigures(scenario: name, crm: crm.kind.rawValue, contacts: data.contactIDs.count)
         figures.contactsBeforeTrouble = loadedBefore
+        figures.initialLoadSeconds = (loaded - started).seconds
+        figures.loadSeconds = (calm - loaded).seconds
         figures.kills = troubleDone.kills
         figures.recoverSeconds = troubleDone.recoverSeconds
         try await stack.admin("PUT", "/admin/faults", json: "{}")
-        figures.recordsChecked = try await ChaosCheck(stack: stack, roles: roles, data: data).converge(timeout: profile.convergeTimeout)
+        let checked: (records: Int, compareSeconds: Double)
+        do {
+            checked = try await ChaosCheck(stack: stack, roles: roles, data: data).converge(timeout: profile.convergeTimeout)
+        } catch {
+            // The figures of a scenario that did not converge still say where its time went.
+            figures.failed = true
+            figures.convergeSeconds = (ContinuousClock.now - calm).seconds
+            figures.totalSeconds = (ContinuousClock.now - started).seconds
+            figures.publish()
+            throw error
+        }
+        figures.recordsChecked = checked.records
         figures.convergeSeconds = (ContinuousClock.now - calm).seconds
+        figures.compareSeconds = checked.compareSeconds
         figures.rejects = try await ChaosCheck(stack: stack, roles: roles, data: data).rejects()
         figures.faultsInjected = try await ChaosCRM.faultsInjected(stack)
         let tallies = try await roles.tallies()
