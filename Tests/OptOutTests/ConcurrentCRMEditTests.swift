@@ -130,6 +130,32 @@ import Testing
                     "the person's edit is not taken for the sync's write")
         }
     }
+
+    /// A writer killed after recording its intent and before its write left an intent the
+    /// CRM never received; restarted, it got that change and a later one back in one poll,
+    /// and only the later one, equal to the CRM's value, was applied: nothing to write.
+    /// The intent must not outlive that look at the record: trusted for minutes, it made a
+    /// person's later CRM edit to the intended value pass for the sync's write, so the
+    /// edit never reached Campaign (the kills chaos scenario, Salesforce).
+    @Test(arguments: [CRMKind.dynamics, .salesforce])
+    func anIntentWhoseWriteNeverLandedDoesNotHideALaterCRMEdit(crm: CRMKind) async throws {
+        let setup = try await Setup(crm)
+        let id = try #require(setup.initial.keys.sorted().first { setup.initial[$0] == true })
+        try await setup.stack.withDatabase { database in
+            let ledger = OptOutEchoLedger(database: database)
+            let applier = try await setup.applier(database: database)
+            try await ledger.intend([(id, false, Date().addingTimeInterval(-5))])
+            let equal = OptOutChange(crmID: id, value: true, time: Date().addingTimeInterval(-1), origin: .init(topic: "test", partition: 0, offset: 1))
+            let result = try await applier.apply([equal])
+            #expect(result.written == 0 && result.rejects.isEmpty, "the CRM already shows Campaign's value")
+
+            _ = try await setup.fixture.flipInCRM(id, to: false)
+            let record = try #require(try await setup.currentRecord(id))
+            let entry = try await ledger.entries([id])[id]
+            #expect(entry?.matches(value: false, modifiedAt: record.modifiedAt, stamp: setup.stamp.of(record)) != true,
+                    "the person's edit is not taken for the write that never landed")
+        }
+    }
 }
 
 /// A stack in bidirectional mode with 40 contacts, and the writer's parts.

@@ -87,6 +87,10 @@ struct CRMApplier: Sendable {
         // Writes of an earlier attempt that stopped before confirming (a killed writer):
         // the CRM shows the value intended, so that state is ours; confirm it now.
         var settle: [OptOutEchoLedger.Confirmation] = []
+        // Intents whose write never landed (the CRM shows another value): left in place, an
+        // intent would pass a person's later edit to that value for the sync's write, for
+        // as long as the intent is trusted, whenever this round writes nothing over it.
+        var stale: [String] = []
         for change in chunk {
             guard let record = current[key(change.crmID)] else {
                 result.rejects.append(change.reject(
@@ -106,6 +110,8 @@ struct CRMApplier: Sendable {
             let crmTime = syncTime ?? record.modifiedAt
             if let entry, entry.crmModifiedAt == nil, entry.matchesThis(value: crmValue, modifiedAt: record.modifiedAt, stamp: written) {
                 settle.append(.init(id: record.id, value: crmValue, modifiedAt: record.modifiedAt, stamp: written))
+            } else if let entry, entry.isFreshIntent, entry.value != crmValue {
+                stale.append(record.id)
             }
             if ConflictRule.campaignChangeApplies(
                 value: change.value, time: change.time, crmValue: crmValue, crmTime: crmTime, crmFromSync: fromSync) {
@@ -117,6 +123,7 @@ struct CRMApplier: Sendable {
             }
         }
         try await ledger.confirm(settle)
+        try await ledger.forget(stale)
         try await ledger.askRepublish(announce)
         var changed: [OptOutChange] = []
         if writer.system != "dynamics" {
