@@ -189,13 +189,18 @@ struct EgressCRMBenchmark: Benchmark {
         // sliding budget full spends the whole budget in every such window, where the
         // whole-run bound also counts a last window the run, out of work, never spends.
         let started = ContinuousClock.now
-        let sampler = Task { () -> [Double] in
+        // A failed reading fails the run: fewer windows would quietly change the figure.
+        let sampler = Task { () throws -> [Double] in
             var samples: [Double] = []
             var next = started
             while !Task.isCancelled {
-                guard let charged = try? await emulator.dynamicsExecutionMilliseconds() else { break }
-                samples.append(charged)
+                do {
+                    samples.append(try await emulator.dynamicsExecutionMilliseconds())
+                } catch is CancellationError {
+                    break
+                }
                 next += .seconds(Self.window)
+                // Paced by the budget's window, not waiting for a condition; cancelled at the run's end.
                 do { try await Task.sleep(until: next, clock: .continuous) } catch { break }
             }
             return samples
@@ -210,7 +215,7 @@ struct EgressCRMBenchmark: Benchmark {
             throw error
         }
         sampler.cancel()
-        let samples = await sampler.value
+        let samples = try await sampler.value
         let windows = zip(samples.dropFirst(), samples).map { $0 - $1 }
         // What the emulator charged (records' time and each call's own handling), as the
         // service would count it.

@@ -23,7 +23,10 @@ extension EmulatorClient {
     /// reset or limits change (`GET /admin/dynamics/usage`).
     func dynamicsExecutionMilliseconds() async throws -> Double {
         let usage: [String: Double] = try await adminJSON("GET", "dynamics/usage")
-        return usage["executionMilliseconds"] ?? 0
+        guard let charged = usage["executionMilliseconds"] else {
+            throw BenchError("the emulator's dynamics/usage has no executionMilliseconds: \(usage.keys.sorted())")
+        }
+        return charged
     }
 
     /// Rows of a Dynamics entity set.
