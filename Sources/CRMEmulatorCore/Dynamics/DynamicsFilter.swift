@@ -4,6 +4,19 @@ indirect enum DynamicsFilter: Sendable {
     enum Comparison: String, Sendable {
         case eq, ne, gt, ge, lt, le
 
+        /// Whether the comparison holds for an ordering result (`DynamicsValue.compare`:
+        /// negative, zero or positive).
+        func holds(forOrdering c: Int) -> Bool {
+            switch self {
+            case .eq: c == 0
+            case .ne: c != 0
+            case .gt: c > 0
+            case .ge: c >= 0
+            case .lt: c < 0
+            case .le: c <= 0
+            }
+        }
+
         var flipped: Comparison {
             switch self {
             case .eq, .ne: self
@@ -59,15 +72,7 @@ indirect enum DynamicsFilter: Sendable {
                 }
             }
             if value.isNull { return nil }
-            let c = DynamicsValue.compare(value, literal)
-            switch comparison {
-            case .eq: return c == 0
-            case .ne: return c != 0
-            case .gt: return c > 0
-            case .ge: return c >= 0
-            case .lt: return c < 0
-            case .le: return c <= 0
-            }
+            return comparison.holds(forOrdering: DynamicsValue.compare(value, literal))
         case let .text(function, field, needle):
             guard case .string(let text) = record[field] else { return nil }
             let haystack = text.lowercased()

@@ -47,15 +47,7 @@ struct DynamicsScanBounds {
     /// The comparison in the sort's total order (nulls first), which is what places a row;
     /// `evaluate` would call a null unknown, and nulls are at the front of an ascending order.
     private static func holds(_ value: DynamicsValue, _ comparison: DynamicsFilter.Comparison, _ literal: DynamicsValue) -> Bool {
-        let c = DynamicsValue.compare(value, literal)
-        switch comparison {
-        case .eq: return c == 0
-        case .ne: return c != 0
-        case .gt: return c > 0
-        case .ge: return c >= 0
-        case .lt: return c < 0
-        case .le: return c <= 0
-        }
+        comparison.holds(forOrdering: DynamicsValue.compare(value, literal))
     }
 
     private static func conjuncts(_ filter: DynamicsFilter) -> [DynamicsFilter] {
