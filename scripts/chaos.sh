@@ -16,6 +16,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export CHAOS_PROFILE=${CHAOS_PROFILE:-full}
+# Refused before anything starts: a misspelt value must not quietly run another suite.
+case "$CHAOS_PROFILE" in full|short) ;; *) echo "CHAOS_PROFILE must be full or short, not $CHAOS_PROFILE" >&2; exit 2 ;; esac
+case "${CHAOS_PARALLEL:-1}" in 0|1) ;; *) echo "CHAOS_PARALLEL must be 0 or 1, not $CHAOS_PARALLEL" >&2; exit 2 ;; esac
+for crm in ${CHAOS_CRMS//,/ }; do
+    case "$crm" in dynamics|salesforce) ;; *) echo "CHAOS_CRMS lists dynamics and/or salesforce, not $crm" >&2; exit 2 ;; esac
+done
 
 dir="$root/.crmbridge/chaos-postgres"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -105,8 +105,19 @@ struct BenchCommand: AsyncParsableCommand {
         settings.latencyDuration = .seconds(latencySeconds)
         settings.latencyContacts = latencyContacts
         settings.latencyInterval = latencyInterval
-        settings.egressEvents = egressEvents ?? environment["BENCH_EGRESS_N"].flatMap { Int($0) } ?? 200_000
-        settings.egressRules = egressRules || environment["BENCH_EGRESS_RULES"] == "1"
+        if let egressEvents {
+            settings.egressEvents = egressEvents
+        } else if let text = environment["BENCH_EGRESS_N"], !text.isEmpty {
+            guard let n = Int(text), n >= 1 else { throw ValidationError("BENCH_EGRESS_N: \(text) is not a number of at least 1") }
+            settings.egressEvents = n
+        } else {
+            settings.egressEvents = 200_000
+        }
+        switch environment["BENCH_EGRESS_RULES"] ?? "" {
+        case "", "0": settings.egressRules = egressRules
+        case "1": settings.egressRules = true
+        case let other: throw ValidationError("BENCH_EGRESS_RULES must be 0 or 1, not \(other)")
+        }
         let profileName = profile ?? environment["BENCH_PROFILE"] ?? "default"
         guard let parsedProfile = BenchSettings.Profile(rawValue: profileName) else {
             throw ValidationError("--profile: \(profileName) is not default, full or scale")
