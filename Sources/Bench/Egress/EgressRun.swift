@@ -53,7 +53,7 @@ final class EgressRun: Sendable {
         instance: bench
         connections:
           campaign: {}
-          kafka: {\(IngressRun.kafkaProperties)}
+          kafka: {\(IngressRun.kafkaProperties())}
           crm:
             kind: dynamics
         workflows:

@@ -28,6 +28,12 @@ struct ScaleBenchmark: Benchmark {
     static let phaseSeconds = 900.0
     static let sliceRatio = 0.7
     static let roleGrowthMegabytes = 15.0
+    /// The reader's producer compresses (lz4), so the local broker, which keeps only 5 MiB
+    /// of each partition, holds N in ~2.5 times fewer partitions: at 15M, 750 instead of
+    /// 1,875, and every producer batch, fetch and lag reading spans fewer of them
+    /// (docs/performance.md, "Scale"). An operator sets the same in
+    /// `connections.kafka.properties`.
+    static let kafkaProperties = ["compression.type": "lz4"]
 
     /// Slices of a million; a tenth of N below ten million, so a small run still shows a curve.
     static func slice(_ records: Int) -> Int {
@@ -44,7 +50,7 @@ struct ScaleBenchmark: Benchmark {
         figures += emulatorFigures(context, records: records, seconds: Stopwatch.seconds(since: seeding))
 
         // 1. The initial load, deletes enabled (the ledger, then the reconciliation).
-        var run = try await IngressRun.prepare(context, entity: Self.entity, deletes: true)
+        var run = try await IngressRun.prepare(context, entity: Self.entity, deletes: true, kafkaProperties: Self.kafkaProperties)
         let load = try await ScalePhase.measure(
             run, name: "initial-load", slice: slice, timeout: InitialLoadBenchmark.timeout(records)) { run in
             try await run.lastImport() != nil
@@ -53,7 +59,7 @@ struct ScaleBenchmark: Benchmark {
         try await expectProfiles(records, after: "the initial load", context: context)
 
         // 2. The replay from earliest into an emptied profiles.
-        run = try await IngressRun.prepare(context, entity: Self.entity, create: false, deletes: true)
+        run = try await IngressRun.prepare(context, entity: Self.entity, create: false, deletes: true, kafkaProperties: Self.kafkaProperties)
         try await run.database.execute("TRUNCATE profiles", [])
         try await run.database.execute("DELETE FROM crmbridge.tombstones", [])
         try await run.admin.resetOffsets(group: run.group, topic: run.topic, to: .earliest)
@@ -63,7 +69,7 @@ struct ScaleBenchmark: Benchmark {
         try await expectProfiles(records, after: "the replay", context: context)
 
         // 3. 1% changed and 1% deleted in the CRM, then a resync (a second full load).
-        run = try await IngressRun.prepare(context, entity: Self.entity, create: false, deletes: true)
+        run = try await IngressRun.prepare(context, entity: Self.entity, create: false, deletes: true, kafkaProperties: Self.kafkaProperties)
         let changes = try await ScaleChanges.choose(from: run.database)
         let changing = ContinuousClock.now
         try await changes.apply(to: context.stack.emulator)
@@ -82,11 +88,11 @@ struct ScaleBenchmark: Benchmark {
     }
 
     func brokerTopics(scale _: Int?, settings: BenchSettings) -> [BrokerTopic] {
-        [BrokerTopic(name: Topics.crmToCampaign(entity: Self.entity), partitions: BenchSettings.partitions(holding: settings.records))]
+        [BrokerTopic(name: Topics.crmToCampaign(entity: Self.entity), partitions: BenchSettings.partitions(holdingCompressed: settings.records))]
     }
 
     private func expectProfiles(_ expected: Int, after what: String, context: BenchContext) async throws {
-        let run = try await IngressRun.prepare(context, entity: Self.entity, create: false, deletes: true)
+        let run = try await IngressRun.prepare(context, entity: Self.entity, create: false, deletes: true, kafkaProperties: Self.kafkaProperties)
         let count = try await run.profileCount()
         await run.finish([], dropDatabase: false)
         guard count == expected else { throw BenchError("\(count) profiles after \(what) of \(expected)") }
@@ -155,7 +161,7 @@ struct ScaleBenchmark: Benchmark {
 
     /// The cluster's size at its peak during the phase and at its end, WAL included.
     private func diskFigures(_ phase: ScalePhase.Result, context: BenchContext, records: Int) async throws -> [Figure] {
-        let run = try await IngressRun.prepare(context, entity: Self.entity, create: false, deletes: true)
+        let run = try await IngressRun.prepare(context, entity: Self.entity, create: false, deletes: true, kafkaProperties: Self.kafkaProperties)
         let rows: PostgresRows
         do {
             rows = try await run.database.query("""
@@ -188,7 +194,7 @@ struct ScaleBenchmark: Benchmark {
     private func verification(_ context: BenchContext, changes: ScaleChanges, records: Int) async throws -> [Figure] {
         let started = ContinuousClock.now
         let crm = try await ScaleChecksum.crm(context.stack.emulator, pageSize: context.settings.pageSize)
-        let run = try await IngressRun.prepare(context, entity: Self.entity, create: false, deletes: true)
+        let run = try await IngressRun.prepare(context, entity: Self.entity, create: false, deletes: true, kafkaProperties: Self.kafkaProperties)
         let campaign: ScaleChecksum
         let changedRows: Int
         do {

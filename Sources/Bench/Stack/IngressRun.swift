@@ -41,7 +41,8 @@ final class IngressRun: Sendable {
     /// - Parameter deletes: `deletes.enabled` for the entity, so a full load also ends with
     ///   its reconciliation (the ledger of loaded ids, then the keyset walk of Campaign).
     static func prepare(
-        _ context: BenchContext, entity: String, interval: String? = nil, create: Bool = true, deletes: Bool = false
+        _ context: BenchContext, entity: String, interval: String? = nil, create: Bool = true, deletes: Bool = false,
+        kafkaProperties: [String: String] = [:]
     ) async throws -> IngressRun {
         let stack = context.stack
         let databaseName = "bench_" + entity.lowercased()
@@ -49,7 +50,8 @@ final class IngressRun: Sendable {
             ? try await stack.freshDatabase(databaseName)
             : BenchStack.url(stack.adminDatabaseURL, database: databaseName)
         let configPath = stack.workDirectory + "/\(entity).yaml"
-        try configYAML(entity: entity, pageSize: context.settings.pageSize, interval: interval, deletes: deletes)
+        try configYAML(entity: entity, pageSize: context.settings.pageSize, interval: interval, deletes: deletes,
+                       kafkaProperties: kafkaProperties)
             .write(toFile: configPath, atomically: true, encoding: .utf8)
         let environment = stack.roleEnvironment(databaseURL: databaseURL, configPath: configPath)
         let config = try CRMBridgeConfig.load(path: configPath, environment: environment)
@@ -61,12 +63,14 @@ final class IngressRun: Sendable {
     }
 
     /// The benchmark's workflow: the contacts of `FullLoadTests`, five mapped fields.
-    static func configYAML(entity: String, pageSize: Int, interval: String?, deletes: Bool = false) -> String {
+    static func configYAML(
+        entity: String, pageSize: Int, interval: String?, deletes: Bool = false, kafkaProperties extra: [String: String] = [:]
+    ) -> String {
         """
         instance: bench
         connections:
           campaign: {}
-          kafka: {\(kafkaProperties)}
+          kafka: {\(kafkaProperties(extra))}
           crm:
             kind: dynamics
         workflows:
@@ -91,11 +95,16 @@ final class IngressRun: Sendable {
 
     /// `BENCH_KAFKA_PROPERTIES="a=1,b=2"`: librdkafka properties for the roles' clients
     /// (`connections.kafka.properties`), to try a setting without changing the product.
-    static var kafkaProperties: String {
-        let pairs = (ProcessInfo.processInfo.environment["BENCH_KAFKA_PROPERTIES"] ?? "")
-            .split(separator: ",").map { $0.split(separator: "=", maxSplits: 1) }.filter { $0.count == 2 }
-        guard !pairs.isEmpty else { return "" }
-        return " properties: { " + pairs.map { "\"\($0[0])\": \"\($0[1])\"" }.joined(separator: ", ") + " } "
+    /// A benchmark's own `extra` properties come first; the variable's win over them.
+    static func kafkaProperties(_ extra: [String: String] = [:]) -> String {
+        var properties = extra
+        for pair in (ProcessInfo.processInfo.environment["BENCH_KAFKA_PROPERTIES"] ?? "").split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { properties[String(parts[0])] = String(parts[1]) }
+        }
+        guard !properties.isEmpty else { return "" }
+        return " properties: { " + properties.sorted { $0.key < $1.key }
+            .map { "\"\($0.key)\": \"\($0.value)\"" }.joined(separator: ", ") + " } "
     }
 
     /// Starts `IngressService <role>` and waits until its supervisor reports (idle).

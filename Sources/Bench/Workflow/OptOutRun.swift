@@ -35,7 +35,7 @@ final class OptOutRun: Sendable {
             instance: bench
             connections:
               campaign: {}
-              kafka: {\(IngressRun.kafkaProperties)}
+              kafka: {\(IngressRun.kafkaProperties())}
               crm:
                 kind: dynamics
             workflows:
