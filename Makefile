@@ -25,7 +25,9 @@ run: build
 stop:
 	@scripts/stack.sh stop
 
-test: deps
+# The tests check the Workflows page in headless chromium too (CRMVisibilityTests).
+test:
+	@WITH_BROWSER=1 scripts/install-deps.sh
 	@scripts/test.sh
 
 chaos: deps

@@ -113,9 +113,8 @@ import WorkflowRuntime
             #expect(show.stdout.contains("CRM not answering"), "the CLI: \(show.stdout) \(show.stderr)")
             let page = try await control.call("GET", "/")
             #expect(page.text.contains("CRM not answering"), "the page as served")
-            if let dom = try await Self.chromiumDOM(control.baseURL + "/?token=" + control.token) {
-                #expect(dom.contains("CRM not answering"), "the page in headless chromium")
-            }
+            let dom = try await Self.chromiumDOM(control.baseURL + "/?token=" + control.token)
+            #expect(dom.contains("CRM not answering"), "the page in headless chromium")
 
             // It answers again: the reason clears by itself, and records flow.
             try await stack.admin("PUT", "/admin/faults", json: "{}")
@@ -128,12 +127,15 @@ import WorkflowRuntime
         }
     }
 
-    /// The page's DOM after its script ran, from headless chromium; nil when chromium is
-    /// not installed (`make test` installs it: scripts/apt-packages.txt).
-    static func chromiumDOM(_ url: String) async throws -> String? {
-        guard let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            return nil
-        }
+    /// The page's DOM after its script ran, from headless chromium. `make test` installs
+    /// chromium (scripts/apt-packages.txt, kind `browser`); without it this check fails
+    /// rather than passing unchecked. Chromium is stopped after 60 s, so a stuck browser
+    /// fails the test instead of hanging it.
+    static func chromiumDOM(_ url: String) async throws -> String {
+        let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        let binary = try #require(
+            candidates.first { FileManager.default.isExecutableFile(atPath: $0) },
+            "headless chromium is needed to check the page: install it with `WITH_BROWSER=1 scripts/install-deps.sh` (make test does)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=3000", "--dump-dom", url]
@@ -141,6 +143,11 @@ import WorkflowRuntime
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(60))
+            process.terminate()
+        }
+        defer { watchdog.cancel() }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)

@@ -6,10 +6,10 @@ extension KafkaAdmin {
     /// partitions the group never committed are absent. Uses a consumer handle with that
     /// group id that never subscribes, so the group is not disturbed.
     public func committedOffsets(group: String, topic: String) async throws -> [Int32: Int64] {
-        let (client, configuration, logger) = (client, configuration, logger)
+        let (client, configuration) = (client, configuration)
         return try await queue.run {
             let partitions = try client.partitions(of: topic, timeout: configuration.requestTimeout)
-            let offsets = try Self.offsetClient(group: group, configuration: configuration, logger: logger)
+            let offsets = try self.cachedOffsetClient(group: group)
             return try offsets.committedOffsets(
                 topic: topic, partitions: partitions, timeout: configuration.requestTimeout)
         }
@@ -18,9 +18,9 @@ extension KafkaAdmin {
     /// The lag of `group` on `topics`, per partition: high watermark − committed offset
     /// (the low watermark when the group never committed), and the total.
     public func lag(group: String, topics: [String]) async throws -> KafkaGroupLag {
-        let (client, configuration, logger) = (client, configuration, logger)
+        let (client, configuration) = (client, configuration)
         return try await queue.run {
-            let offsets = try Self.offsetClient(group: group, configuration: configuration, logger: logger)
+            let offsets = try self.cachedOffsetClient(group: group)
             var partitions: [KafkaGroupLag.Partition] = []
             for topic in topics {
                 let watermarks = try client.watermarks(of: topic, timeout: configuration.requestTimeout)
@@ -118,6 +118,17 @@ extension KafkaAdmin {
             throw error
         }
         await member.close()
+    }
+
+    /// The kept offset client of `group` (`offsetClients`); made on first use.
+    func cachedOffsetClient(group: String) throws -> RDKafkaClient {
+        if let kept = offsetClients.withLock({ $0[group] }) { return kept }
+        let made = try Self.offsetClient(group: group, configuration: configuration, logger: logger)
+        return offsetClients.withLock { clients in
+            if let kept = clients[group] { return kept }
+            clients[group] = made
+            return made
+        }
     }
 
     /// A consumer handle carrying `group` that never subscribes.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Topic and consumer-group administration: topic creation, watermarks, committed
 /// offsets, group lag (the backlog of a workflow) and offset resets (replays).
@@ -12,6 +13,10 @@ public final class KafkaAdmin: Sendable {
     let client: RDKafkaClient
     let queue: KafkaBlockingQueue
     let logger: Logger
+    /// One consumer handle per group whose offsets are read (`committedOffsets`, `lag`),
+    /// made on first use and kept: a backlog reading every second no longer starts and
+    /// stops a librdkafka client (threads, connection, coordinator lookup) each time.
+    let offsetClients = Mutex<[String: RDKafkaClient]>([:])
 
     public init(configuration: KafkaConfiguration, logger: Logger) throws {
         self.configuration = configuration

@@ -23,8 +23,12 @@ func rdKafkaLogCallback(
     // The local mock broker is older than allow.auto.create.topics; librdkafka says so on
     // every metadata request. True and harmless: keep it out of the operator's log.
     if let facility, strcmp(facility, "AUTOCREATE") == 0 { logLevel = .debug }
-    guard context.logger.logLevel <= logLevel else { return }
     let text = message.map { String(cString: $0) } ?? ""
+    // `connections.kafka.properties` go to every client by design, so a producer setting
+    // (`compression.type`) reaches the consumers too, which ignore it and say so at start.
+    // Expected: not a warning. Other configuration warnings (deprecated names) stay.
+    if let facility, strcmp(facility, "CONFWARN") == 0, isIgnoredByThisClientKind(text) { logLevel = .debug }
+    guard context.logger.logLevel <= logLevel else { return }
     var metadata: Logger.Metadata = [:]
     if let facility {
         metadata[KafkaLogKey.facility] = "\(String(cString: facility))"
@@ -33,6 +37,13 @@ func rdKafkaLogCallback(
         metadata[KafkaLogKey.client] = "\(String(cString: rd_kafka_name(handle)))"
     }
     context.logger.log(level: logLevel, "\(text)", metadata: metadata)
+}
+
+/// librdkafka's "Configuration property X is a producer property and will be ignored by
+/// this consumer instance" (or the other way round).
+func isIgnoredByThisClientKind(_ text: String) -> Bool {
+    text.contains("property and will be ignored by this consumer instance")
+        || text.contains("property and will be ignored by this producer instance")
 }
 
 extension Logger.Level {
