@@ -55,17 +55,8 @@ extension RDKafkaClient {
     private func listOffsets(
         topic: String, partitions: [Int32], at position: Int64, timeout: Duration
     ) throws -> [Int32: Int64] {
-        let list = RDKafkaTopicPartitionList(capacity: partitions.count)
-        for partition in partitions {
-            list.add(topic: topic, partition: partition, offset: position)
-        }
-        try list.withListPointer { pointer in
-            try KafkaError.check(
-                rd_kafka_offsets_for_times(handle, pointer, timeout.kafkaMilliseconds),
-                function: "rd_kafka_offsets_for_times")
-        }
         var offsets: [Int32: Int64] = [:]
-        for element in list.elements {
+        for element in try listOffsetsAnswers(topic: topic, partitions: partitions, query: position, timeout: timeout) {
             if element.error != RD_KAFKA_RESP_ERR_NO_ERROR {
                 throw KafkaError(
                     code: KafkaError.Code(element.error),
@@ -106,20 +97,29 @@ extension RDKafkaClient {
     func offsetsForTimes(
         topic: String, partitions: [Int32], timestamp: Int64, timeout: Duration
     ) throws -> [Int32: Int64] {
+        var answers: [Int32: Int64] = [:]
+        for element in try listOffsetsAnswers(topic: topic, partitions: partitions, query: timestamp, timeout: timeout)
+        where element.error == RD_KAFKA_RESP_ERR_NO_ERROR {
+            answers[element.partition] = element.offset
+        }
+        return answers
+    }
+
+    /// One batched ListOffsets (`rd_kafka_offsets_for_times`) asking `query` (a timestamp,
+    /// or `RD_KAFKA_OFFSET_BEGINNING`/`_END`) of every partition; each answer with its error.
+    private func listOffsetsAnswers(
+        topic: String, partitions: [Int32], query: Int64, timeout: Duration
+    ) throws -> [RDKafkaTopicPartitionList.Element] {
         let list = RDKafkaTopicPartitionList(capacity: partitions.count)
         for partition in partitions {
-            list.add(topic: topic, partition: partition, offset: timestamp)
+            list.add(topic: topic, partition: partition, offset: query)
         }
         try list.withListPointer { pointer in
             try KafkaError.check(
                 rd_kafka_offsets_for_times(handle, pointer, timeout.kafkaMilliseconds),
                 function: "rd_kafka_offsets_for_times")
         }
-        var answers: [Int32: Int64] = [:]
-        for element in list.elements where element.error == RD_KAFKA_RESP_ERR_NO_ERROR {
-            answers[element.partition] = element.offset
-        }
-        return answers
+        return list.elements
     }
 
     /// Synchronously commits `offsets` for this handle's group; throws the first error.
