@@ -118,6 +118,10 @@ struct BenchCommand: AsyncParsableCommand {
         case "1": settings.egressRules = true
         case let other: throw ValidationError("BENCH_EGRESS_RULES must be 0 or 1, not \(other)")
         }
+        let malformed = BenchSettings.kafkaProperties(environment["BENCH_KAFKA_PROPERTIES"] ?? "").malformed
+        guard malformed.isEmpty else {
+            throw ValidationError("BENCH_KAFKA_PROPERTIES: \(malformed.joined(separator: ", ")) is not key=value")
+        }
         let profileName = profile ?? environment["BENCH_PROFILE"] ?? "default"
         guard let parsedProfile = BenchSettings.Profile(rawValue: profileName) else {
             throw ValidationError("--profile: \(profileName) is not default, full or scale")

@@ -49,4 +49,21 @@ struct BenchSettings: Sendable {
     static func partitions(holdingCompressed records: Int) -> Int {
         max(4, (records + 19_999) / 20_000)
     }
+
+    /// `BENCH_KAFKA_PROPERTIES="a=1,b=2"` read as librdkafka properties, and the pairs that
+    /// are not `key=value` (refused by the bench command before anything starts).
+    static func kafkaProperties(_ text: String) -> (properties: [String: String], malformed: [String]) {
+        var properties: [String: String] = [:]
+        var malformed: [String] = []
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = parts[0].trimmingCharacters(in: .whitespaces)
+            if parts.count == 2, !key.isEmpty, !parts[1].isEmpty {
+                properties[key] = String(parts[1])
+            } else {
+                malformed.append(String(pair))
+            }
+        }
+        return (properties, malformed)
+    }
 }

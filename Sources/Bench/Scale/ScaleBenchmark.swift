@@ -28,12 +28,15 @@ struct ScaleBenchmark: Benchmark {
     static let phaseSeconds = 900.0
     static let sliceRatio = 0.7
     static let roleGrowthMegabytes = 15.0
-    /// The reader's producer compresses (lz4), so the local broker, which keeps only 5 MiB
-    /// of each partition, holds N in ~2.5 times fewer partitions: at 15M, 750 instead of
-    /// 1,875, and every producer batch, fetch and lag reading spans fewer of them
-    /// (docs/performance.md, "Scale"). An operator sets the same in
-    /// `connections.kafka.properties`.
-    static let kafkaProperties = ["compression.type": "lz4"]
+    /// The bulk-load settings an operator gives the roles' clients in
+    /// `connections.kafka.properties` (docs/performance.md, "Scale"):
+    /// - `compression.type=lz4`: the local broker, which keeps only 5 MiB of each
+    ///   partition, holds N in ~2.5 times fewer partitions (at 15M, 750 instead of 1,875),
+    ///   and every producer batch, fetch and lag reading spans fewer of them;
+    /// - `linger.ms=100`: a partition's batch waits until the reader's whole send (up to
+    ///   20,000 records, `EnvelopePublisher.maxRecordsPerSend`) is enqueued, where the
+    ///   default 5 ms cuts it into several while the send is still being enqueued.
+    static let kafkaProperties = ["compression.type": "lz4", "linger.ms": "100"]
 
     /// Slices of a million; a tenth of N below ten million, so a small run still shows a curve.
     static func slice(_ records: Int) -> Int {

@@ -95,13 +95,11 @@ final class IngressRun: Sendable {
 
     /// `BENCH_KAFKA_PROPERTIES="a=1,b=2"`: librdkafka properties for the roles' clients
     /// (`connections.kafka.properties`), to try a setting without changing the product.
-    /// A benchmark's own `extra` properties come first; the variable's win over them.
+    /// A benchmark's own `extra` properties come first; the variable's win over them. The
+    /// bench command refused a malformed variable before any run (`BenchCommand`).
     static func kafkaProperties(_ extra: [String: String] = [:]) -> String {
-        var properties = extra
-        for pair in (ProcessInfo.processInfo.environment["BENCH_KAFKA_PROPERTIES"] ?? "").split(separator: ",") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            if parts.count == 2 { properties[String(parts[0])] = String(parts[1]) }
-        }
+        let environment = ProcessInfo.processInfo.environment["BENCH_KAFKA_PROPERTIES"] ?? ""
+        let properties = extra.merging(BenchSettings.kafkaProperties(environment).properties) { $1 }
         guard !properties.isEmpty else { return "" }
         return " properties: { " + properties.sorted { $0.key < $1.key }
             .map { "\"\($0.key)\": \"\($0.value)\"" }.joined(separator: ", ") + " } "

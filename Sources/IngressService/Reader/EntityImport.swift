@@ -85,9 +85,10 @@ struct EntityImport: Sendable {
             pageSize: entity.pageSize, idField: entity.remoteIdField, modifiedField: entity.lastModifiedField)
     }
 
-    /// Reads pages and publishes what `overlap` has not seen published, fetching page n+1
-    /// while page n is being acknowledged. With a ledger, each page's ids are recorded in it
-    /// too (all of them: the ledger is what the load saw). Returns how many were read.
+    /// Reads pages and publishes what `overlap` has not seen published, several pages to a
+    /// send (`EnvelopePublisher.recordsPerSend`), reading the next pages while a send is
+    /// being acknowledged. With a ledger, each batch's ids are recorded in it too (all of
+    /// them: the ledger is what the load saw). Returns how many were read.
     private func publishRecords(
         in window: ImportWindow, recordingIn ledger: FullLoadLedger?, overlap pass: inout OverlapMemory.Pass, traceID: String
     ) async throws -> Int {
@@ -98,29 +99,42 @@ struct EntityImport: Sendable {
             pages = connector.pages(query, modifiedIn: window.modifiedWindow)
         }
         var inFlight: Task<Void, any Error>?
+        var batch = PublishBatch()
         var count = 0
         do {
             for try await page in pages {
                 let records = window.modifiedWindow.map { w in page.filter { w.contains($0.modifiedAt) } } ?? page
                 let fresh = pass.unpublished(records, as: .upsert)
-                try await inFlight?.value
                 count += records.count
                 run.counters.read(records.count, entity: entity.name)
                 run.health.connected(.crm)
-                inFlight = Task { [publisher, run, entity, ledger] in
-                    try await ledger?.record(records.map(\.id))
-                    try await publisher.publish(fresh, traceID: traceID)
-                    run.counters.published(fresh.count, entity: entity.name)
-                    run.health.connected(.kafka)
-                }
+                batch.add(read: records.map(\.id), publishing: publisher.upserts(fresh, traceID: traceID))
+                guard batch.readCount >= publisher.recordsPerSend else { continue }
+                try await inFlight?.value
+                inFlight = send(batch, recordingIn: ledger)
+                batch = PublishBatch()
             }
             try await inFlight?.value
+            inFlight = nil
+            if !batch.isEmpty {
+                inFlight = send(batch, recordingIn: ledger)
+                try await inFlight?.value
+            }
         } catch {
             inFlight?.cancel()
             _ = try? await inFlight?.value
             throw error
         }
         return count
+    }
+
+    private func send(_ batch: PublishBatch, recordingIn ledger: FullLoadLedger?) -> Task<Void, any Error> {
+        Task { [publisher, run, entity] in
+            try await ledger?.record(batch.readIDs)
+            try await publisher.send(batch.records)
+            run.counters.published(batch.records.count, entity: entity.name)
+            run.health.connected(.kafka)
+        }
     }
 
     /// Records modified in the window that no longer match the filter become deletes.

@@ -59,7 +59,8 @@ struct IngressReader: Sendable {
             let publisher = EnvelopePublisher(
                 producer: producer, backlog: backlog, topic: Topics.crmToCampaign(entity: entity.name),
                 system: connections.crm.kind.envelopeSystem, entity: entity.name, configVersion: run.configVersion,
-                instance: run.instance)
+                instance: run.instance, recordsPerSend: EnvelopePublisher.recordsPerSend(
+                    pageSize: entity.pageSize, maxBacklog: workflow.maxBacklog))
             return EntityImport(
                 entity: entity, instance: base.instance, connector: connector,
                 publisher: publisher, options: OptionStore(database: database), state: ConnectorStateStore(database: database),

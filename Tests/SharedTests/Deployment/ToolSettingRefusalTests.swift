@@ -23,6 +23,7 @@ import Testing
         ("BENCH_EGRESS_RULES=yes", "BENCH_EGRESS_RULES must be 0 or 1, not yes"),
         ("BENCH_EGRESS_N=abc", "BENCH_EGRESS_N: abc is not a number of at least 1"),
         ("BENCH_PROFILE=quick", "quick is not default, full or scale"),
+        ("BENCH_KAFKA_PROPERTIES=linger.ms=5,lz4", "BENCH_KAFKA_PROPERTIES: lz4 is not key=value"),
     ])
     func theBenchCommandRefusesAnUnknownSetting(setting: String, message: String) async throws {
         let bench = RoleProcessHandle.binDirectory.appendingPathComponent("crmbridge-bench").path
