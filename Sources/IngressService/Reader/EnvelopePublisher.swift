@@ -39,10 +39,6 @@ struct EnvelopePublisher: Sendable {
         return maxBacklog > 0 ? max(1, min(pages, maxBacklog / 4)) : pages
     }
 
-    func publish(_ records: [CRMRecord], traceID: String) async throws {
-        try await send(upserts(records, traceID: traceID))
-    }
-
     /// Deletes are explicit `op:"delete"` envelopes, not tombstones, so compaction keeps them.
     func publishDeletes(_ deletes: [(id: String, at: Date)], traceID: String) async throws {
         let envelopes = deletes.map { Envelope(op: .delete, system: system, entity: entity, id: $0.id, modifiedAt: $0.at) }
