@@ -80,8 +80,14 @@ extension EgressEndToEnd {
                     INSERT INTO email_events (id, event_type, crm_id, occurred_at) VALUES (300, 'open', '\(missingContact)', now());
                     """)
             }
+            // The reject's row can be recorded before the poll's other events are in the CRM:
+            // wait for both, so the kill lands after the CRM answered (the commit cannot
+            // happen while the rejects topic has no leader).
             try await roles.waitUntil("the CRM to answer the batch and its reject to be recorded", interval: .milliseconds(20)) {
-                try await stack.count("SELECT count(*) FROM crmbridge.rejects WHERE workflow = 'campaign-to-crm'") == 1
+                guard try await stack.count("SELECT count(*) FROM crmbridge.rejects WHERE workflow = 'campaign-to-crm'") == 1 else {
+                    return false
+                }
+                return try await EmailEventFixture.writtenButUncommitted(stack, committed: try await roles.committedOffsets()) > 0
             }
             roles.writer.kill()
             stack.kafka.setTopicError(Topics.rejects(.campaignToCRM), nil)
