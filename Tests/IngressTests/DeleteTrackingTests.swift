@@ -1,3 +1,4 @@
+import CoreValues
 import Foundation
 import PostgresBridge
 import TestSupport
@@ -52,6 +53,39 @@ extension IngressEndToEnd {
             let checkpoint = try await late.checkpoint(stack)
             #expect(checkpoint.map { $0 > late.since } == true, "the checkpoint moved on: \(checkpoint ?? "none")")
             #expect(try await stack.count("SELECT count(*) FROM profiles") == late.live.count - 1)
+        }
+
+        /// A full load reconciles only once the writers applied what was published before it
+        /// ended: an upsert still in their backlog, of a record the CRM no longer has, is
+        /// written first and then deleted, rather than written after the walk and kept.
+        /// With no writer the reader waits, shows it, and publishes no delete.
+        @Test func aFullLoadReconcilesOnlyOnceTheWritersAppliedTheBacklogBeforeIt() async throws {
+            let contacts = TestEntity.contact(.dynamics)
+            let stack = try await TestStack.start(crm: .dynamics, workflowsYAML: TestEntity.workflow([contacts]))
+            try await stack.seed("contacts", count: 30)
+            let stale = Envelope(op: .upsert, system: .dynamics, entity: contacts.name, id: "deleted-since",
+                                 modifiedAt: Date().addingTimeInterval(-86_400), fields: ["lastname": .string("Deleted since")])
+            try await stack.produce(contacts.topic, [(key: stale.id, value: stale.encoded())])
+
+            let roles = try await IngressRoles.start(stack, writers: 0)
+            defer { roles.stop() }
+            try await roles.waitUntil("the reader waiting for the writers before reconciling") {
+                let rows = try await stack.query(
+                    "SELECT detail FROM crmbridge.role_heartbeats WHERE workflow = 'crm-to-campaign' AND role = 'reader'")
+                return rows.compactMap { $0["detail"] }.contains { $0.contains("before the full load's deletes are reconciled") }
+            }
+            #expect(try await stack.option(stack.lastImportName(contacts.name)) == nil, "the load is not done before its deletes")
+            #expect(try await stack.count("SELECT count(*) FROM crmbridge.full_loads") == 1, "its ledger is kept")
+
+            try roles.addWriter()
+            try await roles.waitUntil("the full load's LASTIMPORT") {
+                try await stack.option(stack.lastImportName(contacts.name)) != nil
+            }
+            try await roles.waitUntil("the writers to drain the topic") { try await roles.writerLag([contacts]) == 0 }
+            #expect(try await stack.rowCount(contacts, ids: [stale.id]) == 0, "the record the CRM lacks is deleted")
+            #expect(try await stack.count("SELECT count(*) FROM crmbridge.tombstones WHERE crm_id = $1", [stale.id]) == 1)
+            let comparison = try await CampaignComparison.compare(stack, contacts)
+            #expect(comparison.isEqual, "\(comparison.problems)")
         }
 
         /// A first load over a table that already holds rows the CRM never had (or no longer

@@ -36,6 +36,14 @@ struct FullLoadReconciliation: Sendable {
     /// broker: publishes a delete for every live row the load did not see, then forgets
     /// the load. Returns how many.
     ///
+    /// It first waits until the writers have applied everything on the entity's topic
+    /// (`BacklogGate.waitUntilApplied`), so the table it reads holds every record
+    /// published before the load ended. Otherwise an upsert still in the writers' backlog
+    /// from before the load, of a record deleted in the CRM since (the case of a resync
+    /// after lost delete tracking), would be written after the walk had passed its id and
+    /// stay in Campaign for good. Waiting also keeps the walk (and the sort that indexes
+    /// the ledger) off the two cores while the writers finish the load.
+    ///
     /// The unseen rows of several keyset pages go in one send (up to the publisher's
     /// `recordsPerSend`), sent while the next pages are scanned: with 1% deleted, a page of
     /// 10,000 rows holds ~100, and a send per page would make the walk wait on the broker
@@ -45,6 +53,7 @@ struct FullLoadReconciliation: Sendable {
         var count = 0
         var unseen: [String] = []
         var inFlight: Task<Void, any Error>?
+        try await publisher.backlog.waitUntilApplied(topic: publisher.topic, before: "the full load's deletes are reconciled")
         do {
             repeat {
                 let page: FullLoadLedger.UnseenPage

@@ -32,10 +32,17 @@ final class PythonHTTPServer: Sendable {
     /// Request lines received so far.
     var requests: [String] { log.split(separator: "\n").filter { $0.hasPrefix("REQUEST ") }.map(String.init) }
 
-    /// Kills the process and removes its directory.
+    /// Kills the process, reaps it and removes its directory.
+    ///
+    /// Reaped with `waitpid`, not `Process.waitUntilExit`: Foundation learns of an exit from
+    /// a SIGCHLD source, and once it missed it (a killed python3 left a zombie) the wait spun
+    /// on its run loop forever and hung the whole test run. `waitpid` on a killed child
+    /// returns at once; ECHILD means Foundation reaped it first.
     func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        let pid = process.processIdentifier
+        if process.isRunning { kill(pid, SIGKILL) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         try? FileManager.default.removeItem(atPath: directory)
     }
 }

@@ -20,6 +20,11 @@ struct LateSalesforceDelete {
     static func stage(_ stack: TestStack, _ roles: IngressRoles, _ contacts: TestEntity) async throws -> LateSalesforceDelete {
         let live = try await CampaignComparison.crmRecords(stack, contacts)
         try await roles.waitForRows(contacts, live.count)
+        // The rows are written before the full load ends: its reconciliation still waits
+        // for the writers' commit. Stopping before LASTIMPORT would cut the load short.
+        try await roles.waitUntil("the full load's LASTIMPORT") {
+            try await stack.option(stack.lastImportName(contacts.name)) != nil
+        }
         try await stack.stopWorkflow(.crmToCampaign)
         try await stack.waitForRole(.crmToCampaign, "reader", .idle)
 
