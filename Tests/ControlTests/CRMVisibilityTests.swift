@@ -151,7 +151,7 @@ import WorkflowRuntime
         }
         defer { watchdog.cancel() }
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        ChildProcessExit.wait(for: process)
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -32,17 +32,11 @@ final class PythonHTTPServer: Sendable {
     /// Request lines received so far.
     var requests: [String] { log.split(separator: "\n").filter { $0.hasPrefix("REQUEST ") }.map(String.init) }
 
-    /// Kills the process, reaps it and removes its directory.
-    ///
-    /// Reaped with `waitpid`, not `Process.waitUntilExit`: Foundation learns of an exit from
-    /// a SIGCHLD source, and once it missed it (a killed python3 left a zombie) the wait spun
-    /// on its run loop forever and hung the whole test run. `waitpid` on a killed child
-    /// returns at once; ECHILD means Foundation reaped it first.
+    /// Kills the process, waits for it (`ChildProcessExit`: here Foundation once missed a
+    /// killed python3's exit) and removes its directory.
     func stop() {
-        let pid = process.processIdentifier
-        if process.isRunning { kill(pid, SIGKILL) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        ChildProcessExit.wait(for: process)
         try? FileManager.default.removeItem(atPath: directory)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A product executable (a role, the control service, the CLI) started as its own
 /// process, as a user would run it, so tests can kill it with SIGKILL or SIGTERM.
@@ -6,6 +7,8 @@ public final class RoleProcessHandle: @unchecked Sendable {
     public let name: String
     public let logPath: String
     private let process: Process
+    /// True once `ChildProcessExit` reaped the process itself (Foundation then never learns it exited).
+    private let reapedHere = Mutex(false)
 
     /// The directory holding the built executables (`swift build` puts them next to
     /// the test bundle).
@@ -37,21 +40,25 @@ public final class RoleProcessHandle: @unchecked Sendable {
         self.process = process
     }
 
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { !reapedHere.withLock { $0 } && process.isRunning }
     public var pid: Int32 { process.processIdentifier }
 
     /// SIGKILL: no flush, no commit, no goodbye.
     public func kill() {
         guard process.isRunning else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        waitForExit()
     }
 
     /// SIGTERM and wait for a graceful exit.
     public func terminate() {
         guard process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        waitForExit()
+    }
+
+    private func waitForExit() {
+        if ChildProcessExit.wait(for: process) { reapedHere.withLock { $0 = true } }
     }
 
     /// The process's output so far (for failure messages).
