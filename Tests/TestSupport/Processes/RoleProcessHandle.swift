@@ -45,14 +45,14 @@ public final class RoleProcessHandle: @unchecked Sendable {
 
     /// SIGKILL: no flush, no commit, no goodbye.
     public func kill() {
-        guard process.isRunning else { return }
+        guard isRunning else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
         waitForExit()
     }
 
     /// SIGTERM and wait for a graceful exit.
     public func terminate() {
-        guard process.isRunning else { return }
+        guard isRunning else { return }
         process.terminate()
         waitForExit()
     }
@@ -66,8 +66,10 @@ public final class RoleProcessHandle: @unchecked Sendable {
         (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
     }
 
+    // `isRunning`, not `process.isRunning`: once reaped here, the pid may belong to
+    // another process, which must not be signalled.
     deinit {
-        if process.isRunning {
+        if isRunning {
             Foundation.kill(process.processIdentifier, SIGKILL)
         }
     }
