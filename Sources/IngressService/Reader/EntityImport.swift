@@ -128,11 +128,20 @@ struct EntityImport: Sendable {
         return count
     }
 
-    private func send(_ batch: PublishBatch, recordingIn ledger: FullLoadLedger?) -> Task<Void, any Error> {
-        Task { [publisher, run, entity] in
-            try await ledger?.record(batch.readIDs)
-            try await publisher.send(batch.records)
-            run.counters.published(batch.records.count, entity: entity.name)
+    /// Records the batch's ids in the ledger, then publishes its envelopes; the task ends
+    /// once the broker acknowledged them. The reader gathers the next batch meanwhile, so
+    /// the task owns this one (`PublishBatchHandoff`) and lets go of each part as soon as
+    /// it is done with it: at most one send's envelopes are held in Swift, beside the one
+    /// librdkafka holds for the broker.
+    private func send(_ batch: consuming PublishBatch, recordingIn ledger: FullLoadLedger?) -> Task<Void, any Error> {
+        let handoff = PublishBatchHandoff(batch)
+        return Task { [publisher, run, entity] in
+            let (readIDs, records) = handoff.take().parts()
+            try await ledger?.record(consume readIDs)
+            let count = records.count
+            let pending = try await publisher.enqueue(consume records)
+            try await pending.acknowledged()
+            run.counters.published(count, entity: entity.name)
             run.health.connected(.kafka)
         }
     }

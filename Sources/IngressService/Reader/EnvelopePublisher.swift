@@ -22,15 +22,17 @@ struct EnvelopePublisher: Sendable {
     ///
     /// Why several pages go in one send: a keyed page spreads over every partition, so a
     /// send of one 5,000-record page gives each of 750 partitions a batch of ~7 records,
-    /// and a broker keeps and serves every producer batch as a unit. Four pages in one
-    /// send make batches four times larger and four times fewer: fewer produce and fetch
+    /// and a broker keeps and serves every producer batch as a unit. Eight pages in one
+    /// send make batches eight times larger and eight times fewer: fewer produce and fetch
     /// requests, better compression, and on the local broker, which finds a fetch's
     /// offset by walking a partition's batches from the first, a walk that no longer
-    /// grows with the table (docs/performance.md, "Scale"). The memory it costs is two
-    /// sends of encoded envelopes (~500 B each): ~20 MB at most. Counted in pages, so a
-    /// small page size or a slow CRM does not hold records back for long.
-    static let pagesPerSend = 4
-    static let maxRecordsPerSend = 20_000
+    /// grows with the table (docs/performance.md, "Scale"). The memory it costs is the
+    /// send being gathered (encoded envelopes of ~500 B and their ids) and librdkafka's
+    /// copy of the send in flight: ~50 MB at 40,000 records. The send in flight is not
+    /// held in Swift as well (`PublishBatchHandoff`). Counted in pages, so a small page
+    /// size or a slow CRM does not hold records back for long.
+    static let pagesPerSend = 8
+    static let maxRecordsPerSend = 40_000
 
     /// Records per send for pages of `pageSize`; under a backlog bound, a quarter of
     /// `maxBacklog` at most, so one send cannot carry the writers' backlog far past it.
@@ -57,6 +59,14 @@ struct EnvelopePublisher: Sendable {
         guard !records.isEmpty else { return }
         try await backlog.admit(records.count)
         try await producer.send(records)
+    }
+
+    /// Waits for the backlog gate, then hands the records to the producer; returns once
+    /// librdkafka holds them, with the broker's acknowledgement still to await. A caller
+    /// that gives the records up (`consume`) holds no copy of them while the broker answers.
+    func enqueue(_ records: [KafkaRecord]) async throws -> KafkaPendingSend {
+        try await backlog.admit(records.count)
+        return try await producer.enqueue(records)
     }
 
     private func kafkaRecords(_ envelopes: [Envelope], traceID: String) -> [KafkaRecord] {

@@ -6,7 +6,8 @@ import Synchronization
 /// the high 32 bits, the record's index in the low 32 — so a batch costs one continuation,
 /// not one per message. Delivery reports are applied under one lock per report event.
 final class KafkaDeliveryTracker: Sendable {
-    typealias Completion = CheckedContinuation<KafkaDeliveryReport?, any Error>
+    /// Called once with the send's outcome, on whichever thread settled it.
+    typealias Completion = @Sendable (Result<KafkaDeliveryReport?, any Error>) -> Void
 
     /// A delivery report, as read from a librdkafka event.
     struct Delivery {
@@ -40,7 +41,7 @@ final class KafkaDeliveryTracker: Sendable {
     private let progress = NSCondition()
 
     /// Registers a send of `count` records; returns its id for `token(batch:index:)`.
-    func register(count: Int, reportTopic: String?, completion: Completion) -> UInt32 {
+    func register(count: Int, reportTopic: String?, completion: @escaping Completion) -> UInt32 {
         state.withLock { state in
             let id = state.nextID
             state.nextID = state.nextID == UInt32.max ? 1 : state.nextID + 1
@@ -63,7 +64,7 @@ final class KafkaDeliveryTracker: Sendable {
             return Self.settleIfComplete(&state, id: id, batch: batch)
         }
         if let (completion, result) = finished {
-            completion.resume(with: result)
+            completion(result)
         }
     }
 
@@ -94,7 +95,7 @@ final class KafkaDeliveryTracker: Sendable {
             }
         }
         for (completion, result) in finished {
-            completion.resume(with: result)
+            completion(result)
         }
         KafkaMetrics.delivered.increment(by: Int64(deliveries.count - failures))
         if failures > 0 { KafkaMetrics.failed.increment(by: Int64(failures)) }
@@ -108,7 +109,7 @@ final class KafkaDeliveryTracker: Sendable {
             return state.batches.values.map(\.completion)
         }
         for completion in pending {
-            completion.resume(throwing: error)
+            completion(.failure(error))
         }
         wakeWaiters()
     }

@@ -44,7 +44,11 @@ public final class KafkaProducer: Sendable {
     /// Sends one record and returns once the broker acknowledged it (all in-sync replicas),
     /// with the partition and offset it got.
     public func send(_ record: KafkaRecord) async throws -> KafkaDeliveryReport {
-        guard let report = try await submit([record], wantsReport: true) else {
+        try checkCanSend(count: 1)
+        let outcome = try await withCheckedThrowingContinuation { continuation in
+            submit([record], wantsReport: true, completion: { continuation.resume(with: $0) })
+        }
+        guard let report = outcome else {
             throw KafkaError(
                 code: .failedMessage, message: "no delivery report for the record",
                 function: "KafkaProducer.send")
@@ -57,7 +61,36 @@ public final class KafkaProducer: Sendable {
     /// records may have been written: retry the whole batch (consumers are idempotent).
     public func send(_ records: [KafkaRecord]) async throws {
         guard !records.isEmpty else { return }
-        _ = try await submit(records, wantsReport: false)
+        try checkCanSend(count: records.count)
+        _ = try await withCheckedThrowingContinuation { continuation in
+            submit(records, wantsReport: false, completion: { continuation.resume(with: $0) })
+        }
+    }
+
+    /// Hands every record to librdkafka and returns once it holds a copy of each (waiting
+    /// while its queue is full); the broker's acknowledgement is awaited on the returned
+    /// `KafkaPendingSend`, as `send(_:)` would. The records are released on return, so a
+    /// caller that gives them up (`consume`) does not hold a batch twice while the broker
+    /// answers. Ordering and the meaning of a failure are those of `send(_:)`.
+    public func enqueue(_ records: [KafkaRecord]) async throws -> KafkaPendingSend {
+        let (acknowledgement, outcome) = AsyncThrowingStream<Never, any Error>.makeStream()
+        guard !records.isEmpty else {
+            outcome.finish()
+            return KafkaPendingSend(acknowledgement)
+        }
+        try checkCanSend(count: records.count)
+        await withCheckedContinuation { enqueued in
+            submit(
+                records, wantsReport: false,
+                completion: { result in
+                    switch result {
+                    case .success: outcome.finish()
+                    case .failure(let error): outcome.finish(throwing: error)
+                    }
+                },
+                enqueued: { enqueued.resume() })
+        }
+        return KafkaPendingSend(acknowledgement)
     }
 
     /// Waits until every record sent so far was acknowledged or failed.
@@ -92,7 +125,7 @@ public final class KafkaProducer: Sendable {
         state.withLock { $0 = .closed }
     }
 
-    private func submit(_ records: [KafkaRecord], wantsReport: Bool) async throws -> KafkaDeliveryReport? {
+    private func checkCanSend(count: Int) throws {
         try state.withLock { state in
             guard case .open = state else {
                 throw KafkaError.closed("producer", function: "KafkaProducer.send")
@@ -101,19 +134,27 @@ public final class KafkaProducer: Sendable {
         if let fatal = core.fatal {
             throw fatal
         }
-        guard records.count <= Int(UInt32.max) else {
+        guard count <= Int(UInt32.max) else {
             throw KafkaError.invalidArgument(
                 "a batch holds at most \(UInt32.max) records", function: "KafkaProducer.send")
         }
-        let (core, enqueueQueue) = (core, enqueueQueue)
-        return try await withCheckedThrowingContinuation { continuation in
-            let batch = core.tracker.register(
-                count: records.count, reportTopic: wantsReport ? records[0].topic : nil,
-                completion: continuation)
-            enqueueQueue.async {
-                let (enqueued, error) = Self.enqueue(records, batch: batch, core: core)
-                core.tracker.enqueueFinished(batch: batch, enqueued: enqueued, error: error)
-            }
+    }
+
+    /// Registers the send and enqueues its records on the enqueue queue; `completion` gets
+    /// the outcome once every record settled, `enqueued` runs once librdkafka holds them
+    /// (or refused the rest). The records are captured by the enqueue job alone, which
+    /// drops them when it ends.
+    private func submit(
+        _ records: [KafkaRecord], wantsReport: Bool,
+        completion: @escaping KafkaDeliveryTracker.Completion, enqueued: (@Sendable () -> Void)? = nil
+    ) {
+        let core = core
+        let batch = core.tracker.register(
+            count: records.count, reportTopic: wantsReport ? records[0].topic : nil, completion: completion)
+        enqueueQueue.async { [records] in
+            let (count, error) = Self.enqueue(records, batch: batch, core: core)
+            core.tracker.enqueueFinished(batch: batch, enqueued: count, error: error)
+            enqueued?()
         }
     }
 

@@ -10,7 +10,8 @@ struct KafkaDeliveryTrackerTests {
         let (ids, registered) = AsyncStream.makeStream(of: UInt32.self)
         let outcome = Task {
             try await withCheckedThrowingContinuation { continuation in
-                registered.yield(tracker.register(count: count, reportTopic: reportTopic, completion: continuation))
+                registered.yield(
+                    tracker.register(count: count, reportTopic: reportTopic) { continuation.resume(with: $0) })
                 registered.finish()
             }
         }

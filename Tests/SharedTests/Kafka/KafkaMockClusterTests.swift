@@ -32,6 +32,60 @@ struct KafkaMockClusterTests {
         #expect((after?.offset ?? 0) > before.offset)
     }
 
+    /// `enqueue` returns once librdkafka holds the records, not once the broker has them:
+    /// with the only broker down it returns, and the acknowledgement follows the broker.
+    @Test func anEnqueueReturnsWithTheBrokerDownAndItsAcknowledgementFollowsTheBroker() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: TestKafka.logger)
+        try cluster.createTopic("handoff", partitions: 3)
+        var configuration = KafkaConfiguration.localDefaults(bootstrapServers: cluster.bootstrapServers)
+        configuration.messageTimeout = .seconds(60)
+        let producer = try KafkaProducer(configuration: configuration, logger: TestKafka.logger)
+        _ = try await producer.send(KafkaRecord(topic: "handoff", key: "k", value: Data("warm-up".utf8)))
+        let records = (0..<500).map { KafkaRecord(topic: "handoff", key: "k\($0)", value: Data("v\($0)".utf8)) }
+
+        try cluster.setBrokerDown(1)
+        let enqueueing = Task { try await producer.enqueue(records) }
+        let pending: KafkaPendingSend
+        do {
+            pending = try await eventuallyValue("enqueue returns while the broker is down", timeout: .seconds(20)) {
+                try await withThrowingTaskGroup(of: KafkaPendingSend?.self) { group in
+                    group.addTask { try await enqueueing.value }
+                    group.addTask { try await Task.sleep(for: .milliseconds(200)); return nil }
+                    defer { group.cancelAll() }
+                    return try await group.next() ?? nil
+                }
+            }
+        } catch {
+            try cluster.setBrokerUp(1)
+            throw error
+        }
+        try cluster.setBrokerUp(1)
+        try await pending.acknowledged()
+        await producer.close()
+
+        let admin = try KafkaAdmin(configuration: configuration, logger: TestKafka.logger)
+        let total = try await admin.watermarks(topic: "handoff").values.reduce(0) { $0 + $1.high - $1.low }
+        #expect(total == 501)
+    }
+
+    @Test func anEnqueuedSendTheBrokerNeverTakesFailsItsAcknowledgement() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: TestKafka.logger)
+        try cluster.createTopic("lost", partitions: 1)
+        var configuration = KafkaConfiguration.localDefaults(bootstrapServers: cluster.bootstrapServers)
+        configuration.messageTimeout = .seconds(2)
+        let producer = try KafkaProducer(configuration: configuration, logger: TestKafka.logger)
+        _ = try await producer.send(KafkaRecord(topic: "lost", key: "k", value: Data("warm-up".utf8)))
+
+        try cluster.setBrokerDown(1)
+        let pending = try await producer.enqueue(
+            (0..<10).map { KafkaRecord(topic: "lost", key: "k", value: Data("v\($0)".utf8)) })
+        let error = await #expect(throws: KafkaError.self) { try await pending.acknowledged() }
+        #expect(error?.isRetriable == true)
+        #expect(error?.message.contains("10 of 10 records were not delivered") == true)
+        try cluster.setBrokerUp(1)
+        await producer.close()
+    }
+
     @Test func roundTripTimeDelaysAcknowledgements() async throws {
         let cluster = try KafkaMockCluster(brokers: 1, logger: TestKafka.logger)
         try cluster.createTopic("slow", partitions: 1)
