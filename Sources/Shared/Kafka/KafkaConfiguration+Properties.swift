@@ -71,6 +71,7 @@ extension KafkaConfiguration {
             properties["enable.partition.eof"] = "false"
             properties["queued.max.messages.kbytes"] = .plain(
                 additional["queued.max.messages.kbytes"] ?? String(max(1, consumerPrefetchBytes / 1024)))
+            properties["fetch.max.bytes"] = .plain(additional["fetch.max.bytes"] ?? String(consumerFetchBytes))
         case .offsetClient(let groupID):
             properties["group.id"] = .plain(groupID)
             properties["session.timeout.ms"] = .plain(String(sessionTimeout.kafkaMilliseconds))

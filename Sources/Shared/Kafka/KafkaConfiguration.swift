@@ -27,6 +27,17 @@ public struct KafkaConfiguration: Sendable, Hashable {
     /// second waits (16 MiB held a writer to ~60,000 records/s, 32 MiB lets it reach
     /// ~90,000; `make bench`, docs/performance.md). `additional` may override it.
     public var consumerPrefetchBytes: Int = 32 * 1024 * 1024
+
+    /// `fetch.max.bytes` of group consumers: a quarter of `consumerPrefetchBytes`, at
+    /// least `message.max.bytes`. librdkafka checks the prefetch only before it fetches,
+    /// so one response lands on a queue that is nearly full: with librdkafka's own 50 MiB
+    /// (and, compressed, more once unpacked) a writer fetching a deep backlog held a
+    /// whole response past its prefetch. A quarter keeps what a consumer holds near the
+    /// prefetch. `additional` may override it.
+    var consumerFetchBytes: Int {
+        let messageMaxBytes = additional["message.max.bytes"].flatMap { Int($0) } ?? 1_000_000
+        return max(consumerPrefetchBytes / 4, messageMaxBytes)
+    }
     /// Any other librdkafka property (see librdkafka's CONFIGURATION.md). Applied before
     /// the bridge's own guarantees, which it cannot override: producer idempotence and
     /// `acks=all`, manual offset commits and `auto.offset.reset=earliest` of consumers.

@@ -37,6 +37,20 @@ struct KafkaConfigurationTests {
         #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.max.messages.kbytes"] == "65536")
     }
 
+    @Test func oneFetchCarriesAQuarterOfThePrefetchAtMostUnlessAdditionalSaysOtherwise() {
+        var configuration = KafkaConfiguration(bootstrapServers: "b:9092")
+        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["fetch.max.bytes"] == "8388608")
+        configuration.consumerPrefetchBytes = 16 * 1024 * 1024
+        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["fetch.max.bytes"] == "4194304")
+        // Never below message.max.bytes, which librdkafka would refuse.
+        configuration.consumerPrefetchBytes = 1024 * 1024
+        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["fetch.max.bytes"] == "1000000")
+        configuration.additional = ["message.max.bytes": "2000000"]
+        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["fetch.max.bytes"] == "2000000")
+        configuration.additional = ["fetch.max.bytes": "52428800"]
+        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["fetch.max.bytes"] == "52428800")
+    }
+
     @Test func localDefaultsShortenGroupTimeoutsForTheMockBroker() {
         let properties = KafkaConfiguration.localDefaults(bootstrapServers: "127.0.0.1:1")
             .librdkafkaProperties(for: .groupConsumer(groupID: "g"))
