@@ -76,6 +76,7 @@ public enum RoleProcess {
         config option: String?, metricsPort: Int?, metricsHost: String?,
         needs: Set<RoleHealth.Dependency>, work: (CRMBridgeConfig, Logger) -> RoleSupervisor.Work
     ) async throws {
+        MallocTuning.apply()
         let logger = bootstrapLogging(label: "crmbridge.\(service).\(role)")
         bootstrapMetrics()
         let endpoint = try metricsEndpoint(port: metricsPort, host: metricsHost)
