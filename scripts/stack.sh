@@ -104,7 +104,6 @@ process_command() {
 load_stack_env() {
     [ -f "$state/stack.env" ] && [ -f "$pids/control.pid" ] || { echo "no stack is running (make run)" >&2; exit 1; }
     set -a; . "$state/stack.env"; set +a
-    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 }
 
 stack_bin() {
@@ -252,8 +251,6 @@ ENV
     # The demo's Campaign tables; a customer's Campaign has its own, so no role creates them.
     "$bin/crmbridge" demo-schema --database-url "$db_url" >/dev/null
     follow_crm "$db_url"
-    # As in the image (deploy/Dockerfile): two malloc arenas keep the roles' memory lower.
-    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
     for role in $PROCESSES; do
         start_process "$role" $(process_command "$bin" "$role")

@@ -81,8 +81,6 @@ struct BenchStack: Sendable {
             "KAFKA_BOOTSTRAP_SERVERS": bootstrapServers,
             "CRMBRIDGE_LOCAL_BROKER": "1",
             "CRMBRIDGE_CONFIG": configPath,
-            // What deploy/Dockerfile and scripts/stack.sh set for every role.
-            "MALLOC_ARENA_MAX": ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] ?? "2",
             "CRMBRIDGE_LOG_LEVEL": ProcessInfo.processInfo.environment["BENCH_ROLE_LOG_LEVEL"] ?? "notice",
             "DYNAMICS_URL": emulator.baseURL,
             "DYNAMICS_TOKEN_URL": emulator.tokenURL,

@@ -15,10 +15,12 @@ import Glibc
 ///   CRM records, a send's array or a fetch response is carved from the heap, and the
 ///   heap keeps the holes they leave. Fixed, such blocks go back to the system when freed.
 ///
-/// Measured with the scale profile at 2,000,000 contacts, eight-page sends
-/// (docs/performance.md, "Scale"): the reader's peak 185 MB with glibc's defaults, 151 MB
-/// with two arenas, 149 / 131 MB (initial / second load) with both; the writer's 154 MB
-/// with two arenas, 138 MB with both; no slower.
+/// The roles set both themselves, so a role started any way (the image, `make run`, the
+/// bench, a customer's own unit) gets them. Measured with the scale profile at 2,000,000
+/// contacts and eight-page sends, both roles with two arenas already (they were set from
+/// the environment before): the fixed threshold took the writer's peak from 154 to
+/// 138 MB and the reader's from 151 / 142 to 149 / 131 MB (initial / second load), at
+/// the same speed (docs/performance.md, "Scale").
 public enum MallocTuning {
     /// Arenas a role may use unless `MALLOC_ARENA_MAX` says otherwise.
     public static let arenas: Int32 = 2
