@@ -44,10 +44,10 @@ struct FullLoadReconciliation: Sendable {
     /// stay in Campaign for good. Waiting also keeps the walk (and the sort that indexes
     /// the ledger) off the two cores while the writers finish the load.
     ///
-    /// The unseen rows of several keyset pages go in one send (up to the publisher's
-    /// `recordsPerSend`), sent while the next pages are scanned: with 1% deleted, a page of
-    /// 10,000 rows holds ~100, and a send per page would make the walk wait on the broker
-    /// 1,500 times at 15 million rows.
+    /// The unseen rows of several keyset pages go in one send (`deletesPerSend`), sent
+    /// while the next pages are scanned: with 1% deleted, a page of 10,000 rows holds
+    /// ~100, and a send per page would make the walk wait on the broker 1,500 times at 15
+    /// million rows.
     func publishMissing(_ ledger: FullLoadLedger, loadStart: Date, traceID: String) async throws -> Int {
         var cursor: String?
         var count = 0
@@ -65,7 +65,7 @@ struct FullLoadReconciliation: Sendable {
                 unseen += page.ids
                 count += page.ids.count
                 cursor = page.next
-                if unseen.count >= publisher.recordsPerSend || (cursor == nil && !unseen.isEmpty) {
+                if unseen.count >= deletesPerSend || (cursor == nil && !unseen.isEmpty) {
                     try await inFlight?.value
                     inFlight = publishDeletes(unseen, stampedAt: loadStart, traceID: traceID)
                     unseen = []
@@ -80,6 +80,12 @@ struct FullLoadReconciliation: Sendable {
         try await ledger.finish()
         return count
     }
+
+    /// Deletes per send: the publisher's `recordsPerSend`, at most 10,000. The walk ends
+    /// a load, when the reader's memory already holds the load's sends; 10,000 deletes
+    /// make 15 sends at 15 million rows with 1% deleted, where sends of 40,000 took the
+    /// reader from 138 to 160 MB at the end of a second load (docs/performance.md, "Scale").
+    var deletesPerSend: Int { min(publisher.recordsPerSend, 10_000) }
 
     private func publishDeletes(_ ids: [String], stampedAt loadStart: Date, traceID: String) -> Task<Void, any Error> {
         Task { [publisher] in

@@ -1,6 +1,7 @@
 import DevBroker
 import Foundation
 import KafkaBridge
+import Synchronization
 import TestSupport
 import Testing
 
@@ -32,33 +33,43 @@ struct KafkaMockClusterTests {
         #expect((after?.offset ?? 0) > before.offset)
     }
 
+    /// A one-broker cluster with `topic`, and a producer that has sent once to it (so it
+    /// knows the partitions' leader before the broker goes down).
+    private func warmProducer(
+        topic: String, partitions: Int32, messageTimeout: Duration
+    ) async throws -> (KafkaMockCluster, KafkaProducer, KafkaConfiguration) {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: TestKafka.logger)
+        try cluster.createTopic(topic, partitions: partitions)
+        var configuration = KafkaConfiguration.localDefaults(bootstrapServers: cluster.bootstrapServers)
+        configuration.messageTimeout = messageTimeout
+        let producer = try KafkaProducer(configuration: configuration, logger: TestKafka.logger)
+        _ = try await producer.send(KafkaRecord(topic: topic, key: "k", value: Data("warm-up".utf8)))
+        return (cluster, producer, configuration)
+    }
+
     /// `enqueue` returns once librdkafka holds the records, not once the broker has them:
     /// with the only broker down it returns, and the acknowledgement follows the broker.
     @Test func anEnqueueReturnsWithTheBrokerDownAndItsAcknowledgementFollowsTheBroker() async throws {
-        let cluster = try KafkaMockCluster(brokers: 1, logger: TestKafka.logger)
-        try cluster.createTopic("handoff", partitions: 3)
-        var configuration = KafkaConfiguration.localDefaults(bootstrapServers: cluster.bootstrapServers)
-        configuration.messageTimeout = .seconds(60)
-        let producer = try KafkaProducer(configuration: configuration, logger: TestKafka.logger)
-        _ = try await producer.send(KafkaRecord(topic: "handoff", key: "k", value: Data("warm-up".utf8)))
+        let (cluster, producer, configuration) = try await warmProducer(
+            topic: "handoff", partitions: 3, messageTimeout: .seconds(60))
         let records = (0..<500).map { KafkaRecord(topic: "handoff", key: "k\($0)", value: Data("v\($0)".utf8)) }
 
         try cluster.setBrokerDown(1)
-        let enqueueing = Task { try await producer.enqueue(records) }
+        let enqueued = Mutex<KafkaPendingSend?>(nil)
+        let enqueueing = Task {
+            let pending = try await producer.enqueue(records)
+            enqueued.withLock { $0 = pending }
+        }
         let pending: KafkaPendingSend
         do {
             pending = try await eventuallyValue("enqueue returns while the broker is down", timeout: .seconds(20)) {
-                try await withThrowingTaskGroup(of: KafkaPendingSend?.self) { group in
-                    group.addTask { try await enqueueing.value }
-                    group.addTask { try await Task.sleep(for: .milliseconds(200)); return nil }
-                    defer { group.cancelAll() }
-                    return try await group.next() ?? nil
-                }
+                enqueued.withLock { $0 }
             }
         } catch {
             try cluster.setBrokerUp(1)
             throw error
         }
+        try await enqueueing.value
         try cluster.setBrokerUp(1)
         try await pending.acknowledged()
         await producer.close()
@@ -69,12 +80,7 @@ struct KafkaMockClusterTests {
     }
 
     @Test func anEnqueuedSendTheBrokerNeverTakesFailsItsAcknowledgement() async throws {
-        let cluster = try KafkaMockCluster(brokers: 1, logger: TestKafka.logger)
-        try cluster.createTopic("lost", partitions: 1)
-        var configuration = KafkaConfiguration.localDefaults(bootstrapServers: cluster.bootstrapServers)
-        configuration.messageTimeout = .seconds(2)
-        let producer = try KafkaProducer(configuration: configuration, logger: TestKafka.logger)
-        _ = try await producer.send(KafkaRecord(topic: "lost", key: "k", value: Data("warm-up".utf8)))
+        let (cluster, producer, _) = try await warmProducer(topic: "lost", partitions: 1, messageTimeout: .seconds(2))
 
         try cluster.setBrokerDown(1)
         let pending = try await producer.enqueue(
