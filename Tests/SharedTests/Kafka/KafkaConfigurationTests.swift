@@ -51,6 +51,17 @@ struct KafkaConfigurationTests {
         #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["fetch.max.bytes"] == "52428800")
     }
 
+    @Test func thePrefetchIsBoundedInMessagesTooUnlessAdditionalSaysOtherwise() {
+        var configuration = KafkaConfiguration(bootstrapServers: "b:9092")
+        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.min.messages"] == "65536")
+        configuration.consumerPrefetchBytes = 16 * 1024 * 1024
+        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.min.messages"] == "32768")
+        configuration.consumerPrefetchBytes = 64 * 1024
+        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.min.messages"] == "1000")
+        configuration.additional = ["queued.min.messages": "100000"]
+        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.min.messages"] == "100000")
+    }
+
     @Test func localDefaultsShortenGroupTimeoutsForTheMockBroker() {
         let properties = KafkaConfiguration.localDefaults(bootstrapServers: "127.0.0.1:1")
             .librdkafkaProperties(for: .groupConsumer(groupID: "g"))
