@@ -72,8 +72,6 @@ extension KafkaConfiguration {
             properties["queued.max.messages.kbytes"] = .plain(
                 additional["queued.max.messages.kbytes"] ?? String(max(1, consumerPrefetchBytes / 1024)))
             properties["fetch.max.bytes"] = .plain(additional["fetch.max.bytes"] ?? String(consumerFetchBytes))
-            properties["queued.min.messages"] = .plain(
-                additional["queued.min.messages"] ?? String(consumerPrefetchMessages))
         case .offsetClient(let groupID):
             properties["group.id"] = .plain(groupID)
             properties["session.timeout.ms"] = .plain(String(sessionTimeout.kafkaMilliseconds))

@@ -28,16 +28,6 @@ public struct KafkaConfiguration: Sendable, Hashable {
     /// ~90,000; `make bench`, docs/performance.md). `additional` may override it.
     public var consumerPrefetchBytes: Int = 32 * 1024 * 1024
 
-    /// `queued.min.messages` of group consumers: the prefetch in messages as well, one per
-    /// 512 bytes of `consumerPrefetchBytes` (32,768 for 16 MiB). librdkafka counts only
-    /// the payload against the bytes, and every queued message costs a few hundred bytes
-    /// besides, so a flood of small messages (the deletes a full load's reconciliation
-    /// publishes, ~250 B each) held two and a half times as many messages as upserts in
-    /// the same bytes. Upserts of ~600 B reach the bytes first. `additional` may override it.
-    var consumerPrefetchMessages: Int {
-        max(1000, consumerPrefetchBytes / 512)
-    }
-
     /// `fetch.max.bytes` of group consumers: a quarter of `consumerPrefetchBytes`, at
     /// least `message.max.bytes`. librdkafka checks the prefetch only before it fetches,
     /// so one response lands on a queue that is nearly full: with librdkafka's own 50 MiB

@@ -28,38 +28,32 @@ struct KafkaConfigurationTests {
         #expect(properties["heartbeat.interval.ms"] == "3000")
     }
 
+    /// The value a group consumer of `configuration` gets for the librdkafka `key`.
+    private func consumerProperty(_ key: String, of configuration: KafkaConfiguration) -> KafkaPropertyValue? {
+        configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))[key]
+    }
+
     @Test func groupConsumersPrefetchAtMost16MiBUnlessAdditionalSaysOtherwise() {
         var configuration = KafkaConfiguration(bootstrapServers: "b:9092")
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.max.messages.kbytes"] == "32768")
+        #expect(consumerProperty("queued.max.messages.kbytes", of: configuration) == "32768")
         configuration.consumerPrefetchBytes = 4 * 1024 * 1024
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.max.messages.kbytes"] == "4096")
+        #expect(consumerProperty("queued.max.messages.kbytes", of: configuration) == "4096")
         configuration.additional = ["queued.max.messages.kbytes": "65536"]
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.max.messages.kbytes"] == "65536")
+        #expect(consumerProperty("queued.max.messages.kbytes", of: configuration) == "65536")
     }
 
     @Test func oneFetchCarriesAQuarterOfThePrefetchAtMostUnlessAdditionalSaysOtherwise() {
         var configuration = KafkaConfiguration(bootstrapServers: "b:9092")
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["fetch.max.bytes"] == "8388608")
+        #expect(consumerProperty("fetch.max.bytes", of: configuration) == "8388608")
         configuration.consumerPrefetchBytes = 16 * 1024 * 1024
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["fetch.max.bytes"] == "4194304")
+        #expect(consumerProperty("fetch.max.bytes", of: configuration) == "4194304")
         // Never below message.max.bytes, which librdkafka would refuse.
         configuration.consumerPrefetchBytes = 1024 * 1024
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["fetch.max.bytes"] == "1000000")
+        #expect(consumerProperty("fetch.max.bytes", of: configuration) == "1000000")
         configuration.additional = ["message.max.bytes": "2000000"]
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["fetch.max.bytes"] == "2000000")
+        #expect(consumerProperty("fetch.max.bytes", of: configuration) == "2000000")
         configuration.additional = ["fetch.max.bytes": "52428800"]
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["fetch.max.bytes"] == "52428800")
-    }
-
-    @Test func thePrefetchIsBoundedInMessagesTooUnlessAdditionalSaysOtherwise() {
-        var configuration = KafkaConfiguration(bootstrapServers: "b:9092")
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.min.messages"] == "65536")
-        configuration.consumerPrefetchBytes = 16 * 1024 * 1024
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.min.messages"] == "32768")
-        configuration.consumerPrefetchBytes = 64 * 1024
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.min.messages"] == "1000")
-        configuration.additional = ["queued.min.messages": "100000"]
-        #expect(configuration.librdkafkaProperties(for: .groupConsumer(groupID: "g"))["queued.min.messages"] == "100000")
+        #expect(consumerProperty("fetch.max.bytes", of: configuration) == "52428800")
     }
 
     @Test func localDefaultsShortenGroupTimeoutsForTheMockBroker() {
