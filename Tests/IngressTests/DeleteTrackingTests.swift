@@ -1,5 +1,6 @@
 import CoreValues
 import Foundation
+import KafkaBridge
 import PostgresBridge
 import TestSupport
 import Testing
@@ -86,6 +87,62 @@ extension IngressEndToEnd {
             #expect(try await stack.count("SELECT count(*) FROM crmbridge.tombstones WHERE crm_id = $1", [stale.id]) == 1)
             let comparison = try await CampaignComparison.compare(stack, contacts)
             #expect(comparison.isEqual, "\(comparison.problems)")
+        }
+
+        /// The reconciliation's deletes reach the writers one send at a time: each send is
+        /// published only once the writers have applied the one before it, so their
+        /// prefetch never takes in the whole walk's deletes at once. The test stands in for
+        /// the writers, moving their group's committed offsets to the end of the topic, and
+        /// the reader publishes exactly one send, of at most `deletesPerSend`, per release.
+        @Test func theReconciliationPublishesEachSendOfDeletesOnlyOnceTheWritersAppliedTheOneBefore() async throws {
+            var contacts = TestEntity.contact(.dynamics)
+            contacts.pageSize = 100  // six pages to a send: 600 records, so 600 deletes at most
+            let gone = 1_500
+            let stack = try await TestStack.start(crm: .dynamics, workflowsYAML: TestEntity.workflow([contacts]), prepare: """
+                INSERT INTO profiles (crm_id, last_name, crm_modified_at)
+                    SELECT gen_random_uuid()::text, 'gone from the CRM', now() - interval '1 day' FROM generate_series(1, \(gone));
+                """)
+            try await stack.seed("contacts", count: 200)
+            let admin = try KafkaAdmin(configuration: stack.kafkaConfiguration(), logger: TestKafka.logger)
+            func published() async throws -> Int64 {
+                try await admin.watermarks(topic: contacts.topic).values.reduce(0) { $0 + $1.high }
+            }
+            func readerWaits(_ reason: String) async throws -> Bool {
+                let rows = try await stack.query(
+                    "SELECT detail FROM crmbridge.role_heartbeats WHERE workflow = 'crm-to-campaign' AND role = 'reader'")
+                return rows.compactMap { $0["detail"] }.contains { $0.contains(reason) }
+            }
+
+            let roles = try await IngressRoles.start(stack, writers: 0)
+            defer { roles.stop() }
+            try await roles.waitUntil("the reader waiting for the writers before reconciling") {
+                try await readerWaits("before the full load's deletes are reconciled")
+            }
+            var total = try await published()
+            var sends: [Int64] = []
+            while sends.reduce(0, +) < gone {
+                try await admin.resetOffsets(group: Topics.writerGroup(.crmToCampaign), topic: contacts.topic, to: .latest)
+                try await roles.waitUntil("send \(sends.count + 1) of deletes, then the reader waiting for it to be applied") {
+                    let now = try await published()
+                    guard now > total else { return false }
+                    return try await readerWaits("before the full load's reconciliation goes on")
+                }
+                let now = try await published()
+                sends.append(now - total)
+                total = now
+            }
+            #expect(sends == [600, 600, 300], "one send per release, each of at most 600 deletes")
+
+            try await admin.resetOffsets(group: Topics.writerGroup(.crmToCampaign), topic: contacts.topic, to: .latest)
+            try await roles.waitUntil("the full load's LASTIMPORT") {
+                try await stack.option(stack.lastImportName(contacts.name)) != nil
+            }
+            let deletes = try await stack.messages(contacts.topic)
+                .compactMap { message in message.value.flatMap { try? Envelope.decode($0).get() } }
+                .filter { $0.op == .delete }
+            let goneIDs = try await stack.query("SELECT crm_id FROM profiles WHERE last_name = 'gone from the CRM'").compactMap { $0["crm_id"] }
+            #expect(deletes.count == gone)
+            #expect(Set(deletes.map(\.id)) == Set(goneIDs), "a delete for each row the CRM lacks, and only for those")
         }
 
         /// A first load over a table that already holds rows the CRM never had (or no longer

@@ -48,6 +48,13 @@ struct FullLoadReconciliation: Sendable {
     /// while the next pages are scanned: with 1% deleted, a page of 10,000 rows holds
     /// ~100, and a send per page would make the walk wait on the broker 1,500 times at 15
     /// million rows.
+    ///
+    /// Each send is published only once the writers have applied the one before it. Delete
+    /// envelopes are small, so a send of them is many messages for few bytes, and the
+    /// writers' prefetch, bounded in bytes, would otherwise take in the whole walk's
+    /// deletes at once: 150,000 of them at 15 million rows took the writer from 124-131 MB
+    /// to 143 MB at the end of a second load (docs/performance.md, "Scale"). Paced, it never
+    /// holds more than one send, and the walk goes on scanning while the writers apply it.
     func publishMissing(_ ledger: FullLoadLedger, loadStart: Date, traceID: String) async throws -> Int {
         var cursor: String?
         var count = 0
@@ -65,10 +72,11 @@ struct FullLoadReconciliation: Sendable {
                 unseen += page.ids
                 count += page.ids.count
                 cursor = page.next
-                if unseen.count >= deletesPerSend || (cursor == nil && !unseen.isEmpty) {
+                while unseen.count >= deletesPerSend || (cursor == nil && !unseen.isEmpty) {
+                    let send = Array(unseen.prefix(deletesPerSend))
+                    unseen.removeFirst(send.count)
                     try await inFlight?.value
-                    inFlight = publishDeletes(unseen, stampedAt: loadStart, traceID: traceID)
-                    unseen = []
+                    inFlight = publishDeletes(send, stampedAt: loadStart, traceID: traceID)
                 }
             } while cursor != nil
             try await inFlight?.value
@@ -81,15 +89,18 @@ struct FullLoadReconciliation: Sendable {
         return count
     }
 
-    /// Deletes per send: the publisher's `recordsPerSend`, at most 10,000. The walk ends
-    /// a load, when the reader's memory already holds the load's sends; 10,000 deletes
-    /// make 15 sends at 15 million rows with 1% deleted, where sends of 40,000 took the
-    /// reader from 138 to 160 MB at the end of a second load (docs/performance.md, "Scale").
+    /// The most deletes one send holds: the publisher's `recordsPerSend`, and no more than
+    /// 10,000. The walk ends a load, when the reader's memory already holds the load's
+    /// sends; 10,000 deletes make 15 sends at 15 million rows with 1% deleted, where sends
+    /// of 40,000 took the reader from 138 to 160 MB at the end of a second load
+    /// (docs/performance.md, "Scale").
     var deletesPerSend: Int { min(publisher.recordsPerSend, 10_000) }
 
+    /// Publishes one send of deletes, then waits until the writers have applied it.
     private func publishDeletes(_ ids: [String], stampedAt loadStart: Date, traceID: String) -> Task<Void, any Error> {
         Task { [publisher] in
             try await publisher.publishDeletes(ids.map { ($0, loadStart) }, traceID: traceID)
+            try await publisher.backlog.waitUntilApplied(topic: publisher.topic, before: "the full load's reconciliation goes on")
         }
     }
 }
