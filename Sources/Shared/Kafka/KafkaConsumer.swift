@@ -17,6 +17,8 @@ public final class KafkaConsumer: Sendable {
     private let client: RDKafkaClient
     private let queue: KafkaBlockingQueue
     private let tracker: KafkaAssignmentTracker
+    /// Nil from librdkafka 2.2 on (`KafkaFetchNudge.isNeeded`).
+    let fetchNudge: KafkaFetchNudge?
     private let isClosed = Mutex(false)
     private let logger: Logger
 
@@ -43,6 +45,7 @@ public final class KafkaConsumer: Sendable {
         self.tracker = tracker
         self.logger = logger
         queue = KafkaBlockingQueue(label: "kafka.consumer.\(groupID)")
+        fetchNudge = KafkaFetchNudge.isNeeded ? KafkaFetchNudge(client: client, label: "kafka.consumer.\(groupID).nudge") : nil
     }
 
     deinit {
@@ -84,6 +87,7 @@ public final class KafkaConsumer: Sendable {
             }
             if !messages.isEmpty {
                 KafkaMetrics.consumed.increment(by: Int64(messages.count))
+                fetchNudge?.afterPoll(owning: tracker.current)
                 return messages
             }
             if ContinuousClock.now >= deadline || Task.isCancelled { return [] }
