@@ -1,4 +1,5 @@
 import CRDKafka
+import Foundation
 import Synchronization
 
 /// Wakes the broker threads of a group consumer whose prefetch filled up, so they fetch
@@ -19,9 +20,9 @@ import Synchronization
 /// to fetch. So after a poll that returned messages, the nudge asks the leaders of the
 /// consumer's partitions for their end offsets: `rd_kafka_offsets_for_times` sends one
 /// ListOffsets per leader, so each broker the consumer fetches from is woken once. It
-/// runs on a queue of its own, never holds up a poll, is at most one at a time and at
-/// most one per `interval`; an error (a broker down, a partition moving) is ignored, as
-/// the fetcher will see the same and report it.
+/// runs on a queue of its own and never holds up a poll; at most one per `interval` is
+/// sent, one at a time. An error (a broker down, a partition moving) is ignored: the
+/// fetcher meets the same and reports it.
 final class KafkaFetchNudge: Sendable {
     /// librdkafka 2.2 replaced the wait by `fetch.queue.backoff.ms`, which a nudge does not cut short.
     static var isNeeded: Bool { rd_kafka_version() < 0x0202_0000 }
@@ -32,13 +33,15 @@ final class KafkaFetchNudge: Sendable {
     private let state = Mutex(State())
 
     private struct State {
-        var inFlight = false
+        /// A nudge is enqueued and not yet sent: later polls join it.
+        var scheduled = false
+        var partitions: Set<KafkaTopicPartition> = []
         var last: ContinuousClock.Instant?
+        var sent = 0
     }
 
-    /// How many nudges were sent; for tests.
-    var sent: Int { sentCount.withLock { $0 } }
-    private let sentCount = Mutex(0)
+    /// How many nudges were sent.
+    var sent: Int { state.withLock { $0.sent } }
 
     init(client: RDKafkaClient, label: String, interval: Duration = .milliseconds(50)) {
         self.client = client
@@ -46,23 +49,30 @@ final class KafkaFetchNudge: Sendable {
         self.interval = interval
     }
 
-    /// After a poll that returned messages: wakes the leaders of `partitions`, unless a
-    /// nudge is in flight or the last one is less than `interval` old.
+    /// After a poll that returned messages: wakes the leaders of `partitions` once the
+    /// last nudge is `interval` old. A poll while a nudge waits joins it; a poll while one
+    /// is being sent gets the next, so every poll that took messages is followed by a
+    /// nudge, which matters for the last one before the prefetch runs dry.
     func afterPoll(owning partitions: Set<KafkaTopicPartition>) {
         guard !partitions.isEmpty else { return }
-        let now = ContinuousClock.now
-        let go = state.withLock { state in
-            if state.inFlight { return false }
-            if let last = state.last, now - last < interval { return false }
-            state.inFlight = true
-            state.last = now
-            return true
+        let enqueue = state.withLock { state in
+            state.partitions = partitions
+            defer { state.scheduled = true }
+            return !state.scheduled
         }
-        guard go else { return }
+        guard enqueue else { return }
         queue.async { [self] in
+            let due = state.withLock { $0.last.map { $0 + interval } }
+            if let due, case let wait = due - .now, wait > .zero {
+                Thread.sleep(forTimeInterval: TimeInterval(wait.kafkaMilliseconds) / 1000)
+            }
+            let partitions = state.withLock { state in
+                state.scheduled = false
+                state.last = .now
+                state.sent += 1
+                return state.partitions
+            }
             client.wakeLeaders(of: partitions, timeout: .seconds(1))
-            sentCount.withLock { $0 += 1 }
-            state.withLock { $0.inFlight = false }
         }
     }
 }
