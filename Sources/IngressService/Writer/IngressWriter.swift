@@ -21,9 +21,10 @@ struct IngressWriter: Sendable {
     /// unless `connections.kafka.properties` sets it). 16 MiB, not the consumers' 32: with a
     /// whole topic behind it (a replay, a first load) the 32 MiB writer peaked at 145-183 MB,
     /// over the 150 MB a role may take, and at 115-123 MB with 16 (docs/performance.md,
-    /// "The writer's memory with the whole topic behind it"). The price, on a quiet machine
-    /// with librdkafka 2.0 (a full queue is refetched only when the broker thread wakes),
-    /// was a writer held to ~60,000 records/s in November's measurement.
+    /// "The writer's memory with the whole topic behind it"). librdkafka 2.0 refetches a
+    /// full queue only when its broker thread wakes, up to a second later, which held a
+    /// 16 MiB writer to ~52,000 records/s on a quiet machine; the consumer's
+    /// `KafkaFetchNudge` wakes it, and the writer applies ~87,000.
     static let prefetchBytes = 16 * 1024 * 1024
     var pollTimeout: Duration = .milliseconds(100)
     /// How often the mapped tables and columns are checked against Campaign while running.

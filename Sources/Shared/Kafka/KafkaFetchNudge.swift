@@ -12,7 +12,7 @@ import Synchronization
 /// `fetch.queue.backoff.ms`). A consumer that drains its prefetch in less than a second
 /// then sits idle for the rest of it: the crm-to-campaign writer, whose 16 MiB prefetch
 /// holds half a second of its work, ran at 52,000 records/s where it applies 90,000
-/// (docs/performance.md, "The writer's prefetch and librdkafka's one-second refetch").
+/// (docs/performance.md, "Writer alone").
 /// The only documented way around it there is a prefetch that holds a second of work,
 /// which a writer held to 150 MB cannot afford.
 ///
