@@ -18,14 +18,16 @@ struct IngressWriter: Sendable {
     let logger: Logger
     var maxBatch = 5000
     /// Fetched messages librdkafka keeps ready ahead of `poll` (`queued.max.messages.kbytes`,
-    /// unless `connections.kafka.properties` sets it). 16 MiB, not the consumers' 32: with a
-    /// whole topic behind it (a replay, a first load) the 32 MiB writer peaked at 145-183 MB,
-    /// over the 150 MB a role may take, and at 115-123 MB with 16 (docs/performance.md,
-    /// "The writer's memory with the whole topic behind it"). librdkafka 2.0 refetches a
-    /// full queue only when its broker thread wakes, up to a second later, which held a
-    /// 16 MiB writer to ~52,000 records/s on a quiet machine; the consumer's
-    /// `KafkaFetchNudge` wakes it, and the writer applies ~87,000.
-    static let prefetchBytes = 16 * 1024 * 1024
+    /// unless `connections.kafka.properties` sets it). 8 MiB, not the consumers' 32: the
+    /// writer's memory is mostly its prefetch when a whole topic is behind it (a replay, a
+    /// first load), and a role may take 150 MB. It used to have to hold a second of the
+    /// writer's work, since librdkafka 2.0 refetches a full queue only when its broker
+    /// thread wakes, up to a second later; the consumer's `KafkaFetchNudge` wakes it, so a
+    /// prefetch now only covers a fetch's round trip. At 1,000,000 records 8 MiB applies
+    /// as fast as 16 (85,170 against 86,815 records/s steady, writer alone) with a writer
+    /// of 84 MB against 102; at 15 million with lz4 the 16 MiB writer, nudged, peaked at
+    /// 158 MB (docs/performance.md, "Writer alone" and "The 15-million run").
+    static let prefetchBytes = 8 * 1024 * 1024
     var pollTimeout: Duration = .milliseconds(100)
     /// How often the mapped tables and columns are checked against Campaign while running.
     var schemaCheckInterval: Duration = .seconds(5)
