@@ -96,7 +96,7 @@ extension IngressEndToEnd {
         /// the reader publishes exactly one send, of at most `deletesPerSend`, per release.
         @Test func theReconciliationPublishesEachSendOfDeletesOnlyOnceTheWritersAppliedTheOneBefore() async throws {
             var contacts = TestEntity.contact(.dynamics)
-            contacts.pageSize = 100  // six pages to a send: 600 records, so 600 deletes at most
+            contacts.pageSize = 100  // four pages to a send: 400 records, so 400 deletes at most
             let gone = 1_500
             let stack = try await TestStack.start(crm: .dynamics, workflowsYAML: TestEntity.workflow([contacts]), prepare: """
                 INSERT INTO profiles (crm_id, last_name, crm_modified_at)
@@ -131,7 +131,7 @@ extension IngressEndToEnd {
                 sends.append(now - total)
                 total = now
             }
-            #expect(sends == [600, 600, 300], "one send per release, each of at most 600 deletes")
+            #expect(sends == [400, 400, 400, 300], "one send per release, each of at most 400 deletes")
 
             try await admin.resetOffsets(group: Topics.writerGroup(.crmToCampaign), topic: contacts.topic, to: .latest)
             try await roles.waitUntil("the full load's LASTIMPORT") {
