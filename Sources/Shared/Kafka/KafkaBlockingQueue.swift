@@ -32,4 +32,10 @@ struct KafkaBlockingQueue: Sendable {
     func async(_ body: @escaping @Sendable () -> Void) {
         queue.async(execute: body)
     }
+
+    /// Enqueues `body` once `delay` has passed, without holding the queue meanwhile.
+    func async(after delay: Duration, _ body: @escaping @Sendable () -> Void) {
+        guard delay > .zero else { return queue.async(execute: body) }
+        queue.asyncAfter(deadline: .now() + .milliseconds(Int(delay.kafkaMilliseconds)), execute: body)
+    }
 }

@@ -1,5 +1,4 @@
 import CRDKafka
-import Foundation
 import Synchronization
 
 /// Wakes the broker threads of a group consumer whose prefetch filled up, so they fetch
@@ -55,17 +54,15 @@ final class KafkaFetchNudge: Sendable {
     /// nudge, which matters for the last one before the prefetch runs dry.
     func afterPoll(owning partitions: Set<KafkaTopicPartition>) {
         guard !partitions.isEmpty else { return }
-        let enqueue = state.withLock { state in
+        let now = ContinuousClock.now
+        let delay: Duration? = state.withLock { state in
             state.partitions = partitions
-            defer { state.scheduled = true }
-            return !state.scheduled
+            guard !state.scheduled else { return nil }
+            state.scheduled = true
+            return state.last.map { $0 + interval - now } ?? .zero
         }
-        guard enqueue else { return }
-        queue.async { [self] in
-            let due = state.withLock { $0.last.map { $0 + interval } }
-            if let due, case let wait = due - .now, wait > .zero {
-                Thread.sleep(forTimeInterval: TimeInterval(wait.kafkaMilliseconds) / 1000)
-            }
+        guard let delay else { return }
+        queue.async(after: delay) { [self] in
             let partitions = state.withLock { state in
                 state.scheduled = false
                 state.last = .now
