@@ -2,14 +2,14 @@
 import KafkaBridge
 import Testing
 
-/// How many records a full load sends at once: four pages, at most 20,000 records, and
+/// How many records a full load sends at once: five pages, at most 25,000 records, and
 /// at most a quarter of a backlog bound, so one send cannot carry the backlog far past it.
 @Suite struct RecordsPerSendTests {
-    @Test func aSendHoldsFourPagesUpToTwentyThousandRecords() {
-        #expect(EnvelopePublisher.recordsPerSend(pageSize: 5000, maxBacklog: 0) == 20_000)
-        #expect(EnvelopePublisher.recordsPerSend(pageSize: 5000, maxBacklog: 200_000) == 20_000)
-        #expect(EnvelopePublisher.recordsPerSend(pageSize: 500, maxBacklog: 200_000) == 2_000)
-        #expect(EnvelopePublisher.recordsPerSend(pageSize: 10_000, maxBacklog: 0) == 20_000)
+    @Test func aSendHoldsFivePagesUpToTwentyFiveThousandRecords() {
+        #expect(EnvelopePublisher.recordsPerSend(pageSize: 5000, maxBacklog: 0) == 25_000)
+        #expect(EnvelopePublisher.recordsPerSend(pageSize: 5000, maxBacklog: 200_000) == 25_000)
+        #expect(EnvelopePublisher.recordsPerSend(pageSize: 500, maxBacklog: 200_000) == 2_500)
+        #expect(EnvelopePublisher.recordsPerSend(pageSize: 10_000, maxBacklog: 0) == 25_000)
     }
 
     @Test func aSmallBacklogBoundMakesSmallerSends() {

@@ -96,8 +96,8 @@ extension IngressEndToEnd {
         /// the reader publishes exactly one send, of at most `deletesPerSend`, per release.
         @Test func theReconciliationPublishesEachSendOfDeletesOnlyOnceTheWritersAppliedTheOneBefore() async throws {
             var contacts = TestEntity.contact(.dynamics)
-            contacts.pageSize = 100  // four pages to a send: 400 records, so 400 deletes at most
-            let gone = 1_500
+            contacts.pageSize = 100  // five pages to a send: 500 records, so 500 deletes at most
+            let gone = 1_300
             let stack = try await TestStack.start(crm: .dynamics, workflowsYAML: TestEntity.workflow([contacts]), prepare: """
                 INSERT INTO profiles (crm_id, last_name, crm_modified_at)
                     SELECT gen_random_uuid()::text, 'gone from the CRM', now() - interval '1 day' FROM generate_series(1, \(gone));
@@ -131,7 +131,7 @@ extension IngressEndToEnd {
                 sends.append(now - total)
                 total = now
             }
-            #expect(sends == [400, 400, 400, 300], "one send per release, each of at most 400 deletes")
+            #expect(sends == [500, 500, 300], "one send per release, each of at most 500 deletes")
 
             try await admin.resetOffsets(group: Topics.writerGroup(.crmToCampaign), topic: contacts.topic, to: .latest)
             try await roles.waitUntil("the full load's LASTIMPORT") {

@@ -34,7 +34,7 @@ struct ScaleBenchmark: Benchmark {
     ///   partition, holds N in ~2.5 times fewer partitions (at 15M, 750 instead of 1,875),
     ///   and every producer batch, fetch and lag reading spans fewer of them;
     /// - `linger.ms=100`: a partition's batch waits until the reader's whole send (up to
-    ///   30,000 records, `EnvelopePublisher.maxRecordsPerSend`) is enqueued, where the
+    ///   25,000 records, `EnvelopePublisher.maxRecordsPerSend`) is enqueued, where the
     ///   default 5 ms cuts it into several while the send is still being enqueued.
     static let kafkaProperties = ["compression.type": "lz4", "linger.ms": "100"]
 

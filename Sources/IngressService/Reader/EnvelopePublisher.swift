@@ -22,20 +22,22 @@ struct EnvelopePublisher: Sendable {
     ///
     /// Why several pages go in one send: a keyed page spreads over every partition, so a
     /// send of one 5,000-record page gives each of 750 partitions a batch of ~7 records,
-    /// and a broker keeps and serves every producer batch as a unit. Four pages in one send
-    /// make batches four times larger and four times fewer: fewer produce and fetch
+    /// and a broker keeps and serves every producer batch as a unit. Five pages in one send
+    /// make batches five times larger and five times fewer: fewer produce and fetch
     /// requests, better compression, and on the local broker, which finds a fetch's
     /// offset by walking a partition's batches from the first, a walk that no longer
     /// grows with the table (docs/performance.md, "Scale"). The memory it costs is the
     /// send being gathered (encoded envelopes of ~500 B and their ids) and librdkafka's
-    /// copy of the send in flight, ~2 KB a record together: ~40 MB at 20,000 records.
-    /// The send in flight is not held in Swift as well (`PublishBatchHandoff`). Six pages
-    /// (30,000) read 119-129 MB at 15 million contacts in two runs and 144-155 MB in a
-    /// third of the same reader code, over the 150 MB a role may take; eight (40,000)
-    /// 152-160 MB. Counted in pages, so a small page size or a slow CRM does not hold
-    /// records back for long.
-    static let pagesPerSend = 4
-    static let maxRecordsPerSend = 20_000
+    /// copy of the send in flight, ~2 KB a record together: ~50 MB at 25,000 records.
+    /// The send in flight is not held in Swift as well (`PublishBatchHandoff`). At 15
+    /// million contacts (docs/performance.md, "The 15-million run"): four pages (20,000)
+    /// kept the reader at 103 MB but the local broker's walk cost the slice ratio (0.68);
+    /// six (30,000) read 119-129 MB in two runs and 144-155 MB in a third of the same
+    /// reader code, too near the 150 MB a role may take; eight (40,000) 152-160 MB.
+    /// Counted in pages, so a small page size or a slow CRM does not hold records back
+    /// for long.
+    static let pagesPerSend = 5
+    static let maxRecordsPerSend = 25_000
 
     /// Records per send for pages of `pageSize`; under a backlog bound, a quarter of
     /// `maxBacklog` at most, so one send cannot carry the writers' backlog far past it.
