@@ -1,6 +1,3 @@
-import HTTPBridge
-import Logging
-
 /// The loop every write side shares: records refused before sending keep their reject,
 /// the others go out in one call whose per-record answers `CRMPartRetry` sorts into
 /// done and sent-again, and a record the CRM never answered for becomes a reject.
@@ -18,18 +15,6 @@ enum CRMBatchWrite {
             outcomes[index] = outcome
         }
         return outcomes.map { $0 ?? .rejected(code: "unanswered", message: "the CRM gave no answer for this record") }
-    }
-
-    /// The exchange and token provider of a write side, with the process's budget.
-    static func exchange(
-        system: String, credentials: CRMCredentials, limiterKey: String, budget: CRMBudgetSettings, retry: CRMRetryPolicy, timeout: Duration,
-        http: HTTPClient, logger: Logger, onRetry: CRMRetryObserver?, limiter: CRMBudgetLimiter?
-    ) -> (CRMExchange, OAuthTokenProvider) {
-        var logger = logger
-        logger[metadataKey: "crm.system"] = "\(system)"
-        var exchange = CRMExchange(system: system, http: http, retry: retry, timeout: timeout, logger: logger, onRetry: onRetry)
-        exchange.limiter = limiter ?? CRMBudgetLimiter.shared(for: limiterKey, settings: budget)
-        return (exchange, OAuthTokenProvider(credentials: credentials, exchange: exchange))
     }
 }
 

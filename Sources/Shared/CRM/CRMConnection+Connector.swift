@@ -12,14 +12,7 @@ extension CRMConnection {
         http: HTTPClient, logger: Logger, retry: CRMRetryPolicy = .init(), observer: (any CRMCallObserver)? = nil,
         onRetry: CRMRetryObserver? = nil
     ) -> any CRMSourceConnector {
-        switch kind {
-        case .dynamics:
-            DynamicsConnector(
-                configuration: dynamicsConfiguration(retry: retry), http: http, logger: logger, observer: observer, onRetry: onRetry)
-        case .salesforce:
-            SalesforceConnector(
-                configuration: salesforceConfiguration(retry: retry), http: http, logger: logger, observer: observer, onRetry: onRetry)
-        }
+        makeConnector(http: http, logger: logger, retry: retry, observer: observer, onRetry: onRetry)
     }
 
     /// The metadata side of this connection: what objects and fields the CRM has.
@@ -27,6 +20,13 @@ extension CRMConnection {
         http: HTTPClient, logger: Logger, retry: CRMRetryPolicy = .init(), observer: (any CRMCallObserver)? = nil,
         onRetry: CRMRetryObserver? = nil
     ) -> any CRMMetadataSource {
+        makeConnector(http: http, logger: logger, retry: retry, observer: observer, onRetry: onRetry)
+    }
+
+    /// Both connectors read records and metadata; callers get the side they asked for.
+    private func makeConnector(
+        http: HTTPClient, logger: Logger, retry: CRMRetryPolicy, observer: (any CRMCallObserver)?, onRetry: CRMRetryObserver?
+    ) -> any CRMSourceConnector & CRMMetadataSource {
         switch kind {
         case .dynamics:
             DynamicsConnector(

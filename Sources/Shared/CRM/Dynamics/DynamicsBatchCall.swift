@@ -12,10 +12,7 @@ struct DynamicsBatchCall: Sendable {
 
     init(configuration: DynamicsConfiguration, http: HTTPClient, logger: Logger, onRetry: CRMRetryObserver?, limiter: CRMBudgetLimiter?) {
         self.configuration = configuration
-        (exchange, tokens) = CRMBatchWrite.exchange(
-            system: "dynamics", credentials: configuration.credentials,
-            limiterKey: configuration.limiterKey, budget: configuration.budget, retry: configuration.retry,
-            timeout: configuration.requestTimeout, http: http, logger: logger, onRetry: onRetry, limiter: limiter)
+        (exchange, tokens) = configuration.exchange(http: http, logger: logger, onRetry: onRetry, limiter: limiter)
     }
 
     /// One `$batch`; one inner answer per operation, in order. It counts as one request

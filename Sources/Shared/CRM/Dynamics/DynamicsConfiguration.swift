@@ -48,7 +48,9 @@ public struct DynamicsConfiguration: Sendable, Hashable {
         self.retry = retry
         self.requestTimeout = requestTimeout
     }
+}
 
-    /// The key of this user's limiter in the process (`CRMBudgetLimiter.shared`).
+extension DynamicsConfiguration: CRMEndpoint {
+    var system: String { "dynamics" }
     var limiterKey: String { webAPIURL + "|" + credentials.clientID }
 }

@@ -11,7 +11,7 @@ public struct DynamicsConnector: CRMSourceConnector {
     let exchange: CRMExchange
     let tokens: OAuthTokenProvider
 
-    public var system: String { "dynamics" }
+    public var system: String { configuration.system }
     public var defaultModifiedField: String { configuration.modifiedField }
 
     /// - Parameter observer: told about each call (a reader's "CRM not answering" reason).
@@ -21,15 +21,8 @@ public struct DynamicsConnector: CRMSourceConnector {
         onRetry: CRMRetryObserver? = nil
     ) {
         self.configuration = configuration
-        var logger = logger
-        logger[metadataKey: "crm.system"] = "dynamics"
-        var exchange = CRMExchange(
-            system: "dynamics", http: http, retry: configuration.retry,
-            timeout: configuration.requestTimeout, logger: logger, onRetry: onRetry, observer: observer)
         // Reads spend the same per-user budget as the writers of the process (issue 14 item 5).
-        exchange.limiter = CRMBudgetLimiter.shared(for: configuration.limiterKey, settings: configuration.budget)
-        self.exchange = exchange
-        self.tokens = OAuthTokenProvider(credentials: configuration.credentials, exchange: exchange)
+        (exchange, tokens) = configuration.exchange(http: http, logger: logger, onRetry: onRetry, observer: observer)
     }
 
     public func pages(_ query: CRMQuery, modifiedIn window: ModifiedWindow?) -> CRMPages {

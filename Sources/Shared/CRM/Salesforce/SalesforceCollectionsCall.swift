@@ -21,10 +21,7 @@ struct SalesforceCollectionsCall: Sendable {
 
     init(configuration: SalesforceConfiguration, http: HTTPClient, logger: Logger, onRetry: CRMRetryObserver?, limiter: CRMBudgetLimiter?) {
         self.configuration = configuration
-        (exchange, tokens) = CRMBatchWrite.exchange(
-            system: "salesforce", credentials: configuration.credentials,
-            limiterKey: configuration.limiterKey, budget: configuration.budget, retry: configuration.retry,
-            timeout: configuration.requestTimeout, http: http, logger: logger, onRetry: onRetry, limiter: limiter)
+        (exchange, tokens) = configuration.exchange(http: http, logger: logger, onRetry: onRetry, limiter: limiter)
     }
 
     /// `/services/data/<version>/<path>`.

@@ -57,7 +57,9 @@ public struct SalesforceConfiguration: Sendable, Hashable {
 
     /// `/services/data/<version>`.
     var dataPath: String { "/services/data/" + apiVersion }
+}
 
-    /// The key of this user's limiter in the process (`CRMBudgetLimiter.shared`).
+extension SalesforceConfiguration: CRMEndpoint {
+    var system: String { "salesforce" }
     var limiterKey: String { instanceURL + "|" + credentials.clientID }
 }
