@@ -95,7 +95,7 @@ for log in logs:
         seen.add(m.group(1))
         if m.group(2) == "skipped":
             skipped += 1
-            print("%-4s %s (full profile only)" % ("SKIP", m.group(1) + suffix))
+            print("%-4s %s (skipped)" % ("SKIP", m.group(1) + suffix))
             continue
         ok = m.group(2) == "passed"
         passed += ok

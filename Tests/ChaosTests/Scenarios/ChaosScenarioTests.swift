@@ -7,9 +7,9 @@ import Testing
 import WorkflowRuntime
 
 /// Issue 16's scenarios over the whole local stack, one after the other (each starts seven
-/// role processes). The short profile (`make test`) runs kills, CRM faults and reader
-/// takeover scaled down on Dynamics; `CHAOS_PROFILE=full` (`make chaos`) runs all six on
-/// each CRM of `CHAOS_CRMS` (both by default).
+/// role processes). The short profile (`make test`) runs all six scaled down on Dynamics;
+/// `CHAOS_PROFILE=full` (`make chaos`) runs them at full size on each CRM of `CHAOS_CRMS`
+/// (both by default).
 @Suite(.serialized) struct ChaosScenarioTests {
     static let profile = ChaosProfile.current
 
@@ -85,7 +85,7 @@ import WorkflowRuntime
     }
 
     /// The broker's node goes down mid-load and comes back: every role rides it out.
-    @Test(.enabled(if: profile.isFull), arguments: profile.crms)
+    @Test(arguments: profile.crms)
     func aBrokerOutageMidLoadLosesNothing(crm: ChaosCRMSchema) async throws {
         let profile = Self.profile
         try await ChaosScenario(name: "broker-outage", seed: 16_002, crm: crm, loadSeconds: profile.brokerOutageSeconds + 30).run { context in
@@ -103,9 +103,11 @@ import WorkflowRuntime
     }
 
     /// PostgreSQL (Campaign and the bridge's state) restarts mid-load.
-    @Test(.enabled(if: profile.isFull), arguments: profile.crms)
+    @Test(arguments: profile.crms)
     func aDatabaseRestartMidLoadLosesNothing(crm: ChaosCRMSchema) async throws {
-        try await ChaosScenario(name: "database-restart", seed: 16_003, crm: crm, privatePostgres: true, loadSeconds: 40).run { context in
+        try await ChaosScenario(
+            name: "database-restart", seed: 16_003, crm: crm, privatePostgres: true, loadSeconds: Self.profile.databaseRestartLoadSeconds
+        ).run { context in
             try await context.midLoad(contacts: 0.25, events: 0.05)
             let postgres = try #require(context.postgres)
             try await postgres.restart()
@@ -124,16 +126,17 @@ import WorkflowRuntime
     }
 
     /// Two writers of each workflow share its group; one of them is killed and started
-    /// again and again for 45 s, so the group rebalances under load.
-    @Test(.enabled(if: profile.isFull), arguments: profile.crms)
+    /// again and again (45 s in the full profile), so the group rebalances under load.
+    @Test(arguments: profile.crms)
     func killingOneOfTwoWritersAgainAndAgainLosesNothing(crm: ChaosCRMSchema) async throws {
         let writers: [ChaosRole] = [.ingressWriter, .egressWriter, .optOutWriter]
         let replicas = Dictionary(uniqueKeysWithValues: writers.map { ($0, 2) })
-        try await ChaosScenario(name: "rebalance", seed: 16_005, crm: crm, replicas: replicas, loadSeconds: 45).run { context in
+        let seconds = Self.profile.rebalanceSeconds
+        try await ChaosScenario(name: "rebalance", seed: 16_005, crm: crm, replicas: replicas, loadSeconds: seconds).run { context in
             var random = SeededGenerator(seed: 65)
             var trouble = Trouble()
             let start = ContinuousClock.now
-            while ContinuousClock.now - start < .seconds(45) {
+            while ContinuousClock.now - start < .seconds(seconds) {
                 try await context.pause(3...6, &random)
                 let candidates = context.roles.processes.filter { writers.contains($0.role) }
                 guard let victim = candidates.randomElement(using: &random) else { break }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// How big the chaos scenarios are. `make test` runs the short profile (a few minutes, the
-/// kills, CRM-faults and reader-takeover scenarios scaled down, on Dynamics); `make chaos`
+/// How big the chaos scenarios are. `make test` runs the short profile (a few minutes,
+/// every scenario scaled down, on Dynamics); `make chaos`
 /// sets `CHAOS_PROFILE=full` (every scenario, kills at the sizes of issue 16, every
 /// scenario on both CRMs). `CHAOS_CONTACTS`, `CHAOS_EVENTS`, `CHAOS_FLIPS` and
 /// `CHAOS_KILLS` override one size of either profile (`CHAOS_CONTACTS` caps the other
@@ -32,6 +32,10 @@ struct ChaosProfile: Sendable {
     var takeovers: Int
     /// How long the broker's node stays down.
     var brokerOutageSeconds: Int
+    /// The least load of the database-restart scenario, in seconds.
+    var databaseRestartLoadSeconds: Int
+    /// How long one of two writers is killed and started again, in seconds.
+    var rebalanceSeconds: Int
     /// How long the whole stack may take to converge after a scenario's trouble (each of
     /// the checks' waits). A passing full run converges within a minute at 200,000
     /// contacts; a scenario that will not converge fails without taking the run past its
@@ -42,11 +46,13 @@ struct ChaosProfile: Sendable {
 
     static let short = ChaosProfile(
         name: "short", contacts: 3_000, otherContacts: 3_000, crms: [.dynamics], events: 600, flips: 60, flipContacts: 40,
-        kills: 5, killPause: 2...4, killSeconds: 10, takeovers: 3, brokerOutageSeconds: 10, convergeTimeout: .seconds(240))
+        kills: 5, killPause: 2...4, killSeconds: 10, takeovers: 3, brokerOutageSeconds: 10,
+        databaseRestartLoadSeconds: 20, rebalanceSeconds: 15, convergeTimeout: .seconds(240))
 
     static let full = ChaosProfile(
         name: "full", contacts: 200_000, otherContacts: 20_000, crms: [.dynamics, .salesforce], events: 20_000, flips: 2_000,
-        flipContacts: 500, kills: 15, killPause: 5...10, killSeconds: 120, takeovers: 6, brokerOutageSeconds: 30, convergeTimeout: .seconds(150))
+        flipContacts: 500, kills: 15, killPause: 5...10, killSeconds: 120, takeovers: 6, brokerOutageSeconds: 30,
+        databaseRestartLoadSeconds: 40, rebalanceSeconds: 45, convergeTimeout: .seconds(150))
 
     /// This profile with `contacts` contacts.
     func with(contacts: Int) -> ChaosProfile {
