@@ -92,8 +92,6 @@ def panel(out, left, title, y_label, lines, scales, target=None):
         out.append(f'<line x1="{left}" y1="{y}" x2="{left + PANEL_W}" y2="{y}" stroke="#000" stroke-dasharray="2,3"/>')
         out.append(f'<text x="{left + PANEL_W - 4}" y="{y - 4}" text-anchor="end" font-size="11">target {fmt(target)}</text>')
     legend_y = TOP + PANEL_H + 52
-    if len(lines) > 6:
-        legend_y -= 0
     for index, (label, pts, style, color) in enumerate(lines):
         dash = DASHES[style]
         if len(pts) > 1:
@@ -124,16 +122,21 @@ def main():
         if pts:
             throughput.append((label, pts, style, COLORS[color]))
 
-    memory_ids = sorted({f["id"] for f in figures if f["id"].startswith("rss.")})
+    # Peaks in MB only: an `rss.*.growth` figure is a ratio between two N.
+    memory_ids = sorted({f["id"] for f in figures if f["id"].startswith("rss.") and f.get("unit") == "MB"})
     memory = []
     for index, figure_id in enumerate(memory_ids):
         _, phase, role = figure_id.split(".", 2)
         memory.append((f"{role} ({phase})", series(figures, figure_id), "solid", COLORS[index % len(COLORS)]))
+    # Every N a line has a point at (campaign-to-crm measures its own), on the x axis.
+    scales = sorted(set(scales) | {n for _, pts, _, _ in throughput + memory for n, _ in pts})
+    legend_rows = (max(len(throughput), len(memory)) + 1) // 2
+    height = TOP + PANEL_H + 52 + legend_rows * 16 + 10
 
     machine = report["machine"]
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT + 30}" font-family="sans-serif">',
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{max(HEIGHT, height)}" font-family="sans-serif">',
            f'<rect width="100%" height="100%" fill="white"/>',
-           f'<text x="{WIDTH / 2}" y="20" text-anchor="middle" font-size="13">crm-to-campaign, commit {escape(report["commit"])}, '
+           f'<text x="{WIDTH / 2}" y="20" text-anchor="middle" font-size="13">make bench, commit {escape(report["commit"])}, '
            f'{escape(report["date"])}, {machine["cores"]} cores, load {escape(machine["loadAverageAtStart"])}</text>']
     panel(out, LEFT1, "Throughput against N", "records/s", throughput, scales, target=20000)
     panel(out, LEFT2, "Peak RSS per role against N", "MB (VmHWM)", memory, scales, target=150)
