@@ -10,7 +10,7 @@
 #   BENCH_EGRESS_RULES=1 egress-crm also runs its budget-limited setting with each limiter rule changed in turn
 #   BENCH_PROFILE=full  adds the long points: egress-e2e at 1,000,000 events (default: 100,000 and BENCH_EGRESS_N)
 #   BENCH_KEEP=1         keep the temporary directory (role logs, configs, server log)
-#   BENCH_PROFILE=scale  only the scale profile of issue 17 (about an hour at 15M): initial
+#   BENCH_PROFILE=scale  only the scale profile of issue 17 (about 25 min at 15M): initial
 #                        load with deletes, replay, second load after 1% changed and 1% deleted,
 #                        N = BENCH_N or 15,000,000, into bench/results/scale.json (and .svg)
 # Extra arguments go to crmbridge-bench, e.g. scripts/bench.sh --latency-seconds 20.
