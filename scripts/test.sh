@@ -9,6 +9,11 @@ dir="$root/.crmbridge/test-postgres"
 # A free port unless one is given, so make test can run beside make run or another checkout.
 port=${TEST_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 
+# The tests leave their role logs and configs in the temporary directory, so a failure
+# can be read afterwards; those of earlier runs go once they are a day old.
+find "${TMPDIR:-/tmp}" -maxdepth 1 \( -name 'crmbridge-test-*' -o -name 'crmbridge-populations-*' \) \
+    -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
+
 # SPEC §1's boundaries first: no target but a bridge imports a C module, no cycle.
 python3 "$root/scripts/check-boundaries.py"
 
