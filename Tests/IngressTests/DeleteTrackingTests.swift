@@ -108,9 +108,20 @@ extension IngressEndToEnd {
                 try await admin.watermarks(topic: contacts.topic).values.reduce(0) { $0 + $1.high }
             }
             func readerWaits(_ reason: String) async throws -> Bool {
+                try await readerWaitsFor(reason) != nil
+            }
+            /// The records the reader says the writers have yet to apply before `reason`.
+            func readerWaitsFor(_ reason: String) async throws -> Int64? {
                 let rows = try await stack.query(
                     "SELECT detail FROM crmbridge.role_heartbeats WHERE workflow = 'crm-to-campaign' AND role = 'reader'")
-                return rows.compactMap { $0["detail"] }.contains { $0.contains(reason) }
+                // "<N> records of <topic> to apply before <reason>"
+                for detail in rows.compactMap({ $0["detail"] }) {
+                    guard let reasonAt = detail.range(of: reason)?.lowerBound,
+                        let end = detail[..<reasonAt].range(of: " records of ", options: .backwards)?.lowerBound
+                    else { continue }
+                    return Int64(String(detail[..<end].reversed().prefix(while: \.isNumber).reversed())) ?? -1
+                }
+                return nil
             }
 
             let roles = try await IngressRoles.start(stack, writers: 0)
@@ -123,9 +134,12 @@ extension IngressEndToEnd {
             while sends.reduce(0, +) < gone {
                 try await admin.resetOffsets(group: Topics.writerGroup(.crmToCampaign), topic: contacts.topic, to: .latest)
                 try await roles.waitUntil("send \(sends.count + 1) of deletes, then the reader waiting for it to be applied") {
+                    // Whole once the reader waits for exactly what it published since the
+                    // release: a partition's batch may land after the others, and the
+                    // heartbeat may still show the wait before.
                     let now = try await published()
                     guard now > total else { return false }
-                    return try await readerWaits("before the full load's reconciliation goes on")
+                    return try await readerWaitsFor("before the full load's reconciliation goes on") == now - total
                 }
                 let now = try await published()
                 sends.append(now - total)
