@@ -21,7 +21,8 @@ import Testing
     }
 
     @Test func filesInsideTheDirectoryAreResolved() throws {
-        let (_, directory) = try layout()
+        let (root, directory) = try layout()
+        defer { try? FileManager.default.removeItem(atPath: root) }
         let config = PopulationsConfig(directory: directory)
         let real = try config.resolve(file: "ids.txt").get()
         #expect(real.hasSuffix("/populations/ids.txt"))
@@ -40,7 +41,8 @@ import Testing
         ("  ", .empty),
     ])
     func filesThatLeaveTheDirectoryAreRefused(file: String, reason: PopulationFileError.Reason) throws {
-        let (_, directory) = try layout()
+        let (root, directory) = try layout()
+        defer { try? FileManager.default.removeItem(atPath: root) }
         let result = PopulationsConfig(directory: directory).resolve(file: file)
         #expect(result == .failure(PopulationFileError(file: file, reason: reason)))
     }
